@@ -1,0 +1,77 @@
+"""One root exception type, so that the edges (CLI, dashboard) can catch everything we raise.
+
+Library code raises these with precise, structured details; only the CLI and the dashboard
+turn them into prose for people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class InsiktError(Exception):
+    """Root of every error Insiktsgrafen raises on purpose."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a dataset, located as precisely as we can."""
+
+    file: str
+    entry: str
+    field: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.entry}"
+        if self.field:
+            where += f": {self.field}"
+        text = f"{where}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+
+class ValidationFailed(InsiktError):
+    """A dataset is invalid; nothing was written. Carries every problem found."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem], source: str = "") -> None:
+        self.problems = list(problems)
+        self.source = source
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{source or 'dataset'} has {len(problems)} {noun}")
+
+
+class BackendUnavailable(InsiktError):
+    """The configured graph backend cannot be reached (e.g. Neo4j is down)."""
+
+    exit_code = 3
+
+
+class QueryRefused(InsiktError):
+    """An ad-hoc or saved query was refused before it ran (writes, admin calls, bad params)."""
+
+    exit_code = 4
+
+
+class QueryFailed(InsiktError):
+    """A query ran but failed, e.g. it hit its timeout."""
+
+    exit_code = 5
+
+
+class StoreError(InsiktError):
+    """The local store file is unreadable or a store operation cannot be done."""
+
+    exit_code = 1
+
+
+class NotFound(InsiktError):
+    """A named thing (dataset, query, node) does not exist."""
+
+    exit_code = 6

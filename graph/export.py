@@ -1,0 +1,58 @@
+"""Writing the graph out of any store, through its networkx form."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from .errors import InsiktError
+
+EXPORT_FORMATS = ("json", "graphml")
+
+
+def graph_document(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """A stable JSON document of the whole graph: nodes and relationships, sorted."""
+    nodes = []
+    for _, a in sorted(g.nodes(data=True), key=lambda t: (t[1]["label"], t[1]["id"])):
+        props = {k: v for k, v in a.items() if k not in ("label", "id")}
+        nodes.append({"label": a["label"], "id": a["id"], "properties": dict(sorted(props.items()))})
+    rels = []
+    for u, v, _, a in g.edges(keys=True, data=True):
+        su, sv = g.nodes[u], g.nodes[v]
+        props = {k: val for k, val in a.items() if k != "type"}
+        rels.append({"type": a["type"], "start": {"label": su["label"], "id": su["id"]},
+                     "end": {"label": sv["label"], "id": sv["id"]},
+                     "properties": dict(sorted(props.items()))})
+    rels.sort(key=lambda r: (r["type"], r["start"]["label"], r["start"]["id"],
+                             r["end"]["label"], r["end"]["id"]))
+    return {"format": "insiktsgrafen-graph", "version": 1, "nodes": nodes,
+            "relationships": rels}
+
+
+def _graphml_safe(value: Any) -> Any:
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def export_graph(g: nx.MultiDiGraph, fmt: str, out: str | Path) -> Path:
+    """Write `g` as `fmt` to `out`; lists become JSON text in GraphML, which has no lists."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "json":
+        path.write_text(json.dumps(graph_document(g), ensure_ascii=False, indent=1) + "\n",
+                        encoding="utf-8")
+    elif fmt == "graphml":
+        h = nx.MultiDiGraph()
+        for n, a in g.nodes(data=True):
+            h.add_node(n, **{k: _graphml_safe(v) for k, v in a.items()})
+        for u, v, k, a in g.edges(keys=True, data=True):
+            h.add_edge(u, v, key=k, **{kk: _graphml_safe(vv) for kk, vv in a.items()})
+        nx.write_graphml(h, path)
+    else:
+        raise InsiktError(f"unknown export format '{fmt}': use one of "
+                          f"{', '.join(EXPORT_FORMATS)}")
+    return path

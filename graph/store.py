@@ -1,0 +1,149 @@
+"""What every graph store offers, and the networkx form of the graph they all share.
+
+Both backends hold the same graph. The networkx form is a `MultiDiGraph` whose node keys are
+`"Label:id"` with attributes `label`, `id`, `datasets` and the node's own properties, and whose
+edges are keyed by relationship type with attributes `type`, `datasets` and properties.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import networkx as nx
+
+from .model import GraphData, Label
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total) during long operations."""
+
+REGISTER_DATASET = "esv-register"
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    id: str
+    title: str
+    version: str
+    loaded_at: str
+    path: str
+    nodes: int
+    relationships: int
+    description: str = ""
+    labels: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stats:
+    labels: dict[str, int]
+    relationships: dict[str, int]
+
+    @property
+    def node_total(self) -> int:
+        return sum(self.labels.values())
+
+    @property
+    def relationship_total(self) -> int:
+        return sum(self.relationships.values())
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    dataset: str
+    nodes: int
+    relationships: int
+    removed_nodes: int
+    removed_relationships: int
+    seconds: float
+
+
+class GraphStore(Protocol):
+    """A place that holds the graph: the embedded networkx file, or Neo4j."""
+
+    backend: str
+
+    def describe(self) -> str:
+        """Where the graph lives, for people (no secrets)."""
+        ...
+
+    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` (idempotent)."""
+        ...
+
+    def unload(self, dataset_id: str) -> LoadResult:
+        """Remove what the dataset defines; keep what other datasets define too."""
+        ...
+
+    def datasets(self) -> list[DatasetInfo]: ...
+
+    def stats(self) -> Stats: ...
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole graph in the shared networkx form (see this module's docstring)."""
+        ...
+
+    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """org nr → [(agency id, datasets)] for every Agency that has one."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def stats_of(g: nx.MultiDiGraph) -> Stats:
+    labels: dict[str, int] = {}
+    for _, attrs in g.nodes(data=True):
+        labels[attrs["label"]] = labels.get(attrs["label"], 0) + 1
+    rels: dict[str, int] = {}
+    for _, _, attrs in g.edges(data=True):
+        rels[attrs["type"]] = rels.get(attrs["type"], 0) + 1
+    return Stats(dict(sorted(labels.items())), dict(sorted(rels.items())))
+
+
+def remove_dataset(g: nx.MultiDiGraph, dataset_id: str) -> tuple[int, int]:
+    """Take a dataset off every node and edge; drop what no dataset defines any more."""
+    edges_before = g.number_of_edges()
+    dead_edges = []
+    for u, v, k, attrs in g.edges(keys=True, data=True):
+        if dataset_id in attrs["datasets"]:
+            attrs["datasets"] = [d for d in attrs["datasets"] if d != dataset_id]
+            if not attrs["datasets"]:
+                dead_edges.append((u, v, k))
+    g.remove_edges_from(dead_edges)
+    dead_nodes = []
+    for n, attrs in g.nodes(data=True):
+        if dataset_id in attrs["datasets"]:
+            attrs["datasets"] = [d for d in attrs["datasets"] if d != dataset_id]
+            if not attrs["datasets"]:
+                dead_nodes.append(n)
+    g.remove_nodes_from(dead_nodes)
+    return len(dead_nodes), edges_before - g.number_of_edges()
+
+
+def apply_graph_data(g: nx.MultiDiGraph, data: GraphData) -> tuple[int, int]:
+    """Unload the dataset, then merge its records: the same algorithm as the Neo4j store."""
+    ds_id = data.dataset.id
+    removed = remove_dataset(g, ds_id)
+    for node in data.nodes:
+        key = node.key
+        if key in g:
+            attrs = g.nodes[key]
+            attrs.update(node.props)
+            if ds_id not in attrs["datasets"]:
+                attrs["datasets"] = sorted([*attrs["datasets"], ds_id])
+        else:
+            g.add_node(key, label=node.label.value, id=node.id, datasets=[ds_id], **node.props)
+    for rel in data.relationships:
+        u, v, k = rel.start_key, rel.end_key, rel.type.value
+        if g.has_edge(u, v, key=k):
+            attrs = g.edges[u, v, k]
+            attrs.update(rel.props)
+            if ds_id not in attrs["datasets"]:
+                attrs["datasets"] = sorted([*attrs["datasets"], ds_id])
+        else:
+            g.add_edge(u, v, key=k, type=k, datasets=[ds_id], **rel.props)
+    return removed
+
+
+def nodes_with_label(g: nx.MultiDiGraph, label: Label | str) -> list[tuple[str, dict[str, Any]]]:
+    return [(n, a) for n, a in g.nodes(data=True) if a["label"] == str(label)]

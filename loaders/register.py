@@ -1,0 +1,168 @@
+"""Import ESV's register of government agencies (myndighetsregister, JSON as collected by
+civictechsweden/myndighetsdata) as Agency nodes of their own dataset, `esv-register`.
+
+The register is real data with real quirks; we keep it as it is and report the quirks:
+entries without an org nr, an org nr used twice, ended and renamed agencies, and English
+names that are empty or '?'.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InsiktError, Problem, ValidationFailed
+from graph.ids import org_nr_problem, slugify
+from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
+from graph.store import REGISTER_DATASET, GraphStore, LoadResult, Progress
+
+REGISTER_SOURCE_ID = "esv-myndighetsregister"
+_EXCEL_CR = "_x000D_"  # a carriage return escaped by a spreadsheet export
+
+
+@dataclass
+class RegisterReport:
+    """What the import found, for the summary line."""
+
+    entries: int = 0
+    active: int = 0
+    ended: int = 0
+    without_org_nr: list[str] = field(default_factory=list)
+    duplicate_org_nr: dict[str, list[str]] = field(default_factory=dict)
+    invalid_org_nr: list[str] = field(default_factory=list)
+    renamed: int = 0
+    missing_english: int = 0
+    cleaned_names: int = 0
+    reconciled: list[tuple[str, str]] = field(default_factory=list)
+    result: LoadResult | None = None
+
+    def quirks(self) -> list[str]:
+        out = []
+        if self.without_org_nr:
+            out.append(f"{len(self.without_org_nr)} without org nr "
+                       f"({', '.join(self.without_org_nr)})")
+        for nr, names in sorted(self.duplicate_org_nr.items()):
+            out.append(f"org nr {nr} used by {len(names)} entries ({'; '.join(names)})")
+        if self.invalid_org_nr:
+            out.append(f"{len(self.invalid_org_nr)} with an invalid org nr, kept without it "
+                       f"({', '.join(self.invalid_org_nr)})")
+        out.append(f"{self.ended} ended (kept, marked ended)")
+        out.append(f"{self.renamed} with old names (kept as aliases)")
+        out.append(f"{self.missing_english} without a usable English name ('' or '?')")
+        if self.cleaned_names:
+            out.append(f"{self.cleaned_names} old names with a stray '{_EXCEL_CR}' removed")
+        if self.reconciled:
+            out.append(f"{len(self.reconciled)} matched by org nr to agencies already loaded "
+                       "under another id (" +
+                       ", ".join(f"{n} → {i}" for n, i in self.reconciled) + ")")
+        return out
+
+    def summary(self) -> str:
+        return (f"Imported {self.entries} register entries ({self.active} active, "
+                f"{self.ended} ended). Quirks: " + "; ".join(self.quirks()) + ".")
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return int(str(value)[:4]) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def read_register(path: str | Path) -> dict[str, dict[str, Any]]:
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise InsiktError(f"no register file at {p}: give the path of esv.json, e.g. "
+                          "../shared/data/agency-register/esv.json") from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed([Problem(p.name, f"line {exc.lineno}", "",
+                                        f"not valid JSON: {exc.msg}", "")], str(p)) from exc
+    if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
+        raise ValidationFailed([Problem(p.name, "-", "", "expected a JSON object of agencies "
+                                        "keyed by their Swedish name (ESV register format)",
+                                        "")], str(p))
+    return doc
+
+
+def register_graph(doc: dict[str, dict[str, Any]], existing: dict[str, list[tuple[str, list[str]]]],
+                   path: str = "") -> tuple[GraphData, RegisterReport]:
+    """Turn the register into graph records. `existing` maps org nr → agencies in the store."""
+    report = RegisterReport(entries=len(doc))
+    data = GraphData(DatasetMeta(
+        id=REGISTER_DATASET, title="ESV:s myndighetsregister",
+        description="Statliga myndigheter enligt ESV (civictechsweden/myndighetsdata).",
+        path=path))
+    data.nodes.append(NodeRecord(Label.SOURCE, REGISTER_SOURCE_ID, {
+        "title": "ESV:s myndighetsregister (via civictechsweden/myndighetsdata)",
+        "kind": "dataset", "url": "https://github.com/civictechsweden/myndighetsdata",
+        "date": "2026-01-02", "illustrative": False}))
+    by_org: dict[str, list[str]] = {}
+    for name, entry in doc.items():
+        nr = entry.get("org_nr") or None
+        if nr:
+            by_org.setdefault(nr, []).append(name)
+    report.duplicate_org_nr = {k: v for k, v in by_org.items() if len(v) > 1}
+    used_ids: set[str] = set()
+    for name, entry in sorted(doc.items()):
+        node_id = slugify(name)
+        nr = entry.get("org_nr") or None
+        if nr and org_nr_problem(nr):
+            report.invalid_org_nr.append(name)
+            nr = None
+        if not nr:
+            report.without_org_nr.append(name)
+        elif nr not in report.duplicate_org_nr:
+            owners = existing.get(nr, [])
+            if owners and all(i != node_id for i, _ in owners):
+                others = [i for i, ds in owners if ds != [REGISTER_DATASET]]
+                if others:
+                    node_id = others[0]
+                    report.reconciled.append((name, node_id))
+        if node_id in used_ids:  # two names that slug alike: keep both apart
+            node_id = f"{node_id}-{entry.get('id', len(used_ids))}"
+        used_ids.add(node_id)
+        end = _year(entry.get("end"))
+        old = []
+        for alias in entry.get("old_names") or []:
+            if _EXCEL_CR in alias:
+                report.cleaned_names += 1
+                alias = alias.replace(_EXCEL_CR, "").strip()
+            if alias and alias != name:
+                old.append(alias)
+        if old:
+            report.renamed += 1
+        name_en = (entry.get("name_en") or "").strip()
+        if name_en in ("", "?"):
+            report.missing_english += 1
+            name_en = ""
+        if end is not None:
+            report.ended += 1
+        else:
+            report.active += 1
+        props: dict[str, Any] = {
+            "name": name, "kind": "statlig", "ended": end is not None,
+            "register_id": entry.get("id"), "illustrative": False,
+        }
+        for key, value in (("name_en", name_en), ("short_name", entry.get("short_name")),
+                           ("org_nr", nr), ("department", entry.get("department")),
+                           ("start_year", _year(entry.get("start"))), ("end_year", end),
+                           ("aliases", old)):
+            if value not in (None, "", []):
+                props[key] = value
+        data.nodes.append(NodeRecord(Label.AGENCY, node_id, props))
+        data.relationships.append(RelRecord(Rel.SUPPORTED_BY, Label.AGENCY, node_id,
+                                            Label.SOURCE, REGISTER_SOURCE_ID))
+    return data, report
+
+
+def import_register(store: GraphStore, path: str | Path,
+                    progress: Progress | None = None) -> RegisterReport:
+    """Create or update one Agency per register entry; the summary reports the quirks."""
+    doc = read_register(path)
+    data, report = register_graph(doc, store.agencies_by_org_nr(), str(path))
+    report.result = store.load(data, progress)
+    return report

@@ -1,0 +1,71 @@
+"""The CLI through click's runner: exit codes, messages and the store it leaves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cli.main import cli
+from tests.conftest import BROKEN, REGISTER, TINY
+
+
+def run(runner: CliRunner, store: Path, *args: str) -> tuple[int, str, str]:
+    res = runner.invoke(cli, ["--backend", "embedded", "--store", str(store), *args])
+    return res.exit_code, res.stdout, res.stderr
+
+
+def test_validate_ok_and_invalid(runner: CliRunner, store_path: Path) -> None:
+    code, out, _ = run(runner, store_path, "validate", str(TINY))
+    assert code == 0 and "valid" in out
+    code, _, err = run(runner, store_path, "validate", str(BROKEN))
+    assert code == 2
+    assert "4 problems" in err
+    for needle in ("agencies.yaml: 'skatteverket': org_nr", "insights.yaml: 'vem-gor-vad': id",
+                   "principles.yaml: line 6", "journeys.yaml: life_event 'nar-nagon-har-dott'"):
+        assert needle in err
+    code, out, _ = run(runner, store_path, "validate", str(BROKEN), "--format", "json")
+    assert code == 2 and len(json.loads(out)["problems"]) == 4
+
+
+def test_load_stats_datasets_unload(runner: CliRunner, store_path: Path) -> None:
+    code, out, _ = run(runner, store_path, "load", str(TINY))
+    assert code == 0 and "Loaded dataset 'tiny'" in out
+    code, out, _ = run(runner, store_path, "stats", "--format", "json")
+    stats = json.loads(out)
+    assert stats["labels"]["Insight"] == 5 and stats["nodes_total"] == 19
+    assert run(runner, store_path, "load", str(TINY))[0] == 0
+    assert run(runner, store_path, "stats", "--format", "json")[1] == out
+    code, out, _ = run(runner, store_path, "datasets")
+    assert "tiny" in out and "19" in out
+    code, out, _ = run(runner, store_path, "unload", "tiny")
+    assert code == 0 and "removed 19 nodes" in out
+    code, _, err = run(runner, store_path, "unload", "tiny")
+    assert code == 6 and "no dataset 'tiny'" in err
+
+
+def test_load_invalid_leaves_store_unchanged(runner: CliRunner, store_path: Path) -> None:
+    run(runner, store_path, "load", str(TINY))
+    before = store_path.read_bytes()
+    code, _, err = run(runner, store_path, "load", str(BROKEN))
+    assert code == 2 and "nothing was written" in err
+    assert store_path.read_bytes() == before
+
+
+def test_import_register_prints_quirks(runner: CliRunner, store_path: Path) -> None:
+    code, out, _ = run(runner, store_path, "import-register", str(REGISTER))
+    assert code == 0
+    assert "Imported 365 register entries" in out and "without org nr" in out
+
+
+def test_export(runner: CliRunner, store_path: Path, tmp_path: Path) -> None:
+    run(runner, store_path, "load", str(TINY))
+    target = tmp_path / "out.graphml"
+    code, _, _ = run(runner, store_path, "export", "--format", "graphml", "-o", str(target))
+    assert code == 0 and target.exists() and "graphml" in target.read_text(encoding="utf-8")
+
+
+def test_missing_folder(runner: CliRunner, store_path: Path, tmp_path: Path) -> None:
+    code, _, err = run(runner, store_path, "load", str(tmp_path / "nope"))
+    assert code == 2 and "is not a folder" in err

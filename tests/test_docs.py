@@ -1,0 +1,47 @@
+"""Docs test: every CLI command has help text with an example; the README shows the commands."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from cli.main import cli
+from tests.conftest import ROOT
+
+
+def all_commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    out = []
+    for name, cmd in sorted(group.commands.items()):
+        full = f"{prefix}{name}"
+        out.append((full, cmd))
+        if isinstance(cmd, click.Group):
+            out.extend(all_commands(cmd, full + " "))
+    return out
+
+
+def test_every_command_has_help_with_example() -> None:
+    missing = []
+    for name, cmd in all_commands(cli):
+        text = cmd.help or ""
+        if len(text.strip()) < 20 or "Example" not in text or "insikt " not in text:
+            missing.append(name)
+        for param in cmd.params:
+            if isinstance(param, click.Option) and not param.help:
+                missing.append(f"{name} {param.opts[0]}")
+    assert not missing, f"commands/options without help text or example: {missing}"
+
+
+def test_readme_mentions_every_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, _ in all_commands(cli):
+        assert f"insikt {name}" in readme, f"README lacks a reference for 'insikt {name}'"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sh|bash)\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 2, "README must start with its two commands in sh blocks"
+    test_command = blocks[1].strip().splitlines()[-1].strip()
+    assert test_command in ci.splitlines(), f"'.ci/run' must call '{test_command}' unchanged"
