@@ -6,9 +6,12 @@ Loaders turn datasets into `GraphData` (plain node and relationship records); ev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from .ids import fold
 
 
 class Label(StrEnum):
@@ -102,6 +105,32 @@ TEXT_FIELDS: dict[Label, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+SEARCH_FIELD = "search_text"
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def search_tokens(text: str) -> list[str]:
+    """Folded (case- and diacritic-free) word tokens, the unit of full-text matching."""
+    return _TOKEN.findall(fold(text))
+
+
+def search_text(label: Label, props: dict[str, Any], node_id: str) -> str:
+    """The derived `search_text` property: every text field's tokens, once, space-separated.
+
+    Both backends match a query word against these tokens by prefix (Neo4j through a
+    full-text index with the whitespace analyzer), so search gives the same answer on both.
+    """
+    sv, en = TEXT_FIELDS[label]
+    parts = [node_id]
+    for name in (*sv, *en, "aliases"):
+        value = props.get(name)
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            parts.extend(str(v) for v in value)
+    return " ".join(dict.fromkeys(t for part in parts for t in search_tokens(part)))
+
+
 def node_key(label: str, node_id: str) -> str:
     """The key of a node in the networkx graph: ids are unique per label, not globally."""
     return f"{label}:{node_id}"
@@ -154,6 +183,12 @@ class GraphData:
     dataset: DatasetMeta
     nodes: list[NodeRecord] = field(default_factory=list)
     relationships: list[RelRecord] = field(default_factory=list)
+
+    def add_search_text(self) -> GraphData:
+        """Give every node its derived `search_text` (see `search_text`)."""
+        for n in self.nodes:
+            n.props[SEARCH_FIELD] = search_text(n.label, n.props, n.id)
+        return self
 
     def label_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

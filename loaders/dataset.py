@@ -402,7 +402,7 @@ def to_graph_data(parsed: Parsed) -> GraphData:
                 rels.append(RelRecord(Rel.NEXT, Label.JOURNEY_STEP, previous,
                                       Label.JOURNEY_STEP, st.id))
             previous = st.id
-    return g
+    return g.add_search_text()
 
 
 def read_dataset(path: str | Path) -> GraphData:

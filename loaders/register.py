@@ -156,7 +156,7 @@ def register_graph(doc: dict[str, dict[str, Any]], existing: dict[str, list[tupl
         data.nodes.append(NodeRecord(Label.AGENCY, node_id, props))
         data.relationships.append(RelRecord(Rel.SUPPORTED_BY, Label.AGENCY, node_id,
                                             Label.SOURCE, REGISTER_SOURCE_ID))
-    return data, report
+    return data.add_search_text(), report
 
 
 def import_register(store: GraphStore, path: str | Path,

@@ -42,3 +42,13 @@ def tiny_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def large_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic larger dataset (all 365 register agencies, 500 specific insights)."""
+    from tests.builders import build_large_dataset
+
+    if not REGISTER.exists():
+        pytest.skip("../shared register not present")
+    return build_large_dataset(tmp_path_factory.mktemp("large"), REGISTER)
