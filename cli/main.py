@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 
-from graph.backends import BACKENDS, open_store
+from cli.context import Ctx, pass_ctx
+from graph.backends import BACKENDS
 from graph.errors import InsiktError, ValidationFailed
 from graph.export import EXPORT_FORMATS, export_graph
-from graph.store import GraphStore, Stats
+from graph.store import Stats
 from loaders.dataset import validate_dataset
 from loaders.load import load_dataset
 from loaders.register import import_register
@@ -47,23 +46,6 @@ def report_problems(source: str, problems: list[Any]) -> None:
         click.echo(f"  {p}", err=True)
 
 
-class Ctx:
-    """Options shared by every command."""
-
-    def __init__(self, backend: str | None, store: str | None) -> None:
-        self.backend = backend
-        self.store_path = store
-
-    @contextmanager
-    def store(self) -> Iterator[GraphStore]:
-        st = open_store(self.backend, self.store_path)
-        try:
-            yield st
-        finally:
-            st.close()
-
-
-pass_ctx = click.make_pass_decorator(Ctx)
 
 
 def progress_printer(label: str) -> Any:
@@ -262,6 +244,12 @@ def import_register_cmd(obj: Ctx, path: str) -> None:
     with obj.store() as st:
         report = import_register(st, path, progress_printer("register"))
     click.echo(report.summary())
+
+
+from cli.query_cmds import queries_cmd, query_cmd  # noqa: E402
+
+cli.add_command(queries_cmd)
+cli.add_command(query_cmd)
 
 
 def main() -> None:

@@ -1,0 +1,609 @@
+"""Collaboration analytics: which agencies share which customer problems, who should meet,
+which insights reach furthest, which agencies bridge the others, and how heavy each journey is.
+
+Everything reads the shared networkx form (`store.to_networkx()`, node keys "Label:id"), so it
+runs on any backend. Results are frozen dataclasses; every ranking has a total order (fixed
+seeds, ties broken by id), so the same graph always gives the same answer. Results are cached
+per graph state (see `fingerprint`): asking again about an unchanged graph costs one pass.
+
+An agency's *insight set* is what it REPORTS, where each specific insight counts both as
+itself and through its general insight(s) (INSTANCE_OF). Two agencies that report different
+instances of "kunden får agera kurir" therefore share that general problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from graph.model import Label, Rel
+
+T = TypeVar("T")
+
+# The general insights (eSam forum 2017) that the journey burden components evidence.
+ACTORS_INSIGHT = "svart-att-veta-vem-som-gor-vad"
+HANDOFFS_INSIGHT = "kunden-blir-sin-egen-projektledare"
+DOCUMENTS_INSIGHT = "kunden-far-agera-kurir"
+LATE_FEEDBACK_INSIGHT = "far-veta-forst-i-efterhand"
+NON_STATE_INSIGHT = "svart-att-veta-vem-som-gor-vad"
+_FALLBACK_TITLES = {
+    ACTORS_INSIGHT: "Svårt att veta vem som gör vad",
+    HANDOFFS_INSIGHT: "Kunden blir sin egen projektledare",
+    DOCUMENTS_INSIGHT: "Kunden får agera kurir",
+    LATE_FEEDBACK_INSIGHT: "Får veta först i efterhand att man gjort fel",
+}
+
+# Journey burden index weights (see `burden` for the reasoning).
+BURDEN_WEIGHTS: dict[str, float] = {
+    "actors": 1.0,
+    "handoffs": 2.0,
+    "documents": 2.0,
+    "late_feedback": 1.5,
+    "non_state": 1.0,
+}
+BURDEN_INSIGHTS: dict[str, str] = {
+    "actors": ACTORS_INSIGHT,
+    "handoffs": HANDOFFS_INSIGHT,
+    "documents": DOCUMENTS_INSIGHT,
+    "late_feedback": LATE_FEEDBACK_INSIGHT,
+    "non_state": NON_STATE_INSIGHT,
+}
+BURDEN_FORMULA = ("B = 1·(actors − 1) + 2·handoffs + 2·documents carried + 1.5·late-feedback steps "
+                  "+ 1·non-state steps")
+BETWEENNESS_SAMPLE = 200
+
+
+# -- fingerprint and cache ----------------------------------------------------------------------
+
+def fingerprint(g: nx.MultiDiGraph) -> str:
+    """A digest of the graph's state: counts, dataset ids, and every node and edge with its
+    properties (order-independent). One linear pass, far cheaper than any analysis, and it
+    changes whenever a load or unload changes anything the analyses could see."""
+    datasets: set[str] = set()
+    acc = 0
+    mask = (1 << 64) - 1
+    for n, a in g.nodes(data=True):
+        datasets.update(a.get("datasets", ()))
+        acc = (acc + _digest64(("n", n, sorted(a.items(), key=lambda kv: kv[0])))) & mask
+    for u, v, k, a in g.edges(keys=True, data=True):
+        acc = (acc + _digest64(("e", u, v, k, sorted(a.items(), key=lambda kv: kv[0])))) & mask
+    head = f"{g.number_of_nodes()}|{g.number_of_edges()}|{','.join(sorted(datasets))}|{acc:016x}"
+    return hashlib.sha256(head.encode("utf-8")).hexdigest()[:32]
+
+
+def _digest64(item: Any) -> int:
+    return int.from_bytes(hashlib.blake2b(repr(item).encode("utf-8"), digest_size=8).digest(),
+                          "big")
+
+
+_CACHE: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def clear_cache() -> None:
+    """Forget every cached result (tests use it to time a cold run)."""
+    _CACHE.clear()
+
+
+def _cached(name: str, g: nx.MultiDiGraph, params: tuple[Hashable, ...],
+            compute: Callable[[], T], fp: str | None = None) -> T:
+    key = (name, fp or fingerprint(g), *params)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        result: T = _CACHE[key]
+        return result
+    value = compute()
+    _CACHE[key] = value
+    if len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return value
+
+
+# -- the index every analysis reads ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JourneyStepInfo:
+    id: str
+    order: int
+    agency: str | None
+    agency_kind: str
+    customer_carries: tuple[str, ...]
+    feedback: str
+
+
+@dataclass(frozen=True)
+class GraphIndex:
+    """The parts of the graph the analyses need, as plain id-keyed maps (one pass over g)."""
+
+    names: dict[str, dict[str, str]]  # label -> id -> display name
+    props: dict[str, dict[str, dict[str, Any]]]  # label -> id -> node attributes
+    reports: dict[str, frozenset[str]]  # agency -> insights it REPORTS
+    reporters: dict[str, frozenset[str]]  # insight -> agencies that REPORT it
+    generals: dict[str, frozenset[str]]  # insight -> its general insights (INSTANCE_OF)
+    instances: dict[str, frozenset[str]]  # general insight -> its specific instances
+    arises_in: dict[str, frozenset[str]]  # insight -> life events
+    domain_of: dict[str, str]  # life event -> domain
+    applies: dict[str, dict[str, str]]  # agency -> principle -> status
+    appliers: dict[str, frozenset[str]]  # principle -> agencies that APPLY it
+    addresses: dict[str, frozenset[str]]  # principle -> insights it ADDRESSES
+    addressed_by: dict[str, frozenset[str]]  # insight -> principles that ADDRESS it
+    journeys: dict[str, tuple[JourneyStepInfo, ...]]  # life event -> steps in order
+    agency_sets: dict[str, frozenset[str]]  # agency -> insight set (see module docstring)
+
+    def name(self, label: Label | str, node_id: str) -> str:
+        return self.names.get(str(label), {}).get(node_id, node_id)
+
+
+_NAME_FIELD = {"Agency": "name", "Domain": "name", "LifeEvent": "name", "Principle": "name",
+               "Insight": "title", "Source": "title", "JourneyStep": "action"}
+
+
+def _freeze(d: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in sorted(d.items())}
+
+
+def _build_index(g: nx.MultiDiGraph) -> GraphIndex:
+    names: dict[str, dict[str, str]] = {}
+    props: dict[str, dict[str, dict[str, Any]]] = {}
+    for _, a in g.nodes(data=True):
+        label, node_id = a["label"], a["id"]
+        props.setdefault(label, {})[node_id] = a
+        names.setdefault(label, {})[node_id] = str(a.get(_NAME_FIELD.get(label, "name")) or node_id)
+    reports: dict[str, set[str]] = {}
+    reporters: dict[str, set[str]] = {}
+    generals: dict[str, set[str]] = {}
+    instances: dict[str, set[str]] = {}
+    arises: dict[str, set[str]] = {}
+    domain_of: dict[str, str] = {}
+    applies: dict[str, dict[str, str]] = {}
+    appliers: dict[str, set[str]] = {}
+    addresses: dict[str, set[str]] = {}
+    addressed_by: dict[str, set[str]] = {}
+    step_of: dict[str, tuple[str, int]] = {}
+    handled_by: dict[str, str] = {}
+    for u, v, a in g.edges(data=True):
+        t = a["type"]
+        su, sv = g.nodes[u]["id"], g.nodes[v]["id"]
+        if t == Rel.REPORTS:
+            reports.setdefault(su, set()).add(sv)
+            reporters.setdefault(sv, set()).add(su)
+        elif t == Rel.INSTANCE_OF:
+            generals.setdefault(su, set()).add(sv)
+            instances.setdefault(sv, set()).add(su)
+        elif t == Rel.ARISES_IN:
+            arises.setdefault(su, set()).add(sv)
+        elif t == Rel.IN_DOMAIN:
+            domain_of[su] = sv
+        elif t == Rel.APPLIES:
+            applies.setdefault(su, {})[sv] = str(a.get("status", "adopted"))
+            appliers.setdefault(sv, set()).add(su)
+        elif t == Rel.ADDRESSES:
+            addresses.setdefault(su, set()).add(sv)
+            addressed_by.setdefault(sv, set()).add(su)
+        elif t == Rel.HAS_STEP:
+            order = a.get("order", g.nodes[v].get("order", 0))
+            step_of[sv] = (su, int(order or 0))
+        elif t == Rel.HANDLED_BY:
+            handled_by[su] = sv
+    agency_props = props.get("Agency", {})
+    step_props = props.get("JourneyStep", {})
+    raw_journeys: dict[str, list[JourneyStepInfo]] = {}
+    for step_id, (le_id, order) in step_of.items():
+        sp = step_props.get(step_id, {})
+        agency = handled_by.get(step_id)
+        kind = str(agency_props.get(agency, {}).get("kind") or "statlig") if agency else "statlig"
+        raw_journeys.setdefault(le_id, []).append(JourneyStepInfo(
+            id=step_id, order=order, agency=agency, agency_kind=kind,
+            customer_carries=tuple(str(x) for x in sp.get("customer_carries") or ()),
+            feedback=str(sp.get("feedback") or "immediate")))
+    journeys = {le: tuple(sorted(steps, key=lambda s: (s.order, s.id)))
+                for le, steps in sorted(raw_journeys.items())}
+    agency_sets: dict[str, frozenset[str]] = {}
+    for agency, insights in sorted(reports.items()):
+        expanded = set(insights)
+        for i in insights:
+            expanded |= generals.get(i, set())
+        agency_sets[agency] = frozenset(expanded)
+    return GraphIndex(
+        names=names, props=props, reports=_freeze(reports), reporters=_freeze(reporters),
+        generals=_freeze(generals), instances=_freeze(instances), arises_in=_freeze(arises),
+        domain_of=dict(sorted(domain_of.items())), applies=dict(sorted(applies.items())),
+        appliers=_freeze(appliers), addresses=_freeze(addresses),
+        addressed_by=_freeze(addressed_by), journeys=journeys, agency_sets=agency_sets)
+
+
+def graph_index(g: nx.MultiDiGraph, fp: str | None = None) -> GraphIndex:
+    """The cached index of `g` (shared by every analysis and the report)."""
+    return _cached("index", g, (), lambda: _build_index(g), fp)
+
+
+def agency_insight_sets(g: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
+    """For each agency that reports something: its insight set (reported + their generals)."""
+    return graph_index(g).agency_sets
+
+
+def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
+    """|A ∩ B| / |A ∪ B|; 0 for two empty sets."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _shared_counts(index: GraphIndex) -> dict[tuple[str, str], int]:
+    """(a, b) with a < b → how many insights their sets share, from the agency side only:
+    an inverted index insight → agencies, then pairs within each insight's agencies."""
+    by_insight: dict[str, list[str]] = {}
+    for agency, insights in index.agency_sets.items():  # agencies in sorted order
+        for i in insights:
+            by_insight.setdefault(i, []).append(agency)
+    counts: Counter[tuple[str, str]] = Counter()
+    for agencies in by_insight.values():
+        if len(agencies) > 1:
+            counts.update(itertools.combinations(agencies, 2))
+    return dict(counts)
+
+
+def shared_counts(g: nx.MultiDiGraph, fp: str | None = None) -> dict[tuple[str, str], int]:
+    """Cached: agency pairs (a < b) that share at least one insight, with the count."""
+    fp = fp or fingerprint(g)
+    return _cached("shared", g, (), lambda: _shared_counts(graph_index(g, fp)), fp)
+
+
+def agency_projection(g: nx.MultiDiGraph, fp: str | None = None) -> nx.Graph:
+    """The agency–agency projection: every reporting agency, an edge per shared insight count
+    (`weight`) and its inverse as `distance` (more shared problems = closer)."""
+    fp = fp or fingerprint(g)
+
+    def build() -> nx.Graph:
+        index = graph_index(g, fp)
+        p = nx.Graph()
+        p.add_nodes_from(index.agency_sets)  # sorted
+        for (a, b), w in sorted(shared_counts(g, fp).items()):
+            p.add_edge(a, b, weight=w, distance=1.0 / w)
+        return p
+
+    return _cached("projection", g, (), build, fp)
+
+
+# -- similarity ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SimilarPair:
+    a: str
+    b: str
+    a_name: str
+    b_name: str
+    score: float
+    shared: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Similarity:
+    pairs: tuple[SimilarPair, ...]
+    agencies: int  # agencies that report something
+    overlapping_pairs: int  # pairs that share at least one insight
+
+
+def similarity(g: nx.MultiDiGraph, top: int = 20) -> Similarity:
+    """The `top` most similar agency pairs by Jaccard over their insight sets, with the
+    insights they share. Ties: score desc, then the two ids; pairs always have a < b."""
+    fp = fingerprint(g)
+
+    def compute() -> Similarity:
+        index = graph_index(g, fp)
+        sets = index.agency_sets
+        scored = []
+        for (a, b), w in shared_counts(g, fp).items():
+            scored.append((-(w / (len(sets[a]) + len(sets[b]) - w)), a, b))
+        scored.sort()
+        pairs = tuple(
+            SimilarPair(a=a, b=b, a_name=index.name(Label.AGENCY, a),
+                        b_name=index.name(Label.AGENCY, b), score=-neg,
+                        shared=tuple(sorted(sets[a] & sets[b])))
+            for neg, a, b in scored[:max(top, 0)])
+        return Similarity(pairs=pairs, agencies=len(sets), overlapping_pairs=len(scored))
+
+    return _cached("similarity", g, (top,), compute, fp)
+
+
+# -- communities ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SharedProblem:
+    insight: str
+    title: str
+    kind: str
+    members: int  # how many members' insight sets hold it
+
+
+@dataclass(frozen=True)
+class AgendaPrinciple:
+    principle: str
+    name: str
+    applied_by: tuple[str, ...]
+    not_applied_by: tuple[str, ...]
+    addresses_shared: tuple[str, ...]  # shared problems of the community it addresses
+
+
+@dataclass(frozen=True)
+class Community:
+    number: int
+    members: tuple[str, ...]
+    member_names: tuple[str, ...]
+    internal_weight: int  # shared-insight count summed over member pairs
+    shared_problems: tuple[SharedProblem, ...]
+    agenda: tuple[AgendaPrinciple, ...]
+
+
+@dataclass(frozen=True)
+class Communities:
+    communities: tuple[Community, ...]
+    modularity: float
+    agencies: int
+    seed: int
+
+    def of(self, agency: str) -> Community | None:
+        for c in self.communities:
+            if agency in c.members:
+                return c
+        return None
+
+
+def communities(g: nx.MultiDiGraph, seed: int = 42) -> Communities:
+    """Louvain communities of the agency projection (weight = shared-insight count, fixed seed)
+    with their modularity. Each community lists the problems its members share (held by ≥2
+    members; most members first, specific before general, then id) and its meeting agenda: the
+    principles some members apply and others do not (those addressing a shared problem first)."""
+    fp = fingerprint(g)
+
+    def compute() -> Communities:
+        index = graph_index(g, fp)
+        p = agency_projection(g, fp)
+        if p.number_of_nodes() == 0:
+            return Communities((), 0.0, 0, seed)
+        parts = [sorted(c) for c in nx.community.louvain_communities(p, weight="weight",
+                                                                     seed=seed)]
+        parts.sort(key=lambda c: (-len(c), c[0]))
+        modularity = (float(nx.community.modularity(p, parts, weight="weight"))
+                      if p.number_of_edges() else 0.0)
+        out = []
+        for number, members in enumerate(parts, start=1):
+            out.append(_community(index, p, number, tuple(members)))
+        return Communities(tuple(out), modularity, p.number_of_nodes(), seed)
+
+    return _cached("communities", g, (seed,), compute, fp)
+
+
+def _community(index: GraphIndex, p: nx.Graph, number: int, members: tuple[str, ...]) -> Community:
+    held: Counter[str] = Counter()
+    for m in members:
+        held.update(index.agency_sets.get(m, ()))
+    insight_props = index.props.get("Insight", {})
+
+    def kind(i: str) -> str:
+        return str(insight_props.get(i, {}).get("kind", ""))
+
+    shared = tuple(
+        SharedProblem(i, index.name(Label.INSIGHT, i), kind(i), n)
+        for i, n in sorted(held.items(), key=lambda t: (-t[1], kind(t[0]) != "specific", t[0]))
+        if n >= 2)
+    shared_ids = {s.insight for s in shared}
+    agenda = []
+    if len(members) > 1:
+        member_set = set(members)
+        principles: set[str] = set()
+        for m in members:
+            principles.update(index.applies.get(m, {}))
+        for pr in principles:
+            applying = tuple(sorted(index.appliers.get(pr, frozenset()) & member_set))
+            if len(applying) == len(members):
+                continue
+            agenda.append(AgendaPrinciple(
+                principle=pr, name=index.name(Label.PRINCIPLE, pr), applied_by=applying,
+                not_applied_by=tuple(sorted(member_set - set(applying))),
+                addresses_shared=tuple(sorted(index.addresses.get(pr, frozenset()) & shared_ids))))
+        agenda.sort(key=lambda a: (not a.addresses_shared, -len(a.addresses_shared),
+                                   -len(a.applied_by), a.principle))
+    weight = sum(int(d["weight"]) for _, _, d in p.subgraph(members).edges(data=True))
+    return Community(number=number, members=members,
+                     member_names=tuple(index.name(Label.AGENCY, m) for m in members),
+                     internal_weight=weight, shared_problems=shared, agenda=tuple(agenda))
+
+
+# -- reach ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class InsightReach:
+    insight: str
+    title: str
+    kind: str
+    status: str
+    agencies: int
+    life_events: int
+    domains: int
+    agency_ids: tuple[str, ...]
+    life_event_ids: tuple[str, ...]
+    domain_ids: tuple[str, ...]
+
+
+def reach(g: nx.MultiDiGraph) -> tuple[InsightReach, ...]:
+    """For each insight: how many agencies report it (for a general insight, also any of its
+    instances), and how many life events and domains it spans (a general insight also through
+    its instances). Ranked by agencies, life events, domains (desc), then id."""
+    fp = fingerprint(g)
+
+    def compute() -> tuple[InsightReach, ...]:
+        index = graph_index(g, fp)
+        out = []
+        for i, a in index.props.get("Insight", {}).items():
+            agencies = set(index.reporters.get(i, ()))
+            life_events = set(index.arises_in.get(i, ()))
+            for s in index.instances.get(i, ()):
+                agencies |= index.reporters.get(s, frozenset())
+                life_events |= index.arises_in.get(s, frozenset())
+            domains = {index.domain_of[le] for le in life_events if le in index.domain_of}
+            out.append(InsightReach(
+                insight=i, title=index.name(Label.INSIGHT, i), kind=str(a.get("kind", "")),
+                status=str(a.get("status", "active")), agencies=len(agencies),
+                life_events=len(life_events), domains=len(domains),
+                agency_ids=tuple(sorted(agencies)), life_event_ids=tuple(sorted(life_events)),
+                domain_ids=tuple(sorted(domains))))
+        out.sort(key=lambda r: (-r.agencies, -r.life_events, -r.domains, r.insight))
+        return tuple(out)
+
+    return _cached("reach", g, (), compute, fp)
+
+
+# -- bridges ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Bridge:
+    agency: str
+    name: str
+    betweenness: float
+    partners: int  # agencies it shares at least one insight with
+    communities_linked: int  # distinct communities among itself and its partners
+
+
+@dataclass(frozen=True)
+class Bridges:
+    agencies: tuple[Bridge, ...]
+    nodes: int
+    edges: int
+    sampled: bool
+    k: int | None
+    seed: int
+
+    @property
+    def note(self) -> str:
+        if self.sampled:
+            return (f"betweenness estimated from {self.k} sampled source agencies of "
+                    f"{self.nodes} (seed {self.seed})")
+        return f"exact betweenness over all {self.nodes} agencies"
+
+
+def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Bridges:
+    """Betweenness centrality on the agency projection, with path length 1/shared-count so
+    that paths run along strong ties. A projection with more than `sample_above` agencies is
+    estimated from k = min(n, 200) sampled sources (seeded), and the result says so."""
+    fp = fingerprint(g)
+
+    def compute() -> Bridges:
+        index = graph_index(g, fp)
+        p = agency_projection(g, fp)
+        n = p.number_of_nodes()
+        sampled = n > sample_above
+        k = min(n, BETWEENNESS_SAMPLE) if sampled else None
+        scores: dict[str, float] = (
+            nx.betweenness_centrality(p, k=k, normalized=True, weight="distance", seed=seed)
+            if n else {})
+        comm = communities(g, seed)
+        number = {m: c.number for c in comm.communities for m in c.members}
+        out = []
+        for agency in p.nodes:
+            partners = list(p.neighbors(agency))
+            linked = {number[agency], *(number[x] for x in partners)}
+            out.append(Bridge(agency, index.name(Label.AGENCY, agency),
+                              float(scores.get(agency, 0.0)), len(partners), len(linked)))
+        out.sort(key=lambda b: (-b.betweenness, -b.communities_linked, b.agency))
+        return Bridges(tuple(out), n, p.number_of_edges(), sampled, k, seed)
+
+    return _cached("bridges", g, (sample_above, seed), compute, fp)
+
+
+# -- journey burden ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BurdenComponent:
+    name: str  # actors | handoffs | documents | late_feedback | non_state
+    count: int  # the raw figure (for actors: distinct actors)
+    weight: float
+    points: float  # its share of the index
+    insight: str  # the general insight it evidences
+    insight_title: str
+    insight_in_graph: bool
+
+
+@dataclass(frozen=True)
+class JourneyBurden:
+    life_event: str
+    name: str
+    steps: int
+    index: float
+    components: tuple[BurdenComponent, ...]
+    actor_ids: tuple[str, ...] = field(default=())
+
+    def component(self, name: str) -> BurdenComponent:
+        for c in self.components:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def burden(g: nx.MultiDiGraph) -> tuple[JourneyBurden, ...]:
+    """The journey burden index of every life event that has a journey, ranked (desc).
+
+    B = 1·(actors − 1) + 2·handoffs + 2·documents + 1.5·late_feedback + 1·non_state, where
+
+    * actors: distinct actors handling a step. One actor needs no coordination, so each actor
+      beyond the first adds 1 — a new organisation to find and understand
+      ("svårt att veta vem som gör vad").
+    * handoffs: consecutive steps handled by different actors, weight 2. At every handoff the
+      person must carry the case on themselves ("kunden blir sin egen projektledare"); it also
+      counts an actor already met again, which `actors` does not.
+    * documents: documents carried (the length of every step's `customer_carries`), weight 2.
+      Each is an errand — obtain from one actor, deliver to another ("kunden får agera kurir").
+    * late_feedback: steps with feedback "delayed", weight 1.5. Each is a point where a mistake
+      shows only later ("får veta först i efterhand"); the cost is real but not certain, so it
+      weighs less than a sure errand or handoff and more than a mere extra name.
+    * non_state: steps handled by an actor whose kind is not "statlig" (region, municipality,
+      bank, employer …), weight 1. Outside the state the service duty and once-only data
+      exchange of the agencies do not reach ("svårt att veta vem som gör vad").
+
+    Ties rank by life event id.
+    """
+    fp = fingerprint(g)
+
+    def compute() -> tuple[JourneyBurden, ...]:
+        index = graph_index(g, fp)
+        out = [_journey_burden(index, le, steps) for le, steps in index.journeys.items()]
+        out.sort(key=lambda b: (-b.index, b.life_event))
+        return tuple(out)
+
+    return _cached("burden", g, (), compute, fp)
+
+
+def _journey_burden(index: GraphIndex, le: str, steps: tuple[JourneyStepInfo, ...]) -> JourneyBurden:
+    actors = sorted({s.agency for s in steps if s.agency})
+    handoffs = sum(1 for x, y in itertools.pairwise(steps) if x.agency != y.agency)
+    counts = {
+        "actors": len(actors),
+        "handoffs": handoffs,
+        "documents": sum(len(s.customer_carries) for s in steps),
+        "late_feedback": sum(1 for s in steps if s.feedback == "delayed"),
+        "non_state": sum(1 for s in steps if s.agency_kind != "statlig"),
+    }
+    insights = index.props.get("Insight", {})
+    components = []
+    for name, count in counts.items():
+        effective = max(count - 1, 0) if name == "actors" else count
+        insight = BURDEN_INSIGHTS[name]
+        present = insight in insights
+        title = index.name(Label.INSIGHT, insight) if present else _FALLBACK_TITLES[insight]
+        components.append(BurdenComponent(name, count, BURDEN_WEIGHTS[name],
+                                          BURDEN_WEIGHTS[name] * effective, insight, title,
+                                          present))
+    total = round(sum(c.points for c in components), 6)
+    return JourneyBurden(life_event=le, name=index.name(Label.LIFE_EVENT, le), steps=len(steps),
+                         index=total, components=tuple(components), actor_ids=tuple(actors))
+
+
+def names_of(g: nx.MultiDiGraph, label: Label | str, ids: Iterable[str]) -> list[str]:
+    """Display names for ids (their id when the node is missing)."""
+    index = graph_index(g)
+    return [index.name(label, i) for i in ids]

@@ -1,0 +1,596 @@
+"""The saved queries. Each one: names, titles, description, parameters, Cypher and its
+networkx twin, side by side so that a change to one is seen next to the other."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import QueryRefused
+from graph.model import SEARCH_FIELD, Label, node_key, search_tokens
+
+from .catalog import Param, Row, SavedQuery, register
+
+# -- shared pieces ------------------------------------------------------------------------
+
+LIFE_EVENT = Param("life_event", "str", "only insights that arise in this life event (id)",
+                   choices=Label.LIFE_EVENT)
+DOMAIN = Param("domain", "str", "only insights in life events of this domain (id)",
+               choices=Label.DOMAIN)
+AGENCY = Param("agency", "str", "only pairs that include this agency (id)", choices=Label.AGENCY)
+
+# Cypher fragment: the reported insight `i` passes the life-event and domain filters.
+INSIGHT_FILTER = """
+  ($life_event IS NULL OR EXISTS { MATCH (i)-[:ARISES_IN]->(:LifeEvent {id: $life_event}) })
+  AND ($domain IS NULL OR EXISTS {
+        MATCH (i)-[:ARISES_IN]->(:LifeEvent)-[:IN_DOMAIN]->(:Domain {id: $domain}) })"""
+
+
+def _out(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for _, v, k, d in g.out_edges(key, keys=True, data=True):
+        if k == rel:
+            yield v, d
+
+
+def _in(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for u, _, k, d in g.in_edges(key, keys=True, data=True):
+        if k == rel:
+            yield u, d
+
+
+def _node(g: nx.MultiDiGraph, label: Label, node_id: str | None) -> dict[str, Any] | None:
+    if node_id is None:
+        return None
+    key = node_key(label, node_id)
+    return g.nodes[key] if key in g else None
+
+
+def _insight_passes(g: nx.MultiDiGraph, ins_key: str, p: dict[str, Any]) -> bool:
+    if p.get("life_event") is None and p.get("domain") is None:
+        return True
+    events = [v for v, _ in _out(g, ins_key, "ARISES_IN")]
+    if p.get("life_event") is not None and node_key(Label.LIFE_EVENT, p["life_event"]) not in events:
+        return False
+    if p.get("domain") is not None:
+        wanted = node_key(Label.DOMAIN, p["domain"])
+        return any(d == wanted for le in events for d, _ in _out(g, le, "IN_DOMAIN"))
+    return True
+
+
+def _expanded(g: nx.MultiDiGraph, ins_key: str) -> list[str]:
+    """An insight as itself and through its general insights (INSTANCE_OF*0..1)."""
+    return [ins_key, *[v for v, _ in _out(g, ins_key, "INSTANCE_OF")]]
+
+
+def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[str]]:
+    """Agency key → insight keys it reports, specific ones also counted as their generals."""
+    sets: dict[str, set[str]] = defaultdict(set)
+    for u, v, k in g.edges(keys=True):
+        if k == "REPORTS" and _insight_passes(g, v, p):
+            sets[u].update(_expanded(g, v))
+    return sets
+
+
+def _id(g: nx.MultiDiGraph, key: str) -> str:
+    return str(g.nodes[key]["id"])
+
+
+def _name(g: nx.MultiDiGraph, key: str) -> Any:
+    a = g.nodes[key]
+    return a.get("name", a.get("title", a.get("action")))
+
+
+# -- shared-problems ----------------------------------------------------------------------
+
+def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    by_insight: dict[str, set[str]] = defaultdict(set)
+    for agency, insights in agency_insight_sets(g, p).items():
+        for x in insights:
+            by_insight[x].add(agency)
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for x, agencies in by_insight.items():
+        ordered = sorted(agencies, key=lambda k: _id(g, k))
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if p["agency"] is None or p["agency"] in (_id(g, a), _id(g, b)):
+                    pairs[(a, b)].add(_id(g, x))
+    return [
+        {"agency_a": _id(g, a), "agency_a_name": _name(g, a), "agency_b": _id(g, b),
+         "agency_b_name": _name(g, b), "shared_count": len(xs), "shared": sorted(xs)}
+        for (a, b), xs in pairs.items() if len(xs) >= p["min_shared"]
+    ]
+
+
+register(SavedQuery(
+    name="shared-problems",
+    title_sv="Gemensamma kundproblem",
+    title_en="Shared customer problems",
+    description="Pairs of agencies that report the same insights, with the insights they share. "
+    "A specific insight also counts as its general insight, so two agencies reporting different "
+    "instances of 'Kunden får agera kurir' share that general problem.",
+    params=(LIFE_EVENT, DOMAIN, AGENCY,
+            Param("min_shared", "int", "only pairs sharing at least this many insights",
+                  default=1, minimum=1)),
+    cypher="""
+MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
+WHERE""" + INSIGHT_FILTER + """
+WITH x, collect(DISTINCT a) AS reporters
+UNWIND reporters AS a
+UNWIND reporters AS b
+WITH a, b, x
+WHERE a.id < b.id AND ($agency IS NULL OR $agency IN [a.id, b.id])
+WITH a, b, x ORDER BY x.id
+WITH a, b, collect(x.id) AS shared
+WHERE size(shared) >= $min_shared
+RETURN a.id AS agency_a, a.name AS agency_a_name, b.id AS agency_b, b.name AS agency_b_name,
+       size(shared) AS shared_count, shared
+ORDER BY shared_count DESC, agency_a, agency_b
+""",
+    embedded=_shared_problems,
+    columns=("agency_a", "agency_a_name", "agency_b", "agency_b_name", "shared_count", "shared"),
+    order_by=("-shared_count", "agency_a", "agency_b"),
+    node_columns={"agency_a": Label.AGENCY, "agency_b": Label.AGENCY},
+    example={"life_event": "nar-nagon-har-dott"},
+))
+
+
+# -- overlap-matrix -----------------------------------------------------------------------
+
+def _overlap_matrix(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    sets = sorted(agency_insight_sets(g, p).items(), key=lambda t: _id(g, t[0]))
+    rows = []
+    for i, (a, xa) in enumerate(sets):
+        for b, xb in sets[i + 1:]:
+            shared = len(xa & xb)
+            if shared >= p["min_shared"]:
+                rows.append({
+                    "agency_a": _id(g, a), "agency_a_name": _name(g, a),
+                    "agency_b": _id(g, b), "agency_b_name": _name(g, b), "shared": shared,
+                    "a_total": len(xa), "b_total": len(xb),
+                    "jaccard": float(shared) / (len(xa) + len(xb) - shared)})
+    return rows
+
+
+register(SavedQuery(
+    name="overlap-matrix",
+    title_sv="Överlappsmatris",
+    title_en="Overlap matrix",
+    description="Agency × agency: how many insights each pair shares (specific insights also "
+    "counted as their general ones), the size of each agency's set and the Jaccard index "
+    "(shared / union). Pairs are listed once, with agency_a < agency_b.",
+    params=(LIFE_EVENT, DOMAIN,
+            Param("min_shared", "int", "only pairs sharing at least this many insights",
+                  default=1, minimum=1)),
+    cypher="""
+MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
+WHERE""" + INSIGHT_FILTER + """
+WITH a, collect(DISTINCT x.id) AS xs
+WITH collect({id: a.id, name: a.name, xs: xs}) AS agencies
+UNWIND agencies AS p
+UNWIND agencies AS q
+WITH p, q WHERE p.id < q.id
+WITH p, q, size([x IN p.xs WHERE x IN q.xs]) AS shared
+WHERE shared >= $min_shared
+RETURN p.id AS agency_a, p.name AS agency_a_name, q.id AS agency_b, q.name AS agency_b_name,
+       shared, size(p.xs) AS a_total, size(q.xs) AS b_total,
+       toFloat(shared) / (size(p.xs) + size(q.xs) - shared) AS jaccard
+ORDER BY shared DESC, jaccard DESC, agency_a, agency_b
+""",
+    embedded=_overlap_matrix,
+    columns=("agency_a", "agency_a_name", "agency_b", "agency_b_name", "shared", "a_total",
+             "b_total", "jaccard"),
+    order_by=("-shared", "-jaccard", "agency_a", "agency_b"),
+    node_columns={"agency_a": Label.AGENCY, "agency_b": Label.AGENCY},
+    example={"domain": "familj"},
+))
+
+
+# -- agency-profile -----------------------------------------------------------------------
+
+def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    a = node_key(Label.AGENCY, p["agency"])
+    if a not in g:
+        return []
+    rows: list[Row] = []
+    for i, d in _out(g, a, "REPORTS"):
+        rows.append({"section": "insight", "id": _id(g, i), "name": _name(g, i),
+                     "detail": "" if d.get("year") is None else str(d["year"])})
+    events: dict[str, str] = {}
+    for le, d in _out(g, a, "TAKES_PART_IN"):
+        events[le] = d.get("role") or ""
+    for step, _ in _in(g, a, "HANDLED_BY"):
+        for le, _ in _in(g, step, "HAS_STEP"):
+            events.setdefault(le, "")
+    for i, _ in _out(g, a, "REPORTS"):
+        for le, _ in _out(g, i, "ARISES_IN"):
+            events.setdefault(le, "")
+    rows += [{"section": "life_event", "id": _id(g, le), "name": _name(g, le), "detail": role}
+             for le, role in events.items()]
+    for pr, d in _out(g, a, "APPLIES"):
+        rows.append({"section": "principle", "id": _id(g, pr), "name": _name(g, pr),
+                     "detail": d.get("status") or ""})
+    sets = agency_insight_sets(g, {})
+    mine = sets.get(a, set())
+    peers = [(len(mine & xs), _id(g, b), b) for b, xs in sets.items() if b != a and mine & xs]
+    peers.sort(key=lambda t: (-t[0], t[1]))
+    rows += [{"section": "peer", "id": pid, "name": _name(g, b), "detail": str(n)}
+             for n, pid, b in peers[:5]]
+    return rows
+
+
+register(SavedQuery(
+    name="agency-profile",
+    title_sv="Myndighetsprofil",
+    title_en="Agency profile",
+    description="One agency's insights (detail: year reported), life events (detail: role), "
+    "principles (detail: adopted/planned) and its five closest peers (detail: number of "
+    "shared insights, general ones included).",
+    params=(Param("agency", "str", "the agency (id)", required=True, choices=Label.AGENCY),),
+    cypher="""
+MATCH (a:Agency {id: $agency})
+CALL {
+  WITH a
+  MATCH (a)-[r:REPORTS]->(i:Insight)
+  RETURN 'insight' AS section, i.id AS id, i.title AS name,
+         coalesce(toString(r.year), '') AS detail
+  UNION
+  WITH a
+  OPTIONAL MATCH (a)-[:TAKES_PART_IN]->(l1:LifeEvent)
+  OPTIONAL MATCH (l2:LifeEvent)-[:HAS_STEP]->(:JourneyStep)-[:HANDLED_BY]->(a)
+  OPTIONAL MATCH (a)-[:REPORTS]->(:Insight)-[:ARISES_IN]->(l3:LifeEvent)
+  WITH a, collect(l1) + collect(l2) + collect(l3) AS events
+  UNWIND events AS le
+  WITH DISTINCT a, le
+  OPTIONAL MATCH (a)-[t:TAKES_PART_IN]->(le)
+  RETURN 'life_event' AS section, le.id AS id, le.name AS name, coalesce(t.role, '') AS detail
+  UNION
+  WITH a
+  MATCH (a)-[r:APPLIES]->(p:Principle)
+  RETURN 'principle' AS section, p.id AS id, p.name AS name, coalesce(r.status, '') AS detail
+  UNION
+  WITH a
+  MATCH (a)-[:REPORTS]->(:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
+        <-[:INSTANCE_OF*0..1]-(:Insight)<-[:REPORTS]-(b:Agency)
+  WHERE b <> a
+  WITH b, count(DISTINCT x) AS n
+  ORDER BY n DESC, b.id
+  LIMIT 5
+  RETURN 'peer' AS section, b.id AS id, b.name AS name, toString(n) AS detail
+}
+RETURN section, id, name, detail
+ORDER BY section, id
+""",
+    embedded=_agency_profile,
+    columns=("section", "id", "name", "detail"),
+    order_by=("section", "id"),
+    example={"agency": "skatteverket"},
+))
+
+
+# -- who-does-what ------------------------------------------------------------------------
+
+def _who_does_what(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    le = node_key(Label.LIFE_EVENT, p["life_event"])
+    if le not in g:
+        return []
+    roles: dict[str, Any] = {a: d.get("role") for a, d in _in(g, le, "TAKES_PART_IN")}
+    steps: dict[str, list[int]] = defaultdict(list)
+    for step, d in _out(g, le, "HAS_STEP"):
+        for a, _ in _out(g, step, "HANDLED_BY"):
+            steps[a].append(int(d["order"]))
+    return [{"agency": _id(g, a), "agency_name": _name(g, a), "kind": g.nodes[a].get("kind"),
+             "role": roles.get(a), "first_step": min(steps[a]) if steps.get(a) else None,
+             "steps": len(steps.get(a, []))}
+            for a in set(roles) | set(steps)]
+
+
+register(SavedQuery(
+    name="who-does-what",
+    title_sv="Vem gör vad",
+    title_en="Who does what",
+    description="For a life event: every actor that takes part in it or handles a step of its "
+    "journey, with its role, the first step it handles and how many steps. Journey order first; "
+    "actors without a step come last.",
+    params=(Param("life_event", "str", "the life event (id)", required=True,
+                  choices=Label.LIFE_EVENT),),
+    cypher="""
+MATCH (le:LifeEvent {id: $life_event})
+OPTIONAL MATCH (a1:Agency)-[:TAKES_PART_IN]->(le)
+OPTIONAL MATCH (le)-[:HAS_STEP]->(:JourneyStep)-[:HANDLED_BY]->(a2:Agency)
+WITH le, collect(DISTINCT a1) + collect(DISTINCT a2) AS actors
+UNWIND actors AS a
+WITH DISTINCT le, a
+OPTIONAL MATCH (a)-[t:TAKES_PART_IN]->(le)
+OPTIONAL MATCH (le)-[h:HAS_STEP]->(s:JourneyStep)-[:HANDLED_BY]->(a)
+WITH a, t, min(h.order) AS first_step, count(s) AS steps
+RETURN a.id AS agency, a.name AS agency_name, a.kind AS kind, t.role AS role, first_step, steps
+ORDER BY first_step, agency
+""",
+    embedded=_who_does_what,
+    columns=("agency", "agency_name", "kind", "role", "first_step", "steps"),
+    order_by=("first_step", "agency"),
+    node_columns={"agency": Label.AGENCY},
+    example={"life_event": "nar-nagon-har-dott"},
+))
+
+
+# -- principle-coverage -------------------------------------------------------------------
+
+def _principle_coverage(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    covered: set[str] = set()
+    for u, v, k in g.edges(keys=True):
+        if k == "ADDRESSES":
+            covered.add(v)
+            if not p["gaps_only"]:
+                i = g.nodes[v]
+                rows.append({"principle": _id(g, u), "principle_name": _name(g, u),
+                             "insight": i["id"], "insight_title": i.get("title"),
+                             "insight_kind": i.get("kind")})
+    for key, i in g.nodes(data=True):
+        if i["label"] == "Insight" and key not in covered and i.get("status") != "superseded":
+            rows.append({"principle": None, "principle_name": None, "insight": i["id"],
+                         "insight_title": i.get("title"), "insight_kind": i.get("kind")})
+    return rows
+
+
+register(SavedQuery(
+    name="principle-coverage",
+    title_sv="Principernas täckning",
+    title_en="Principle coverage",
+    description="Which insights each principle addresses, followed by the insights that no "
+    "principle addresses (principle empty; superseded insights left out). Only direct "
+    "ADDRESSES count: a principle for a general insight does not cover its instances here.",
+    params=(Param("gaps_only", "bool", "only the insights no principle addresses",
+                  default=False),),
+    cypher="""
+CALL {
+  MATCH (p:Principle)-[:ADDRESSES]->(i:Insight)
+  WHERE NOT $gaps_only
+  RETURN p.id AS principle, p.name AS principle_name, i.id AS insight,
+         i.title AS insight_title, i.kind AS insight_kind
+  UNION ALL
+  MATCH (i:Insight)
+  WHERE NOT EXISTS { MATCH (:Principle)-[:ADDRESSES]->(i) }
+    AND coalesce(i.status, 'active') <> 'superseded'
+  RETURN null AS principle, null AS principle_name, i.id AS insight,
+         i.title AS insight_title, i.kind AS insight_kind
+}
+RETURN principle, principle_name, insight, insight_title, insight_kind
+ORDER BY principle, insight
+""",
+    embedded=_principle_coverage,
+    columns=("principle", "principle_name", "insight", "insight_title", "insight_kind"),
+    order_by=("principle", "insight"),
+    node_columns={"principle": Label.PRINCIPLE, "insight": Label.INSIGHT},
+    example={"gaps_only": "true"},
+))
+
+
+# -- action-gap ---------------------------------------------------------------------------
+
+def _action_gap(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    rows = []
+    for a, i, k in g.edges(keys=True):
+        if k != "REPORTS" or (p["agency"] is not None and _id(g, a) != p["agency"]):
+            continue
+        if g.nodes[i].get("status") == "superseded":
+            continue
+        principles = {pr for x in _expanded(g, i) for pr, _ in _in(g, x, "ADDRESSES")}
+        applied = {pr for pr, _ in _out(g, a, "APPLIES")}
+        if principles and not principles & applied:
+            rows.append({"agency": _id(g, a), "agency_name": _name(g, a), "insight": _id(g, i),
+                         "insight_title": g.nodes[i].get("title"),
+                         "principles": sorted(_id(g, pr) for pr in principles)})
+    return rows
+
+
+register(SavedQuery(
+    name="action-gap",
+    title_sv="Från insikt till handling: luckor",
+    title_en="From insight to action: gaps",
+    description="Agencies that report an insight for which principles exist (addressing it or "
+    "its general insight) but apply none of them, adopted or planned. The principles column "
+    "lists what they could adopt. Superseded insights are left out.",
+    params=(Param("agency", "str", "only this agency (id)", choices=Label.AGENCY),),
+    cypher="""
+MATCH (a:Agency)-[:REPORTS]->(i:Insight)
+WHERE ($agency IS NULL OR a.id = $agency) AND coalesce(i.status, 'active') <> 'superseded'
+MATCH (i)-[:INSTANCE_OF*0..1]->(:Insight)<-[:ADDRESSES]-(p:Principle)
+WITH a, i, collect(DISTINCT p) AS candidates
+WHERE NONE(p IN candidates WHERE EXISTS { MATCH (a)-[:APPLIES]->(p) })
+UNWIND candidates AS p
+WITH a, i, p ORDER BY p.id
+WITH a, i, collect(p.id) AS principles
+RETURN a.id AS agency, a.name AS agency_name, i.id AS insight, i.title AS insight_title,
+       principles
+ORDER BY agency, insight
+""",
+    embedded=_action_gap,
+    columns=("agency", "agency_name", "insight", "insight_title", "principles"),
+    order_by=("agency", "insight"),
+    node_columns={"agency": Label.AGENCY, "insight": Label.INSIGHT},
+    example={"agency": "forsakringskassan"},
+))
+
+
+# -- journey ------------------------------------------------------------------------------
+
+def _journey(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    le = node_key(Label.LIFE_EVENT, p["life_event"])
+    if le not in g:
+        return []
+    rows = []
+    for step, d in _out(g, le, "HAS_STEP"):
+        s = g.nodes[step]
+        (agency, _), *_ = list(_out(g, step, "HANDLED_BY"))
+        prev = [u for u, _ in _in(g, step, "NEXT")]
+        prev_agency = [a for u in prev for a, _ in _out(g, u, "HANDLED_BY")]
+        rows.append({
+            "step_order": d["order"], "step": s["id"], "action": s.get("action"),
+            "action_en": s.get("action_en"), "agency": _id(g, agency),
+            "agency_name": _name(g, agency), "agency_kind": g.nodes[agency].get("kind"),
+            "handoff": bool(prev_agency) and prev_agency[0] != agency,
+            "carries": list(s.get("customer_carries", [])),
+            "feedback": s.get("feedback", "immediate"),
+            "late": s.get("feedback") == "delayed"})
+    return rows
+
+
+register(SavedQuery(
+    name="journey",
+    title_sv="Kundresa",
+    title_en="Journey",
+    description="The steps of a life event's journey in order: the actor, whether the step hands "
+    "the person over to another actor (handoff), the documents the person must carry on, and "
+    "whether they learn only later that something went wrong (late).",
+    params=(Param("life_event", "str", "the life event (id)", required=True,
+                  choices=Label.LIFE_EVENT),),
+    cypher="""
+MATCH (le:LifeEvent {id: $life_event})-[h:HAS_STEP]->(s:JourneyStep)-[:HANDLED_BY]->(a:Agency)
+OPTIONAL MATCH (prev:JourneyStep)-[:NEXT]->(s)
+OPTIONAL MATCH (prev)-[:HANDLED_BY]->(pa:Agency)
+RETURN h.order AS step_order, s.id AS step, s.action AS action, s.action_en AS action_en,
+       a.id AS agency, a.name AS agency_name, a.kind AS agency_kind,
+       (pa IS NOT NULL AND pa.id <> a.id) AS handoff,
+       coalesce(s.customer_carries, []) AS carries,
+       coalesce(s.feedback, 'immediate') AS feedback,
+       coalesce(s.feedback = 'delayed', false) AS late
+ORDER BY step_order
+""",
+    embedded=_journey,
+    columns=("step_order", "step", "action", "action_en", "agency", "agency_name",
+             "agency_kind", "handoff", "carries", "feedback", "late"),
+    order_by=("step_order",),
+    node_columns={"step": Label.JOURNEY_STEP, "agency": Label.AGENCY},
+    example={"life_event": "nar-nagon-har-dott"},
+))
+
+
+# -- evidence -----------------------------------------------------------------------------
+
+def _evidence(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    i = node_key(Label.INSIGHT, p["insight"])
+    if i not in g:
+        return []
+    rows: set[tuple[str, str, Any, str]] = set()
+
+    def source_row(key: str) -> tuple[str, str, Any, str]:
+        s = g.nodes[key]
+        return ("source", s["id"], s.get("title"), s.get("url") or "")
+
+    for s, _ in _out(g, i, "SUPPORTED_BY"):
+        rows.add(source_row(s))
+    for a, d in _in(g, i, "REPORTS"):
+        rows.add(("reported_by", _id(g, a), _name(g, a),
+                  "" if d.get("year") is None else str(d["year"])))
+        src = node_key(Label.SOURCE, d["source"]) if d.get("source") else None
+        if src and src in g:
+            rows.add(source_row(src))
+    for gen, _ in _out(g, i, "INSTANCE_OF"):
+        rows.add(("general", _id(g, gen), g.nodes[gen].get("title"), ""))
+    for pr, _ in _in(g, i, "ADDRESSES"):
+        rows.add(("principle", _id(g, pr), _name(g, pr), ""))
+    for ds in g.nodes[i]["datasets"]:
+        rows.add(("dataset", ds, ds, ""))
+    return [dict(zip(("kind", "id", "name", "detail"), r, strict=True)) for r in rows]
+
+
+register(SavedQuery(
+    name="evidence",
+    title_sv="Belägg för en insikt",
+    title_en="Evidence for an insight",
+    description="An insight's provenance: its sources (detail: URL), the agencies that report "
+    "it (detail: year), its general insight, the principles that address it and the datasets "
+    "that define it.",
+    params=(Param("insight", "str", "the insight (id)", required=True, choices=Label.INSIGHT),),
+    cypher="""
+MATCH (i:Insight {id: $insight})
+CALL {
+  WITH i
+  MATCH (i)-[:SUPPORTED_BY]->(s:Source)
+  RETURN 'source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail
+  UNION
+  WITH i
+  MATCH (:Agency)-[r:REPORTS]->(i)
+  MATCH (s:Source {id: r.source})
+  RETURN 'source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail
+  UNION
+  WITH i
+  MATCH (a:Agency)-[r:REPORTS]->(i)
+  RETURN 'reported_by' AS kind, a.id AS id, a.name AS name,
+         coalesce(toString(r.year), '') AS detail
+  UNION
+  WITH i
+  MATCH (i)-[:INSTANCE_OF]->(gen:Insight)
+  RETURN 'general' AS kind, gen.id AS id, gen.title AS name, '' AS detail
+  UNION
+  WITH i
+  MATCH (p:Principle)-[:ADDRESSES]->(i)
+  RETURN 'principle' AS kind, p.id AS id, p.name AS name, '' AS detail
+  UNION
+  WITH i
+  UNWIND i.datasets AS ds
+  RETURN 'dataset' AS kind, ds AS id, ds AS name, '' AS detail
+}
+RETURN kind, id, name, detail
+ORDER BY kind, id
+""",
+    embedded=_evidence,
+    columns=("kind", "id", "name", "detail"),
+    order_by=("kind", "id"),
+    example={"insight": "kunden-far-agera-kurir"},
+))
+
+
+# -- search -------------------------------------------------------------------------------
+
+def _search_params(p: dict[str, Any]) -> dict[str, Any]:
+    tokens = search_tokens(p["q"] or "")
+    if not tokens:
+        raise QueryRefused("search needs at least one letter or digit, e.g. -p q=kurir")
+    return {"lucene": " AND ".join(f"{t}*" for t in tokens)}
+
+
+def _search(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    wanted = search_tokens(p["q"])
+    hits = []
+    for _, n in g.nodes(data=True):
+        if p["label"] is not None and n["label"] != p["label"]:
+            continue
+        tokens = str(n.get(SEARCH_FIELD, "")).split()
+        if all(any(t.startswith(w) for t in tokens) for w in wanted):
+            hits.append({"label": n["label"], "id": n["id"],
+                         "name": n.get("name", n.get("title", n.get("action")))})
+    hits.sort(key=lambda r: (r["label"], r["id"]))
+    return hits[: p["limit"]]
+
+
+register(SavedQuery(
+    name="search",
+    title_sv="Sök",
+    title_en="Search",
+    description="Full-text search over names, titles, statements, descriptions and aliases in "
+    "Swedish and English. Case and diacritics do not matter (forsakring finds Försäkrings-), and "
+    "each word matches the start of a word. On Neo4j it uses the full-text index.",
+    params=(Param("q", "str", "words to find", required=True),
+            Param("label", "str", "only nodes with this label, e.g. Insight"),
+            Param("limit", "int", "at most this many hits", default=50, minimum=1,
+                  maximum=1000)),
+    cypher="""
+CALL db.index.fulltext.queryNodes('insikt_search', $lucene) YIELD node
+WITH node AS n, [l IN labels(node) WHERE l <> 'InsiktDataset'][0] AS label
+WHERE $label IS NULL OR label = $label
+RETURN label, n.id AS id, coalesce(n.name, n.title, n.action) AS name
+ORDER BY label, id
+LIMIT $limit
+""",
+    embedded=_search,
+    columns=("label", "id", "name"),
+    order_by=("label", "id"),
+    example={"q": "dödsfall"},
+    prepare=_search_params,
+))
