@@ -15,7 +15,10 @@ from graph.errors import Problem
 from .schema import CSV_LIST_FIELDS, CSV_NESTED_FIELDS
 
 
-class _Loader(yaml.SafeLoader):
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+
+
+class _Loader(_Base):  # type: ignore[misc]
     """Safe YAML without implicit timestamps: a date stays the text the person wrote."""
 
 

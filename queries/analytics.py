@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import networkx as nx
+import numpy as np
 
 from graph.model import Label, Rel
 
@@ -62,24 +63,31 @@ BETWEENNESS_SAMPLE = 200
 # -- fingerprint and cache ----------------------------------------------------------------------
 
 def fingerprint(g: nx.MultiDiGraph) -> str:
-    """A digest of the graph's state: counts, dataset ids, and every node and edge with its
-    properties (order-independent). One linear pass, far cheaper than any analysis, and it
-    changes whenever a load or unload changes anything the analyses could see."""
+    """A digest of the graph's state: node and edge counts, the dataset ids, and every node and
+    edge with its property names and values, combined order-independently.
+
+    One linear pass (about 10 ms for the 1 000-node test graph), far cheaper than any analysis,
+    and it changes whenever a load or unload changes anything an analysis could see. It uses
+    Python's per-process string hash, so it is a cache key, not something to store.
+    """
     datasets: set[str] = set()
     acc = 0
-    mask = (1 << 64) - 1
     for n, a in g.nodes(data=True):
         datasets.update(a.get("datasets", ()))
-        acc = (acc + _digest64(("n", n, sorted(a.items(), key=lambda kv: kv[0])))) & mask
+        acc += _hash_item((n, *a), a.values())
     for u, v, k, a in g.edges(keys=True, data=True):
-        acc = (acc + _digest64(("e", u, v, k, sorted(a.items(), key=lambda kv: kv[0])))) & mask
-    head = f"{g.number_of_nodes()}|{g.number_of_edges()}|{','.join(sorted(datasets))}|{acc:016x}"
+        acc += _hash_item((u, v, k, *a), a.values())
+    head = (f"{g.number_of_nodes()}|{g.number_of_edges()}|{','.join(sorted(datasets))}|"
+            f"{acc & ((1 << 64) - 1):016x}")
     return hashlib.sha256(head.encode("utf-8")).hexdigest()[:32]
 
 
-def _digest64(item: Any) -> int:
-    return int.from_bytes(hashlib.blake2b(repr(item).encode("utf-8"), digest_size=8).digest(),
-                          "big")
+def _hash_item(head: tuple[Any, ...], values: Iterable[Any]) -> int:
+    vals = [tuple(v) if type(v) is list else v for v in values]
+    try:
+        return hash((*head, *vals))
+    except TypeError:  # a dict or a list of dicts: rare, so the slow path is fine
+        return hash((*head, repr(vals)))
 
 
 _CACHE: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
@@ -475,6 +483,7 @@ class Bridges:
     agencies: tuple[Bridge, ...]
     nodes: int
     edges: int
+    backbone_edges: int  # projection edges that lie on some shortest path
     sampled: bool
     k: int | None
     seed: int
@@ -482,14 +491,45 @@ class Bridges:
     @property
     def note(self) -> str:
         if self.sampled:
-            return (f"betweenness estimated from {self.k} sampled source agencies of "
-                    f"{self.nodes} (seed {self.seed})")
+            return (f"sampled: betweenness estimated from {self.k} of {self.nodes} agencies "
+                    f"as sources (seed {self.seed})")
         return f"exact betweenness over all {self.nodes} agencies"
+
+
+BACKBONE_MAX_NODES = 2000
+
+
+def metric_backbone(p: nx.Graph, weight: str = "distance") -> nx.Graph:
+    """The projection without the edges that lie on no shortest path.
+
+    An edge (a, b) is on some shortest path only if it is itself a shortest a–b path (every
+    part of a shortest path is shortest). Dropping the others changes no distance and no
+    shortest path, so betweenness on the backbone equals betweenness on the projection. Shared
+    general insights make the projection nearly complete (tens of thousands of edges); its
+    backbone is a small fraction, which makes exact betweenness cheap. The distances come from
+    Floyd–Warshall in numpy (n³ on a few hundred agencies: milliseconds).
+    """
+    nodes = list(p.nodes)
+    pos = {x: i for i, x in enumerate(nodes)}
+    n = len(nodes)
+    dist = np.full((n, n), np.inf)
+    np.fill_diagonal(dist, 0.0)
+    for a, b, d in p.edges(data=weight):
+        dist[pos[a], pos[b]] = dist[pos[b], pos[a]] = float(d)
+    for k in range(n):
+        np.minimum(dist, dist[:, k, None] + dist[None, k, :], out=dist)
+    out = nx.Graph()
+    out.add_nodes_from(p.nodes(data=True))
+    for a, b, attrs in p.edges(data=True):
+        if float(attrs[weight]) <= dist[pos[a], pos[b]] * (1 + 1e-9):
+            out.add_edge(a, b, **attrs)
+    return out
 
 
 def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Bridges:
     """Betweenness centrality on the agency projection, with path length 1/shared-count so
-    that paths run along strong ties. A projection with more than `sample_above` agencies is
+    that paths run along strong ties (computed on the metric backbone, which gives the same
+    values; see `metric_backbone`). A projection with more than `sample_above` agencies is
     estimated from k = min(n, 200) sampled sources (seeded), and the result says so."""
     fp = fingerprint(g)
 
@@ -499,8 +539,9 @@ def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Brid
         n = p.number_of_nodes()
         sampled = n > sample_above
         k = min(n, BETWEENNESS_SAMPLE) if sampled else None
+        h = metric_backbone(p) if 0 < n <= BACKBONE_MAX_NODES else p
         scores: dict[str, float] = (
-            nx.betweenness_centrality(p, k=k, normalized=True, weight="distance", seed=seed)
+            nx.betweenness_centrality(h, k=k, normalized=True, weight="distance", seed=seed)
             if n else {})
         comm = communities(g, seed)
         number = {m: c.number for c in comm.communities for m in c.members}
@@ -511,7 +552,7 @@ def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Brid
             out.append(Bridge(agency, index.name(Label.AGENCY, agency),
                               float(scores.get(agency, 0.0)), len(partners), len(linked)))
         out.sort(key=lambda b: (-b.betweenness, -b.communities_linked, b.agency))
-        return Bridges(tuple(out), n, p.number_of_edges(), sampled, k, seed)
+        return Bridges(tuple(out), n, p.number_of_edges(), h.number_of_edges(), sampled, k, seed)
 
     return _cached("bridges", g, (sample_above, seed), compute, fp)
 

@@ -374,14 +374,19 @@ ORDER BY principle, insight
 
 def _action_gap(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     rows = []
+    applied: dict[str, set[str]] = {}
+    addressed_by: dict[str, set[str]] = {}
     for a, i, k in g.edges(keys=True):
         if k != "REPORTS" or (p["agency"] is not None and _id(g, a) != p["agency"]):
             continue
         if g.nodes[i].get("status") == "superseded":
             continue
-        principles = {pr for x in _expanded(g, i) for pr, _ in _in(g, x, "ADDRESSES")}
-        applied = {pr for pr, _ in _out(g, a, "APPLIES")}
-        if principles and not principles & applied:
+        if i not in addressed_by:
+            addressed_by[i] = {pr for x in _expanded(g, i) for pr, _ in _in(g, x, "ADDRESSES")}
+        if a not in applied:
+            applied[a] = {pr for pr, _ in _out(g, a, "APPLIES")}
+        principles = addressed_by[i]
+        if principles and not principles & applied[a]:
             rows.append({"agency": _id(g, a), "agency_name": _name(g, a), "insight": _id(g, i),
                          "insight_title": g.nodes[i].get("title"),
                          "principles": sorted(_id(g, pr) for pr in principles)})
