@@ -251,6 +251,11 @@ from cli.query_cmds import queries_cmd, query_cmd  # noqa: E402
 cli.add_command(queries_cmd)
 cli.add_command(query_cmd)
 
+from cli.neo4j_cmds import cypher, neo4j_group  # noqa: E402
+
+cli.add_command(neo4j_group, "neo4j")
+cli.add_command(cypher)
+
 
 def main() -> None:
     cli(prog_name="insikt")

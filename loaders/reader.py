@@ -14,7 +14,6 @@ from graph.errors import Problem
 
 from .schema import CSV_LIST_FIELDS, CSV_NESTED_FIELDS
 
-
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 

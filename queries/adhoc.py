@@ -175,7 +175,7 @@ def run_cypher(store: GraphStore, text: str, params: dict[str, Any] | None = Non
         raise QueryRefused(f"refused: the timeout must be positive, not {timeout:g} s")
     params = dict(params or {})
     screen(text)
-    check_plan(store.explain(text, params), text)
+    check_plan(store.explain(text, params, timeout=timeout), text)
     columns, rows, truncated = store.run_read(text, params, timeout=timeout, row_cap=row_cap)
     message = ""
     if truncated:

@@ -1,15 +1,21 @@
-"""Shared fixtures: the tiny fixture dataset, a fresh embedded store, the CLI runner."""
+"""Shared fixtures: the tiny fixture dataset, a fresh embedded store, the CLI runner, and a
+wiped Neo4j store for the tests marked `neo4j`."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import pytest
 from click.testing import CliRunner
 
 from graph.embedded import EmbeddedStore
+
+if TYPE_CHECKING:
+    from graph.neo4j_store import Neo4jStore
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -52,3 +58,44 @@ def large_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not REGISTER.exists():
         pytest.skip("../shared register not present")
     return build_large_dataset(tmp_path_factory.mktemp("large"), REGISTER)
+
+
+def _neo4j_missing(reason: str) -> NoReturn:
+    """Skip the Neo4j tests with a visible reason, or fail when CI requires Neo4j."""
+    if os.environ.get("INSIKT_REQUIRE_NEO4J") == "1":
+        pytest.fail(f"INSIKT_REQUIRE_NEO4J=1 but {reason}", pytrace=False)
+    pytest.skip(os.environ.get("INSIKT_NEO4J_SKIP_REASON") or reason)
+
+
+@pytest.fixture(scope="session")
+def neo4j_connection() -> Iterator[Neo4jStore]:
+    """One connection for the whole run (from NEO4J_URI etc.); see `neo4j_store`.
+
+    The tests wipe the database, so they only run against a server named explicitly in
+    NEO4J_URI (scripts/test.sh starts a throwaway one), never a default local one by chance.
+    """
+    from graph.errors import BackendUnavailable
+    from graph.neo4j_store import Neo4jStore
+
+    if not os.environ.get("NEO4J_URI"):
+        _neo4j_missing("NEO4J_URI is not set (the Neo4j tests wipe the database, so they need a "
+                       "throwaway server named explicitly; `make test` starts one)")
+    try:
+        st = Neo4jStore.from_env()
+    except BackendUnavailable as exc:
+        _neo4j_missing(str(exc))
+    yield st
+    st.close()
+
+
+def wipe_neo4j(st: Neo4jStore) -> None:
+    """Delete every node and relationship (constraints and indexes stay)."""
+    with st.driver.session(database=st.database) as s:
+        s.run("MATCH (n) DETACH DELETE n").consume()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_connection: Neo4jStore) -> Neo4jStore:
+    """The Neo4j store, emptied before the test."""
+    wipe_neo4j(neo4j_connection)
+    return neo4j_connection

@@ -1,0 +1,177 @@
+"""`insikt neo4j start|stop|status` (the local server) and `insikt cypher` (ad-hoc Cypher)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from cli.context import Ctx, pass_ctx
+from cli.output import FORMATS, print_rows
+from graph.errors import InsiktError, QueryRefused
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "scripts" / "neo4j" / "neo4j.sh"
+
+
+def launcher_env() -> dict[str, str]:
+    """The environment for the launcher: its port follows NEO4J_URI when that is local.
+
+    So `insikt neo4j start` starts the server that `insikt --backend neo4j` will talk to.
+    """
+    env = dict(os.environ)
+    if "INSIKT_NEO4J_PORT" not in env and env.get("NEO4J_URI"):
+        parts = urlsplit(env["NEO4J_URI"])
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        if parts.hostname in ("127.0.0.1", "localhost") and port:
+            env["INSIKT_NEO4J_PORT"] = str(port)
+    return env
+
+
+def run_launcher(command: str) -> int:
+    """Run `bash scripts/neo4j/neo4j.sh COMMAND`, echo its output, and return its exit code."""
+    if not SCRIPT.is_file():
+        raise InsiktError(f"the local Neo4j launcher {SCRIPT} is missing; `insikt neo4j` works "
+                          "from a checkout of the repository (or run your own Neo4j 5 and set "
+                          "NEO4J_URI)")
+    bash = shutil.which("bash")
+    if bash is None:
+        raise InsiktError("bash is needed to run the local Neo4j launcher and was not found")
+    if command == "start":
+        missing = [tool for tool, what in (("java", "Java 17+"), ("mvn", "Maven"))
+                   if shutil.which(tool) is None]
+        if missing:
+            raise InsiktError(
+                "starting the local Neo4j needs Java 17+ and Maven on PATH; not found: "
+                f"{', '.join(missing)}. Install them (e.g. `apt-get install openjdk-17-jdk "
+                "maven`) or point NEO4J_URI at a Neo4j 5 server you run yourself.")
+        click.echo("Starting the local Neo4j (the first start builds it with Maven and can "
+                   "take a few minutes) ...", err=True)
+    proc = subprocess.run([bash, str(SCRIPT), command], env=launcher_env(), cwd=REPO,
+                          capture_output=True, text=True, check=False)
+    if proc.stdout:
+        click.echo(proc.stdout, nl=False)
+    if proc.stderr:
+        click.echo(proc.stderr, err=True, nl=False)
+    return proc.returncode
+
+
+@click.group("neo4j")
+def neo4j_group() -> None:
+    """Start, stop or check the local Neo4j 5.26 server (Java 17 and Maven needed).
+
+    The server listens on 127.0.0.1 at INSIKT_NEO4J_PORT (default 7687, or the port of a
+    local NEO4J_URI) and keeps its data in INSIKT_NEO4J_HOME (default scripts/neo4j/run).
+    NEO4J_PASSWORD sets the initial password of user neo4j when the store is created.
+
+    \b
+    Example:
+      insikt neo4j start && insikt --backend neo4j load seed_data
+    """
+
+
+@neo4j_group.command("start")
+def neo4j_start() -> None:
+    """Start the local Neo4j and wait until it answers (does nothing if it runs).
+
+    \b
+    Example:
+      insikt neo4j start
+    """
+    sys.exit(run_launcher("start"))
+
+
+@neo4j_group.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j cleanly (its data stays in INSIKT_NEO4J_HOME).
+
+    \b
+    Example:
+      insikt neo4j stop
+    """
+    sys.exit(run_launcher("stop"))
+
+
+@neo4j_group.command("status")
+def neo4j_status() -> None:
+    """Say whether the local Neo4j runs; exit code 0 when it does, 3 when it does not.
+
+    \b
+    Example:
+      insikt neo4j status
+    """
+    sys.exit(run_launcher("status"))
+
+
+def parse_value(text: str) -> Any:
+    """A `-p` value: whole numbers, decimals, true/false and null are typed; the rest is text."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "null":
+        return None
+    if _INT.fullmatch(text):
+        return int(text)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def parse_params(items: tuple[str, ...]) -> dict[str, Any]:
+    """`-p key=value` pairs as Cypher parameters."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryRefused(f"parameter '{item}' must look like key=value, e.g. -p id=skatteverket")
+        out[key.strip()] = parse_value(value)
+    return out
+
+
+@click.command("cypher")
+@click.argument("query")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter ($key in the query); numbers and true/false are typed, "
+              "anything else is text. Repeat for several.")
+@click.option("--timeout", type=click.FloatRange(min=0.1, max=600), default=10.0,
+              show_default=True, help="Stop the query after this many seconds.")
+@click.option("--limit", "row_cap", type=click.IntRange(min=1, max=1_000_000), default=1000,
+              show_default=True, help="Show at most this many rows (add LIMIT to choose which).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format: an aligned table, CSV with a header, or a JSON list.")
+@pass_ctx
+def cypher(obj: Ctx, query: str, params: tuple[str, ...], timeout: float, row_cap: int,
+           fmt: str) -> None:
+    """Run a read-only Cypher query on Neo4j (QUERY '-' reads it from stdin).
+
+    Only reading is allowed: writes, LOAD CSV, admin commands and procedures other than
+    db.labels, db.schema.* and full-text search are refused (exit code 4). A query that
+    runs too long is stopped (exit code 5). Needs --backend neo4j.
+
+    \b
+    Example:
+      insikt --backend neo4j cypher "MATCH (a:Agency) RETURN a.name LIMIT 5"
+      insikt --backend neo4j cypher 'MATCH (i:Insight {kind: $kind}) RETURN i.title' -p kind=general
+    """
+    from queries.adhoc import run_cypher
+
+    text = sys.stdin.read() if query == "-" else query
+    values = parse_params(params)
+    with obj.store() as st:
+        result = run_cypher(st, text, values, timeout=timeout, row_cap=row_cap)
+    print_rows(result.columns, result.rows, fmt)
+    if result.message:
+        click.secho(result.message, fg="yellow", err=True)

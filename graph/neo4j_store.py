@@ -1,0 +1,526 @@
+"""The Neo4j store, the graph of record, through the official `neo4j` driver (6.x).
+
+It writes exactly the records the embedded store writes, with the same algorithm as
+`graph.store.apply_graph_data`, so both backends hold the same graph and give the same
+statistics and exports. Dataset metadata lives on `InsiktDataset` nodes, which are not part
+of the graph: `stats()` and `to_networkx()` leave them out.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+import networkx as nx
+from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j.exceptions import (
+    AuthError,
+    ConfigurationError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from .embedded import now_iso
+from .errors import BackendUnavailable, InsiktError, NotFound, QueryFailed, QueryRefused, StoreError
+from .model import SEARCH_FIELD, TEXT_FIELDS, GraphData, Label, NodeRecord, RelRecord, node_key
+from .store import DatasetInfo, LoadResult, Progress, Stats
+
+META_LABEL = "InsiktDataset"
+"""Label of the nodes that hold dataset metadata (not part of the graph)."""
+
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+DEFAULT_USER = "neo4j"
+DEFAULT_PASSWORD = "insikt-dev-password"  # the local launcher's documented default
+DEFAULT_DATABASE = "neo4j"
+DEFAULT_BATCH = 1000
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+TEXT_INDEX_SV = "insikt_text_sv"
+TEXT_INDEX_EN = "insikt_text_en"
+SEARCH_INDEX = "insikt_search"
+"""Full-text index over the derived `search_text` (whitespace analyzer; the `search` query)."""
+
+HOW_TO_START = (
+    "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
+    "NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE to match it, or use --backend embedded."
+)
+TIMEOUT_CODES = frozenset({
+    "Neo.ClientError.Transaction.TransactionTimedOut",
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+    "Neo.TransientError.Transaction.LockClientStopped",
+    "Neo.ClientError.Transaction.LockClientStopped",
+})
+WRITE_IN_READ_CODES = frozenset({
+    "Neo.ClientError.Statement.AccessMode",
+    "Neo.ClientError.Security.Forbidden",
+})
+
+# The driver logs connection failures as warnings; without a handler Python prints them on
+# stderr next to our own message. Applications that configure logging still receive them.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+def _q(name: str) -> str:
+    """A label, type or index name quoted for Cypher (ours are all plain identifiers)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _batches(items: list[T], size: int) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _text_index_fields(english: bool) -> tuple[list[str], list[str]]:
+    """Labels and properties of one language's full-text index, from graph.model.TEXT_FIELDS."""
+    labels: list[str] = []
+    fields: list[str] = []
+    for label, (sv, en) in TEXT_FIELDS.items():
+        own = en if english else sv
+        if own:
+            labels.append(label.value)
+            fields.extend(f for f in own if f not in fields)
+    return labels, fields
+
+
+def schema_statements() -> dict[str, str]:
+    """Name → idempotent statement for every constraint and index the store and queries need."""
+    out: dict[str, str] = {}
+    for label in [*(lbl.value for lbl in Label), META_LABEL]:
+        name = f"insikt_{label.lower()}_id"
+        out[name] = (f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{_q(label)}) "
+                     "REQUIRE n.id IS UNIQUE")
+    for label, prop in ((Label.AGENCY, "org_nr"), (Label.INSIGHT, "kind"),
+                        (Label.INSIGHT, "status"), (Label.JOURNEY_STEP, "life_event")):
+        name = f"insikt_{label.value.lower()}_{prop}"
+        out[name] = f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{_q(label.value)}) ON (n.{prop})"
+    for name, english, analyzer in ((TEXT_INDEX_SV, False, "swedish"),
+                                    (TEXT_INDEX_EN, True, "english")):
+        labels, fields = _text_index_fields(english)
+        out[name] = (
+            f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{'|'.join(map(_q, labels))}) "
+            f"ON EACH [{', '.join('n.' + f for f in fields)}] "
+            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}")
+    all_labels = "|".join(_q(lbl.value) for lbl in Label)
+    out[SEARCH_INDEX] = (
+        f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{all_labels}) "
+        f"ON EACH [n.{SEARCH_FIELD}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'whitespace'}}}}")
+    return out
+
+
+def to_plain(value: Any) -> Any:
+    """Driver values as plain Python (JSON-friendly), so callers never see driver types."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, neo4j.graph.Node):
+        labels = sorted(value.labels)
+        out: dict[str, Any] = {"label": labels[0] if labels else None}
+        if len(labels) > 1:
+            out["labels"] = labels
+        out.update({k: to_plain(v) for k, v in value.items()})
+        return out
+    if isinstance(value, neo4j.graph.Relationship):
+        def end(n: neo4j.graph.Node | None) -> dict[str, Any] | None:
+            if n is None:
+                return None
+            return {"label": min(n.labels) if n.labels else None, "id": n.get("id")}
+
+        rel = {"type": value.type, "start": end(value.start_node), "end": end(value.end_node)}
+        rel.update({k: to_plain(v) for k, v in value.items()})
+        return rel
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [to_plain(n) for n in value.nodes],
+                "relationships": [to_plain(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).hex()
+    iso = getattr(value, "iso_format", None)
+    if callable(iso):  # neo4j.time Date, Time, DateTime, Duration
+        return str(iso())
+    return str(value)
+
+
+# -- Cypher of the load algorithm (graph.store.apply_graph_data) ------------------------------
+_COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS c"
+_DROP_RELS = "MATCH ()-[r]->() WHERE r.datasets = [$ds] DELETE r"
+_UNTAG_RELS = ("MATCH ()-[r]->() WHERE $ds IN r.datasets "
+               "SET r.datasets = [d IN r.datasets WHERE d <> $ds]")
+_DROP_NODES = (f"MATCH (n) WHERE n.datasets = [$ds] AND NOT n:{META_LABEL} "
+               "DETACH DELETE n RETURN count(*) AS c")
+_UNTAG_NODES = ("MATCH (n) WHERE $ds IN n.datasets "
+                "SET n.datasets = [d IN n.datasets WHERE d <> $ds]")
+# The sorted union of a list and $ds, so both backends keep `datasets` in the same order.
+def _with_ds(var: str) -> str:
+    return f"COLLECT {{ UNWIND coalesce({var}.datasets, []) + [$ds] AS d RETURN DISTINCT d ORDER BY d }}"
+
+
+def _merge_nodes(label: str) -> str:
+    return (f"UNWIND $rows AS row MERGE (n:{_q(label)} {{id: row.id}}) "
+            f"SET n += row.props SET n.datasets = {_with_ds('n')} RETURN count(n) AS c")
+
+
+def _merge_rels(rel_type: str, start: str, end: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{_q(start)} {{id: row.start}}) "
+            f"MATCH (b:{_q(end)} {{id: row.end}}) MERGE (a)-[r:{_q(rel_type)}]->(b) "
+            f"SET r += row.props SET r.datasets = {_with_ds('r')} RETURN count(r) AS c")
+
+
+class Neo4jStore:
+    """The graph in a Neo4j 5 database; same semantics as EmbeddedStore."""
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str = DEFAULT_URI, user: str = DEFAULT_USER,
+                 password: str = DEFAULT_PASSWORD, database: str = DEFAULT_DATABASE,
+                 batch_size: int = DEFAULT_BATCH, connection_timeout: float = 5.0) -> None:
+        if batch_size < 1:
+            raise InsiktError(f"the Neo4j batch size must be at least 1, not {batch_size}")
+        self.uri = uri
+        self.user = user
+        self._password = password
+        self.database = database
+        self.batch_size = batch_size
+        self.connection_timeout = connection_timeout
+        self._driver: Driver | None = None
+        self._schema_ready = False
+
+    @classmethod
+    def from_env(cls) -> Neo4jStore:
+        """A connected store configured by NEO4J_URI/USER/PASSWORD/DATABASE, INSIKT_NEO4J_BATCH.
+
+        Connecting here means a stopped server is reported before a command does any work.
+        """
+        batch_text = os.environ.get("INSIKT_NEO4J_BATCH") or str(DEFAULT_BATCH)
+        try:
+            batch = int(batch_text)
+        except ValueError:
+            raise InsiktError(f"INSIKT_NEO4J_BATCH must be a whole number, not '{batch_text}'") from None
+        store = cls(uri=os.environ.get("NEO4J_URI") or DEFAULT_URI,
+                    user=os.environ.get("NEO4J_USER") or DEFAULT_USER,
+                    password=os.environ.get("NEO4J_PASSWORD") or DEFAULT_PASSWORD,
+                    database=os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
+                    batch_size=batch)
+        store.connect()
+        return store
+
+    def describe(self) -> str:
+        return f"Neo4j {self.uri} (database {self.database})"
+
+    # -- connection and errors ------------------------------------------------------------
+    def _unavailable(self, reason: str) -> BackendUnavailable:
+        return BackendUnavailable(f"cannot use Neo4j at {self.uri} (database {self.database}): "
+                                  f"{reason}. {HOW_TO_START}")
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Turn driver errors into InsiktErrors; messages name the URI, never the password."""
+        try:
+            yield
+        except InsiktError:
+            raise
+        except AuthError as exc:
+            raise self._unavailable(f"the server refused the credentials of user '{self.user}' "
+                                    "(check NEO4J_USER and NEO4J_PASSWORD)") from exc
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise self._unavailable("the server is not reachable") from exc
+        except Neo4jError as exc:
+            if exc.code and exc.code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
+                raise self._unavailable(f"there is no database '{self.database}' "
+                                        "(check NEO4J_DATABASE)") from exc
+            raise StoreError(f"Neo4j failed to {action}: {exc.message or exc}") from exc
+        except (DriverError, OSError) as exc:
+            raise self._unavailable(f"the driver failed ({type(exc).__name__})") from exc
+
+    @property
+    def driver(self) -> Driver:
+        """The connected driver (connecting and preparing the schema on first use)."""
+        self.connect()
+        assert self._driver is not None
+        return self._driver
+
+    def connect(self) -> None:
+        """Open the driver, check the server answers, and create the schema once."""
+        if self._driver is None:
+            if self.uri.split("://", 1)[0].lower() not in URI_SCHEMES:
+                raise BackendUnavailable(
+                    f"cannot use Neo4j at {self.uri}: not a valid Neo4j URI (use bolt://HOST:PORT "
+                    f"or neo4j://HOST:PORT in NEO4J_URI). {HOW_TO_START}")
+            try:
+                driver = GraphDatabase.driver(
+                    self.uri, auth=(self.user, self._password),
+                    connection_timeout=self.connection_timeout,
+                    connection_acquisition_timeout=self.connection_timeout * 2,
+                    max_transaction_retry_time=10.0,
+                    notifications_min_severity="OFF")
+            except (ConfigurationError, ValueError) as exc:
+                raise BackendUnavailable(
+                    f"cannot use Neo4j at {self.uri}: not a valid Neo4j URI (use bolt://HOST:PORT "
+                    f"or neo4j://HOST:PORT in NEO4J_URI). {HOW_TO_START}") from exc
+            try:
+                with self._errors("connect"):
+                    driver.verify_connectivity()
+            except BaseException:
+                driver.close()
+                raise
+            self._driver = driver
+        if not self._schema_ready:
+            self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        """Constraints, indexes and full-text indexes, created idempotently on first use."""
+        assert self._driver is not None
+        wanted = schema_statements()
+        with self._errors("prepare the schema"), self._driver.session(database=self.database) as s:
+            have = {r["name"]: r["state"] for r in s.run("SHOW INDEXES YIELD name, state")}
+            missing = [stmt for name, stmt in wanted.items() if name not in have]
+            for stmt in missing:
+                s.run(stmt).consume()
+            if missing or any(have.get(n) != "ONLINE" for n in wanted):
+                s.run("CALL db.awaitIndexes(60)").consume()
+        self._schema_ready = True
+
+    def _write(self, work: Callable[[ManagedTransaction], T], action: str) -> T:
+        with self._errors(action), self.driver.session(database=self.database) as s:
+            return s.execute_write(work)
+
+    def _read(self, work: Callable[[ManagedTransaction], T], action: str) -> T:
+        with self._errors(action), self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            return s.execute_read(work)
+
+    # -- the store protocol -------------------------------------------------------------
+    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` in one transaction (a load is atomic)."""
+        started = time.perf_counter()
+        ds = data.dataset
+        total = len(data.nodes) + len(data.relationships)
+        meta = {"id": ds.id, "title": ds.title, "description": ds.description,
+                "version": ds.version, "path": ds.path, "loaded_at": now_iso(),
+                "nodes": len(data.nodes), "relationships": len(data.relationships),
+                "labels": json.dumps(data.label_counts(), ensure_ascii=False)}
+
+        node_groups: dict[str, list[NodeRecord]] = {}
+        for n in data.nodes:
+            node_groups.setdefault(n.label.value, []).append(n)
+        rel_groups: dict[tuple[str, str, str], list[RelRecord]] = {}
+        for r in data.relationships:
+            rel_groups.setdefault((r.type.value, r.start_label.value, r.end_label.value),
+                                  []).append(r)
+
+        def work(tx: ManagedTransaction) -> tuple[int, int]:
+            if progress:
+                progress("write", 0, total)
+            removed_nodes, removed_rels = self._remove(tx, ds.id)
+            done = 0
+            for label, nodes in node_groups.items():
+                for batch in _batches(nodes, self.batch_size):
+                    rows = [{"id": n.id, "props": n.props} for n in batch]
+                    tx.run(_merge_nodes(label), rows=rows, ds=ds.id).consume()
+                    done += len(batch)
+                    if progress:
+                        progress("write", done, total)
+            for (rel_type, start, end), rels in rel_groups.items():
+                for rel_batch in _batches(rels, self.batch_size):
+                    rows = [{"start": r.start_id, "end": r.end_id, "props": r.props}
+                            for r in rel_batch]
+                    rec = tx.run(_merge_rels(rel_type, start, end), rows=rows, ds=ds.id).single()
+                    written = rec["c"] if rec else 0
+                    if written != len(rel_batch):
+                        raise StoreError(
+                            f"dataset '{ds.id}': {len(rel_batch) - written} {rel_type} "
+                            "relationships "
+                            f"from {start} to {end} refer to nodes that do not exist; nothing "
+                            "was written")
+                    done += len(rel_batch)
+                    if progress:
+                        progress("write", done, total)
+            tx.run(f"MERGE (d:{META_LABEL} {{id: $id}}) SET d = $meta", id=ds.id,
+                   meta=meta).consume()
+            return removed_nodes, removed_rels
+
+        removed_nodes, removed_rels = self._write(work, f"load dataset '{ds.id}'")
+        return LoadResult(ds.id, len(data.nodes), len(data.relationships), removed_nodes,
+                          removed_rels, time.perf_counter() - started)
+
+    @staticmethod
+    def _remove(tx: ManagedTransaction, dataset_id: str) -> tuple[int, int]:
+        """graph.store.remove_dataset in Cypher: untag, and delete what nothing defines."""
+        def count_rels() -> int:
+            rec = tx.run(_COUNT_RELS).single()
+            return int(rec["c"]) if rec else 0
+
+        before = count_rels()
+        tx.run(_DROP_RELS, ds=dataset_id).consume()
+        tx.run(_UNTAG_RELS, ds=dataset_id).consume()
+        rec = tx.run(_DROP_NODES, ds=dataset_id).single()
+        removed_nodes = int(rec["c"]) if rec else 0
+        tx.run(_UNTAG_NODES, ds=dataset_id).consume()
+        return removed_nodes, before - count_rels()
+
+    def unload(self, dataset_id: str) -> LoadResult:
+        started = time.perf_counter()
+
+        def work(tx: ManagedTransaction) -> tuple[int, int] | None:
+            found = tx.run(f"MATCH (d:{META_LABEL} {{id: $id}}) RETURN d.id AS id",
+                           id=dataset_id).single()
+            if found is None:
+                return None
+            removed = self._remove(tx, dataset_id)
+            tx.run(f"MATCH (d:{META_LABEL} {{id: $id}}) DELETE d", id=dataset_id).consume()
+            return removed
+
+        removed = self._write(work, f"unload dataset '{dataset_id}'")
+        if removed is None:
+            raise NotFound(f"no dataset '{dataset_id}' is loaded (see 'insikt datasets')")
+        return LoadResult(dataset_id, 0, 0, removed[0], removed[1], time.perf_counter() - started)
+
+    def datasets(self) -> list[DatasetInfo]:
+        def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+            res = tx.run(f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id")
+            return [dict(r["m"]) for r in res]
+
+        out = []
+        for m in self._read(work, "list datasets"):
+            try:
+                labels = json.loads(m.get("labels") or "{}")
+            except json.JSONDecodeError:
+                labels = {}
+            out.append(DatasetInfo(
+                id=m["id"], title=m.get("title", ""), version=m.get("version", ""),
+                loaded_at=m.get("loaded_at", ""), path=m.get("path", ""),
+                nodes=m.get("nodes", 0), relationships=m.get("relationships", 0),
+                description=m.get("description", ""), labels=labels))
+        return out
+
+    def stats(self) -> Stats:
+        def work(tx: ManagedTransaction) -> Stats:
+            labels = {r["l"]: r["c"] for r in tx.run(
+                f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS l "
+                "RETURN l, count(*) AS c")}
+            rels = {r["t"]: r["c"] for r in tx.run(
+                "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c")}
+            return Stats(dict(sorted(labels.items())), dict(sorted(rels.items())))
+
+        return self._read(work, "count the graph")
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """Read the whole graph (one read transaction) into the shared networkx form."""
+        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:
+            nodes = [r.data() for r in tx.run(
+                f"MATCH (n) WHERE NOT n:{META_LABEL} "
+                "RETURN labels(n)[0] AS label, properties(n) AS props "
+                "ORDER BY label, n.id")]
+            rels = [r.data() for r in tx.run(
+                f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
+                "RETURN type(r) AS type, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, "
+                "b.id AS eid, properties(r) AS props ORDER BY type, sl, sid, el, eid")]
+            return nodes, rels
+
+        nodes, rels = self._read(work, "read the graph")
+        g = nx.MultiDiGraph()
+        for n in nodes:
+            props = dict(n["props"])
+            node_id = props.pop("id", None)
+            datasets = props.pop("datasets", [])
+            g.add_node(node_key(n["label"], node_id), label=n["label"], id=node_id,
+                       datasets=list(datasets), **props)
+        for r in rels:
+            props = dict(r["props"])
+            datasets = props.pop("datasets", [])
+            g.add_edge(node_key(r["sl"], r["sid"]), node_key(r["el"], r["eid"]), key=r["type"],
+                       type=r["type"], datasets=list(datasets), **props)
+        return g
+
+    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
+        def work(tx: ManagedTransaction) -> list[Row]:
+            return [r.data() for r in tx.run(
+                f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
+                "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")]
+
+        out: dict[str, list[tuple[str, list[str]]]] = {}
+        for r in self._read(work, "read agencies"):
+            out.setdefault(r["nr"], []).append((r["id"], list(r["datasets"] or [])))
+        return out
+
+    def close(self) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None
+
+    # -- queries --------------------------------------------------------------------------
+    def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
+                timeout: float = 10.0) -> str:
+        """The query type Neo4j plans for `cypher` ('r', 'w', 'rw' or 's'), without running it."""
+        with self._errors("plan the query"), self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            try:
+                summary = s.run(neo4j.Query("EXPLAIN " + cypher, timeout=timeout),
+                                params or {}).consume()
+            except Neo4jError as exc:
+                raise self._query_error(exc, timeout) from exc
+        return str(summary.query_type or "")
+
+    def _query_error(self, exc: Neo4jError, timeout: float) -> InsiktError:
+        """A clear InsiktError for a query that the server rejected or stopped."""
+        if isinstance(exc, AuthError):
+            return self._unavailable(f"the server refused the credentials of user '{self.user}'")
+        code = exc.code or ""
+        if code in TIMEOUT_CODES:
+            return QueryFailed(f"the query was stopped after {timeout:g} s (its time limit). "
+                               "Narrow it with WHERE or LIMIT, or allow more time with --timeout.")
+        if code in WRITE_IN_READ_CODES:
+            return QueryRefused("refused: the query tries to write, and queries run read-only. "
+                                "Use `insikt load` to change data.")
+        if code == "Neo.ClientError.Statement.ParameterMissing":
+            return QueryRefused(f"the query needs a parameter that was not given: {exc.message} "
+                                "(pass it as -p name=value)")
+        if code.startswith(("Neo.ClientError.Statement.", "Neo.ClientError.Procedure.")):
+            return QueryFailed(f"the query is not valid here: {exc.message or code}")
+        if code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
+            return self._unavailable(f"there is no database '{self.database}'")
+        return QueryFailed(f"the query failed ({code}): {exc.message or exc}")
+
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
+                 timeout: float = 10.0,
+                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+        """Run a read query: read routing, read-only session, a server-side time limit.
+
+        Returns (columns, rows as plain Python dicts, truncated). With `row_cap`, at most that
+        many rows are fetched (one more is looked at to know whether there were more).
+        """
+        if timeout <= 0:
+            raise QueryRefused(f"the timeout must be positive, not {timeout:g} s")
+
+        @unit_of_work(timeout=timeout)
+        def work(tx: ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], bool]:
+            result = tx.run(cypher, params or {})
+            columns = list(result.keys())
+            rows: list[dict[str, Any]] = []
+            truncated = False
+            for record in result:
+                if row_cap is not None and len(rows) >= row_cap:
+                    truncated = True
+                    break
+                rows.append({k: to_plain(v) for k, v in zip(columns, record.values(), strict=True)})
+            result.consume()
+            return columns, rows, truncated
+
+        with self._errors("run the query"), self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            try:
+                return s.execute_read(work)
+            except Neo4jError as exc:
+                raise self._query_error(exc, timeout) from exc
