@@ -63,9 +63,10 @@ def main() -> None:
     stores: list[GraphStore] = [EmbeddedStore(tmp / "graph.json")]
     if args.neo4j:
         from graph.neo4j_store import Neo4jStore
+        from tests.conftest import wipe_neo4j
 
         neo = Neo4jStore.from_env()
-        neo.wipe()
+        wipe_neo4j(neo)
         stores.append(neo)
     for st in stores:
         rows.append((st.backend, "load (first)", timed(lambda st=st: st.load(data), 1)))

@@ -213,8 +213,8 @@ def stats(obj: Ctx, fmt: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json",
               show_default=True, help="File format.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="File to write.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="File to write (a folder for neo4j-admin).")
 @pass_ctx
 def export(obj: Ctx, fmt: str, output: str) -> None:
     """Write the whole graph to a file.
@@ -255,6 +255,10 @@ from cli.neo4j_cmds import cypher, neo4j_group  # noqa: E402
 
 cli.add_command(neo4j_group, "neo4j")
 cli.add_command(cypher)
+
+from cli.action_cmds import register_action_commands  # noqa: E402
+
+register_action_commands(cli)
 
 
 def main() -> None:

@@ -9,8 +9,9 @@ from typing import Any
 import networkx as nx
 
 from .errors import InsiktError
+from .formats import FORMAT_WRITERS
 
-EXPORT_FORMATS = ("json", "graphml")
+EXPORT_FORMATS = ("json", "graphml", "neo4j-admin", "cypher", "jsonld")
 
 
 def graph_document(g: nx.MultiDiGraph) -> dict[str, Any]:
@@ -39,9 +40,12 @@ def _graphml_safe(value: Any) -> Any:
 
 
 def export_graph(g: nx.MultiDiGraph, fmt: str, out: str | Path) -> Path:
-    """Write `g` as `fmt` to `out`; lists become JSON text in GraphML, which has no lists."""
+    """Write `g` as `fmt` to `out`; lists become JSON text in GraphML, which has no lists.
+    neo4j-admin writes a folder at `out`; the other formats are in graph/formats.py."""
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt in FORMAT_WRITERS:
+        return FORMAT_WRITERS[fmt](g, path)
     if fmt == "json":
         path.write_text(json.dumps(graph_document(g), ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")

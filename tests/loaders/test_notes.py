@@ -1,0 +1,117 @@
+"""Workshop notes: parsing, agency matching through the register and the store, the dataset
+they become, and refusals that leave the store unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.embedded import EmbeddedStore
+from graph.errors import ValidationFailed
+from loaders.load import load_dataset
+from loaders.notes import AgencyCandidate, AgencyMatcher, import_notes, parse_notes
+from tests.conftest import DATA, REGISTER, SEED
+
+NOTES = DATA / "notes"
+EFTERLEVANDE = NOTES / "efterlevande-workshop.md"
+NY_I_SVERIGE = NOTES / "ny-i-sverige-workshop.md"
+
+
+def test_parse_front_lines_and_bullets() -> None:
+    p = parse_notes(EFTERLEVANDE.read_text(encoding="utf-8"))
+    assert p.title == "Workshop: efterlevandes kontakter med myndigheter"
+    assert p.date == "2023-10-12" and p.organiser == "Pensionsmyndigheten"
+    assert len(p.participants) == 5 and p.participants[-1] == "Fonus begravningsbyrå"
+    assert len(p.insights) == 4  # the 'Bakgrund' bullets are not insights
+    assert p.insights[3].endswith("Beskedet kommer per brev några veckor senare.")
+    q = parse_notes(NY_I_SVERIGE.read_text(encoding="utf-8"))
+    assert q.date == "2018-02-20"  # '20 februari 2018', bold front lines
+    assert q.organiser == "Migrationsverket" and "CSN" in q.participants
+    assert len(q.insights) == 3 and "olika ord för samma sak" in q.insights[1]
+    assert not p.problems and not q.problems
+
+
+@pytest.fixture
+def seeded(store: EmbeddedStore) -> EmbeddedStore:
+    load_dataset(store, SEED)
+    return store
+
+
+def test_import_into_the_seed(seeded: EmbeddedStore) -> None:
+    before = dict(seeded.to_networkx().nodes["Agency:statskontoret"])
+    report = import_notes(seeded, EFTERLEVANDE, REGISTER)
+    assert report.unmatched == ["Fonus begravningsbyrå"]
+    assert report.matched["Ekonomistyrningsverket"] == "statskontoret"  # an old name
+    assert report.organiser_agency == "pensionsmyndigheten"
+    assert report.dataset_id == "notes-workshop-efterlevandes-kontakter-med-myndigheter"
+    g = seeded.to_networkx()
+    src = g.nodes[f"Source:{report.source_id}"]
+    assert src["kind"] == "workshop" and src["date"] == "2023-10-12"
+    assert EFTERLEVANDE.name in src["note"]
+    assert g.has_edge(f"Source:{report.source_id}", "Agency:pensionsmyndigheten", "PUBLISHED_BY")
+    participants = {"pensionsmyndigheten", "skatteverket", "forsakringskassan", "statskontoret"}
+    assert len(report.insights) == 4
+    for i in report.insights:
+        a = g.nodes[f"Insight:{i}"]
+        assert a["status"] == "proposed" and a["kind"] == "specific"
+        assert EFTERLEVANDE.name in a["note"]
+        assert g.has_edge(f"Insight:{i}", f"Source:{report.source_id}", "SUPPORTED_BY")
+        reporters = {u.split(":", 1)[1]: d for u, _, k, d in g.in_edges(f"Insight:{i}",
+                                                                       keys=True, data=True)
+                     if k == "REPORTS"}
+        assert set(reporters) == participants
+        assert all(d["year"] == 2023 and d["source"] == report.source_id
+                   for d in reporters.values())
+    first = g.nodes[f"Insight:{report.insights[0]}"]
+    assert first["title"] == "De anhöriga vet inte vilka avtal som finns"
+    assert first["statement"].startswith("Banker, försäkringsbolag")
+    after = dict(g.nodes["Agency:statskontoret"])
+    assert {k: v for k, v in after.items() if k != "datasets"} == {
+        k: v for k, v in before.items() if k != "datasets"}  # the seed's agency is untouched
+    assert sorted(after["datasets"]) == sorted([*before["datasets"], report.dataset_id])
+
+
+def test_import_with_the_register_only_and_again(store: EmbeddedStore) -> None:
+    report = import_notes(store, NY_I_SVERIGE, REGISTER)
+    assert report.unmatched == ["Malmö stad"]
+    assert report.matched["CSN"] == "centrala-studiestodsnamnden"  # a short name
+    g = store.to_networkx()
+    csn = g.nodes["Agency:centrala-studiestodsnamnden"]
+    assert csn["org_nr"] == "202100-1819" and csn["name"] == "Centrala studiestödsnämnden"
+    stats = store.stats()
+    again = import_notes(store, NY_I_SVERIGE, REGISTER)
+    assert again.insights == report.insights and store.stats() == stats  # idempotent
+
+
+def test_default_register_and_a_missing_one(seeded: EmbeddedStore, tmp_path: Path) -> None:
+    report = import_notes(seeded, NY_I_SVERIGE)  # ../shared register when present, else store
+    assert report.matched["CSN"] == "centrala-studiestodsnamnden"
+    with pytest.raises(Exception, match="no register file"):
+        import_notes(seeded, NY_I_SVERIGE, tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("# Titel\nDatum: 2020-01-01\n\nInga insikter här.\n", "no insights"),
+    ("Datum: 2020-01-01\n## Insikter\n- En insikt\n", "no '# Title' line"),
+    ("# Titel\nDatum: i våras\n## Insikter\n- En insikt\n", "'i våras' is not a date"),
+])
+def test_bad_notes_are_refused(seeded: EmbeddedStore, tmp_path: Path, text: str,
+                               needle: str) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    before = seeded.stats()
+    with pytest.raises(ValidationFailed) as err:
+        import_notes(seeded, path, REGISTER)
+    assert any(needle in str(p) for p in err.value.problems)
+    assert seeded.stats() == before
+
+
+def test_ambiguous_names_are_not_guessed() -> None:
+    m = AgencyMatcher()
+    m.add(AgencyCandidate("a", {"id": "a", "name": "A"}, True), ["Verket A"], ["VA"], ["Gamla"])
+    m.add(AgencyCandidate("b", {"id": "b", "name": "B"}, True), ["Verket B"], ["VB"], ["Gamla"])
+    exact, _ = m.match("VERKET A")
+    assert exact is not None and exact.id == "a"
+    found, why = m.match("gamla")
+    assert found is None and "a, b" in why
