@@ -9,9 +9,6 @@ library's own; the root group turns them into messages and exit codes.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
@@ -19,42 +16,14 @@ from typing import Any
 import click
 
 from cli.context import Ctx, pass_ctx
+from cli.output import FORMATS, print_rows
 
-FORMATS = ("table", "csv", "json")
 _FORMAT_HELP = "Output: an aligned table, CSV, or JSON with every detail."
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(_cell(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    return str(value)
 
 
 def _emit(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str,
           full: Any = None, width: int = 60) -> None:
-    """Rows as a table or CSV; JSON prints `full` (every detail) when given, else the rows."""
-    if fmt == "json":
-        click.echo(json.dumps(full if full is not None else list(rows), ensure_ascii=False,
-                              indent=2, default=str))
-        return
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(columns)
-        w.writerows([[_cell(r.get(c)) for c in columns] for r in rows])
-        click.echo(buf.getvalue(), nl=False)
-        return
-    texts = [[_cell(r.get(c)) for c in columns] for r in rows]
-    texts = [[t if len(t) <= width else t[:width - 1] + "…" for t in row] for row in texts]
-    widths = [max([len(c), *(len(row[i]) for row in texts)]) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for row in texts:
-        click.echo("  ".join(t.ljust(w) for t, w in zip(row, widths, strict=True)).rstrip())
+    print_rows(columns, rows, fmt, full=full, width=width, count=False)
 
 
 def _format_option(f: Any) -> Any:

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import click
 
 from cli.context import Ctx, pass_ctx
-from cli.output import FORMATS, print_rows
-from graph.errors import InsiktError, QueryRefused
+from cli.output import FORMATS, print_rows, split_params
+from graph.errors import InsiktError
 
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
@@ -131,14 +131,8 @@ def parse_value(text: str) -> Any:
 
 
 def parse_params(items: tuple[str, ...]) -> dict[str, Any]:
-    """`-p key=value` pairs as Cypher parameters."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise QueryRefused(f"parameter '{item}' must look like key=value, e.g. -p id=skatteverket")
-        out[key.strip()] = parse_value(value)
-    return out
+    """`-p key=value` pairs as typed Cypher parameters."""
+    return {k: parse_value(v) for k, v in split_params(items, "id=skatteverket").items()}
 
 
 @click.command("cypher")

@@ -10,6 +10,8 @@ from typing import Any
 
 import click
 
+from graph.errors import QueryRefused
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -46,12 +48,26 @@ def rows_to_table(columns: Sequence[str], rows: Sequence[dict[str, Any]], width:
     return "\n".join(lines)
 
 
-def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str) -> None:
+def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str, *,
+               full: Any = None, width: int = 48, count: bool = True) -> None:
+    """Rows as a table or CSV; JSON prints `full` (every detail) when given, else the rows."""
     if fmt == "json":
-        click.echo(json.dumps([{c: r.get(c) for c in columns} for r in rows],
-                              ensure_ascii=False, indent=2, default=str))
+        doc = full if full is not None else [{c: r.get(c) for c in columns} for r in rows]
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
     elif fmt == "csv":
         click.echo(rows_to_csv(columns, rows), nl=False)
     else:
-        click.echo(rows_to_table(columns, rows))
-        click.echo(f"({len(rows)} rows)")
+        click.echo(rows_to_table(columns, rows, width))
+        if count:
+            click.echo(f"({len(rows)} rows)")
+
+
+def split_params(items: tuple[str, ...], example: str) -> dict[str, str]:
+    """`-p key=value` pairs, as text; callers type the values."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryRefused(f"parameter '{item}' must look like key=value, e.g. -p {example}")
+        out[key.strip()] = value
+    return out

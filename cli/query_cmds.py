@@ -5,19 +5,7 @@ from __future__ import annotations
 import click
 
 from cli.context import Ctx, pass_ctx
-from cli.output import FORMATS, print_rows
-from graph.errors import QueryRefused
-
-
-def parse_params(items: tuple[str, ...]) -> dict[str, str]:
-    """`-p key=value` pairs; the saved query's typed parameters do the conversion."""
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise QueryRefused(f"parameter '{item}' must look like key=value, e.g. -p agency=skatteverket")
-        out[key.strip()] = value
-    return out
+from cli.output import FORMATS, print_rows, split_params
 
 
 @click.command("queries")
@@ -66,5 +54,5 @@ def query_cmd(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
     from queries.catalog import run_query
 
     with obj.store() as st:
-        result = run_query(st, name, parse_params(params))
+        result = run_query(st, name, split_params(params, "agency=skatteverket"))
     print_rows(result.columns, result.rows, fmt)

@@ -45,3 +45,16 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert len(blocks) >= 2, "README must start with its two commands in sh blocks"
     test_command = blocks[1].strip().splitlines()[-1].strip()
     assert test_command in ci.splitlines(), f"'.ci/run' must call '{test_command}' unchanged"
+
+
+def test_every_saved_query_has_help_and_is_documented() -> None:
+    from queries.catalog import all_queries
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for q in all_queries():
+        assert q.title_sv and q.title_en, q.name
+        assert len(q.description.split()) >= 8, f"{q.name}: describe what it answers"
+        assert all(len(p.help.split()) >= 2 for p in q.params), f"{q.name}: parameter help"
+        assert all(p.name in q.example for p in q.params if p.required), \
+            f"{q.name}: the example must give every required parameter"
+        assert f"`{q.name}`" in readme, f"README lacks the saved query '{q.name}'"
