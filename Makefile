@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its dev tools
 
-demo: setup ## load the seed data into the embedded store and show what is in it
+demo: setup ## load the seed data into the embedded store and start the dashboard
 	$(BIN)/insikt load seed_data
-	$(BIN)/insikt stats
+	$(BIN)/insikt dashboard --no-load
 
 test: setup ## lint, type-check and run all tests (starts a local Neo4j when it can)
 	bash scripts/test.sh

@@ -256,6 +256,11 @@ from cli.neo4j_cmds import cypher, neo4j_group  # noqa: E402
 cli.add_command(neo4j_group, "neo4j")
 cli.add_command(cypher)
 
+from cli.dashboard_cmd import dashboard  # noqa: E402
+
+cli.add_command(dashboard)
+
+
 from cli.action_cmds import register_action_commands  # noqa: E402
 
 register_action_commands(cli)

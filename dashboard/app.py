@@ -1,0 +1,73 @@
+"""Insiktsgrafen's dashboard: `insikt dashboard`, or `streamlit run dashboard/app.py`.
+
+The entry point sets up the page, the sidebar (language, the backend in use and what is
+loaded) and the navigation; each page is a thin file under dashboard/views/ (not pages/:
+a pages/ folder next to the entry point would switch Streamlit to its older multipage mode).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # a checkout that is not pip-installed
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import ui  # noqa: E402
+from dashboard.i18n import LANG_KEY, LANGS, t  # noqa: E402
+from dashboard.logic import escape_md  # noqa: E402
+from graph.errors import InsiktError  # noqa: E402
+
+VIEWS = Path(__file__).resolve().parent / "views"
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
+# (file, title key, icon, url path). The url paths are the same in both languages.
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("overview.py", "page.overview", ":material/dashboard:", "oversikt"),
+    ("overlap.py", "page.overlap", ":material/grid_on:", "overlapp"),
+    ("network.py", "page.network", ":material/hub:", "natverk"),
+    ("life_events.py", "page.life_events", ":material/route:", "livshandelser"),
+    ("principles.py", "page.principles", ":material/rule:", "principer"),
+    ("queries.py", "page.queries", ":material/manage_search:", "fragor"),
+)
+
+
+def sidebar() -> None:
+    st.sidebar.radio(t("language"), LANGS, key=LANG_KEY, horizontal=True,
+                     format_func=lambda lang: t(f"lang.{lang}", lang))
+    store = ui.get_store()
+    st.sidebar.caption(f"**{t('sidebar.backend')}:** {escape_md(store.describe())}")
+    infos = ui.datasets()
+    if not infos:
+        st.sidebar.caption(t("sidebar.no_datasets"))
+        return
+    lines = [t("sidebar.dataset_line").format(
+        id=escape_md(d.id), nodes=d.nodes, rels=d.relationships,
+        at=escape_md(d.loaded_at.replace("T", " ").replace("+00:00", " UTC")))
+        for d in infos]
+    st.sidebar.caption(f"**{t('sidebar.loaded')}:**  \n" + "  \n".join(lines))
+
+
+def main() -> None:
+    # The favicon is a local file: without one, Streamlit would use the page's ":material/…:"
+    # icon as the favicon and fetch it from fonts.gstatic.com (the app must stay offline).
+    st.set_page_config(page_title="Insiktsgrafen", page_icon=str(FAVICON), layout="wide")
+    pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=path,
+                     default=(i == 0))
+             for i, (file, title, icon, path) in enumerate(PAGES)]
+    page = st.navigation(pages)
+    try:
+        sidebar()
+    except InsiktError as exc:  # the backend is unreachable or the store unreadable
+        ui.fail(exc)
+    if ui.is_empty():
+        st.title(t("app_title"))
+        ui.empty_state()
+        return
+    page.run()
+
+
+main()

@@ -1,0 +1,405 @@
+"""Every UI string of the dashboard, once per language. Swedish is the default; the sidebar
+switches to English. Both dicts have the same keys (tests/dashboard/test_i18n.py checks it).
+Data labels are not here: they come from the graph (name/name_en, title/title_en …)."""
+
+from __future__ import annotations
+
+LANGS = ("sv", "en")
+DEFAULT_LANG = "sv"
+LANG_KEY = "lang"
+
+SV: dict[str, str] = {
+    "app_title": "Insiktsgrafen",
+    "app_tagline": "Vad myndigheter vet om sina kunder – från insikt till handling.",
+    "language": "Språk / Language",
+    "lang.sv": "Svenska",
+    "lang.en": "English",
+    "page.overview": "Översikt",
+    "page.overlap": "Överlapp",
+    "page.network": "Nätverk",
+    "page.life_events": "Livshändelser",
+    "page.principles": "Principer",
+    "page.queries": "Frågor",
+    "sidebar.backend": "Graflager",
+    "sidebar.loaded": "Inläst",
+    "sidebar.no_datasets": "Inga dataset är inlästa.",
+    "sidebar.dataset_line": "{id}: {nodes} noder, {rels} relationer, inläst {at}",
+    "error": "Fel",
+    "empty_store": "Grafen är tom: inga dataset är inlästa ännu. Läs in exempeldatat "
+                   "(seed_data) för att se instrumentpanelen, eller läs in egna dataset med "
+                   "`insikt load SÖKVÄG`.",
+    "load_seed": "Läs in exempeldata",
+    "loading_seed": "Läser in exempeldata …",
+    "download_csv": "Ladda ner CSV",
+    "download_json": "Ladda ner JSON",
+    "download_html": "Ladda ner vyn som HTML",
+    "any": "— alla —",
+    "none": "—",
+    "yes": "ja",
+    "no": "nej",
+    "row_edge": "på samma rad i resultatet",
+    "edges_cut": "{cut} streckade kanter (samma rad i resultatet) visas inte; vyn har {shown} "
+                 "kanter från resultatets första rader.",
+    "cap_cut": "Visar {shown} av {total} noder: {cut} noder längst bort från fokus togs bort "
+               "(från avstånd {depth}): {what}. Välj ett mindre djup eller färre nodtyper.",
+    # labels
+    "label.Agency": "Myndighet/aktör",
+    "label.Domain": "Domän",
+    "label.LifeEvent": "Livshändelse",
+    "label.Source": "Källa",
+    "label.Insight": "Insikt",
+    "label.Principle": "Princip",
+    "label.JourneyStep": "Steg i kundresan",
+    "kind.general": "generell",
+    "kind.specific": "specifik",
+    # overview
+    "overview.intro": "Insiktsgrafen samlar myndigheternas kundinsikter, livshändelser, "
+                      "principer och källor i en graf och visar vilka myndigheter som delar "
+                      "samma kundproblem.",
+    "metric.agencies": "Myndigheter och aktörer",
+    "metric.insights": "Insikter",
+    "metric.life_events": "Livshändelser",
+    "metric.principles": "Principer",
+    "metric.journeys": "Kundresor",
+    "overview.shared": "Mest delade kundproblem",
+    "overview.shared_help": "Insikter som flera myndigheter rapporterar (en specifik insikt "
+                            "räknas också som sin generella insikt).",
+    "overview.heaviest": "Tyngst kundresor",
+    "overview.heaviest_help": "Per livshändelse: aktörer, överlämningar mellan aktörer, "
+                              "dokument som personen själv måste bära och steg där man får "
+                              "veta först i efterhand.",
+    "overview.general": "De fem generella insikterna",
+    "overview.general_help": "Hur många myndigheter som rapporterar varje generell insikt, "
+                             "direkt eller genom en specifik insikt som är ett exempel på den.",
+    "overview.report": "Rapport för styrning",
+    "overview.report_help": "Överlappen, de mest delade problemen, förslag på nätverk, "
+                            "luckorna och bördorna på en sida (samma som `insikt report`).",
+    "download_report_html": "Ladda ner rapporten (HTML)",
+    "download_report_md": "Ladda ner rapporten (Markdown)",
+    # overlap
+    "overlap.intro": "Hur många kundproblem varje par av myndigheter delar. Välj ett par för "
+                     "att se de gemensamma insikterna och deras belägg.",
+    "overlap.metric": "Mått",
+    "overlap.metric.count": "Antal delade insikter",
+    "overlap.metric.jaccard": "Jaccard-index (delade / alla)",
+    "overlap.filter_agency_help": "Visar myndigheten och de myndigheter den delar problem med.",
+    "overlap.no_pairs": "Inga myndigheter delar insikter med de här filtren.",
+    "overlap.limited": "Matrisen visar de {shown} myndigheter som delar mest av {total}. "
+                       "Välj en myndighet, livshändelse eller domän för att se andra; "
+                       "paren nedan och tabellen har alla.",
+    "overlap.pair": "Välj ett par",
+    "overlap.agency_a": "Myndighet A",
+    "overlap.agency_b": "Myndighet B",
+    "overlap.same_agency": "Välj två olika myndigheter.",
+    "overlap.pair_shared": "{a} och {b} delar {n} insikter.",
+    "overlap.pair_none": "{a} och {b} delar inga insikter med de här filtren.",
+    "overlap.matrix_table": "Alla par",
+    "overlap.chart_title": "Delade insikter per par av myndigheter",
+    # network
+    "network.intro": "Grafen runt en fokusnod. Håll muspekaren över en nod eller kant för "
+                     "detaljer; dra för att flytta, scrolla för att zooma.",
+    "network.focus": "Fokusnod",
+    "network.depth": "Djup (antal steg från fokus)",
+    "network.labels": "Nodtyper att visa",
+    "network.life_event": "Bara det som hör till livshändelsen",
+    "network.alone": "Fokusnoden har inga grannar med de här valen.",
+    "network.summary": "{nodes} noder och {edges} kanter.",
+    # life events
+    "life.intro": "En livshändelse som kundresa: stegen i ordning, vilken aktör som har varje "
+                  "steg, och hur tung resan är för personen.",
+    "life.pick": "Livshändelse",
+    "life.no_journey": "Den här livshändelsen har ingen kundresa i grafen.",
+    "life.steps": "Kundresan steg för steg",
+    "life.lanes": "Steg per aktör",
+    "life.burden": "Bördan för personen",
+    "life.index": "Bördeindex",
+    "life.index_help": "Formel: {formula}",
+    "life.insights": "Insikter som uppstår i livshändelsen",
+    "life.no_insights": "Inga insikter är kopplade till livshändelsen.",
+    "metric.steps": "Steg",
+    "metric.actors": "Aktörer",
+    "metric.handoffs": "Överlämningar",
+    "metric.documents": "Dokument att bära",
+    "metric.late_feedback": "Besked i efterhand",
+    "feedback.immediate": "direkt",
+    "feedback.delayed": "i efterhand",
+    "feedback.none": "inget besked",
+    # principles
+    "principles.intro": "Vilka insikter varje princip tar sig an och vilka myndigheter som "
+                        "tillämpar den – och var det fattas principer eller handling.",
+    "principles.table": "Principer, insikter och myndigheter",
+    "principles.coverage": "Principernas täckning (en rad per princip och insikt)",
+    "principles.gaps": "Luckor: insikter som ingen princip tar sig an",
+    "principles.no_gaps": "Alla aktiva insikter har minst en princip.",
+    "principles.action_gaps": "Från insikt till handling: myndigheter som inte tillämpar "
+                              "någon av principerna för sina insikter",
+    "principles.no_action_gaps": "Inga handlingsluckor med det här filtret.",
+    "principles.filter_agency": "Myndighet",
+    # queries
+    "queries.intro": "Den sparade frågekatalogen. Valet av fråga och parametrar står i "
+                     "adressen, så en länk återskapar vyn.",
+    "queries.pick": "Fråga",
+    "queries.params": "Parametrar",
+    "queries.no_params": "Frågan har inga parametrar.",
+    "queries.required": "Fyll i {name} för att köra frågan.",
+    "queries.unknown_value": "Okänt värde för {name} i adressen: {value}. Standardvärdet "
+                             "används i stället.",
+    "queries.rows": "{n} rader.",
+    "queries.graph": "Resultatet som graf",
+    "queries.refused": "Frågan avvisades",
+    "queries.failed": "Frågan misslyckades",
+    "queries.console": "Cypher-konsol (bara läsning)",
+    "queries.console_text": "Cypher",
+    "queries.console_run": "Kör",
+    "queries.console_truncated": "Resultatet kapades: {message}",
+    "queries.console_needs_neo4j": "Cypher-konsolen kräver Neo4j. Starta appen med "
+                                   "INSIKT_BACKEND=neo4j (och NEO4J_URI, NEO4J_USER, "
+                                   "NEO4J_PASSWORD) för att ställa egna frågor; de sparade "
+                                   "frågorna ovan fungerar på båda.",
+    "queries.console_missing": "Cypher-konsolen är inte tillgänglig i den här versionen.",
+    "queries.console_empty": "Skriv en fråga först.",
+    # columns
+    "col.insight": "Insikt-id",
+    "col.title": "Insikt",
+    "col.kind": "Typ",
+    "col.status": "Status",
+    "col.agencies": "Antal myndigheter",
+    "col.agency_names": "Myndigheter",
+    "col.instances": "Specifika exempel",
+    "col.life_event": "Livshändelse",
+    "col.index": "Bördeindex",
+    "col.steps": "Steg",
+    "col.actors": "Aktörer",
+    "col.handoffs": "Överlämningar",
+    "col.documents": "Dokument",
+    "col.late_feedback": "Besked i efterhand",
+    "col.agency_a": "Myndighet A",
+    "col.agency_b": "Myndighet B",
+    "col.shared": "Delade insikter",
+    "col.jaccard": "Jaccard",
+    "col.sources": "Källor",
+    "col.urls": "Webbadresser",
+    "col.years": "År",
+    "col.reported_by": "Rapporteras av",
+    "col.via_a": "Hur A har den",
+    "col.via_b": "Hur B har den",
+    "col.step_order": "Nr",
+    "col.actor": "Aktör",
+    "col.action": "Steg",
+    "col.handoff": "Överlämning",
+    "col.carries": "Personen bär",
+    "col.feedback": "Besked",
+    "col.generals": "Generell insikt",
+    "col.principles": "Principer",
+    "col.principle": "Princip",
+    "col.insight_count": "Antal insikter",
+    "col.insight_titles": "Insikter",
+    "col.adopted_by": "Tillämpas av",
+    "col.planned_by": "Planeras av",
+    "col.agency": "Myndighet",
+}
+
+EN: dict[str, str] = {
+    "app_title": "Insiktsgrafen",
+    "app_tagline": "What agencies know about their customers – from insight to action.",
+    "language": "Språk / Language",
+    "lang.sv": "Svenska",
+    "lang.en": "English",
+    "page.overview": "Overview",
+    "page.overlap": "Overlap",
+    "page.network": "Network",
+    "page.life_events": "Life events",
+    "page.principles": "Principles",
+    "page.queries": "Queries",
+    "sidebar.backend": "Graph store",
+    "sidebar.loaded": "Loaded",
+    "sidebar.no_datasets": "No datasets are loaded.",
+    "sidebar.dataset_line": "{id}: {nodes} nodes, {rels} relationships, loaded {at}",
+    "error": "Error",
+    "empty_store": "The graph is empty: no dataset has been loaded yet. Load the demo data "
+                   "(seed_data) to see the dashboard, or load your own datasets with "
+                   "`insikt load PATH`.",
+    "load_seed": "Load the demo data",
+    "loading_seed": "Loading the demo data …",
+    "download_csv": "Download CSV",
+    "download_json": "Download JSON",
+    "download_html": "Download the view as HTML",
+    "any": "— all —",
+    "none": "—",
+    "yes": "yes",
+    "no": "no",
+    "row_edge": "in the same result row",
+    "edges_cut": "{cut} dashed edges (same result row) are not shown; the view has {shown} "
+                 "edges from the first rows of the result.",
+    "cap_cut": "Showing {shown} of {total} nodes: {cut} nodes farthest from the focus were "
+               "left out (from distance {depth}): {what}. Choose a smaller depth or fewer "
+               "node types.",
+    "label.Agency": "Agency/actor",
+    "label.Domain": "Domain",
+    "label.LifeEvent": "Life event",
+    "label.Source": "Source",
+    "label.Insight": "Insight",
+    "label.Principle": "Principle",
+    "label.JourneyStep": "Journey step",
+    "kind.general": "general",
+    "kind.specific": "specific",
+    "overview.intro": "Insiktsgrafen brings the agencies' customer insights, life events, "
+                      "principles and sources together in one graph and shows which agencies "
+                      "share the same customer problems.",
+    "metric.agencies": "Agencies and actors",
+    "metric.insights": "Insights",
+    "metric.life_events": "Life events",
+    "metric.principles": "Principles",
+    "metric.journeys": "Journeys",
+    "overview.shared": "Most widely shared problems",
+    "overview.shared_help": "Insights that several agencies report (a specific insight also "
+                            "counts as its general insight).",
+    "overview.heaviest": "Heaviest journeys",
+    "overview.heaviest_help": "Per life event: actors, handoffs between actors, documents the "
+                              "person must carry and steps where they learn only later that "
+                              "something went wrong.",
+    "overview.general": "The five general insights",
+    "overview.general_help": "How many agencies report each general insight, directly or "
+                             "through a specific insight that is an instance of it.",
+    "overview.report": "Governance report",
+    "overview.report_help": "The overlap, the most shared problems, suggested networks, the "
+                            "gaps and the journey burdens on one page (the same as "
+                            "`insikt report`).",
+    "download_report_html": "Download the report (HTML)",
+    "download_report_md": "Download the report (Markdown)",
+    "overlap.intro": "How many customer problems each pair of agencies shares. Pick a pair to "
+                     "see the insights they share and the evidence behind them.",
+    "overlap.metric": "Measure",
+    "overlap.metric.count": "Shared insights",
+    "overlap.metric.jaccard": "Jaccard index (shared / all)",
+    "overlap.filter_agency_help": "Shows the agency and the agencies it shares problems with.",
+    "overlap.no_pairs": "No agencies share insights with these filters.",
+    "overlap.limited": "The matrix shows the {shown} agencies that share the most, of {total}. "
+                       "Pick an agency, life event or domain to see others; the pairs below "
+                       "and the table have them all.",
+    "overlap.pair": "Pick a pair",
+    "overlap.agency_a": "Agency A",
+    "overlap.agency_b": "Agency B",
+    "overlap.same_agency": "Pick two different agencies.",
+    "overlap.pair_shared": "{a} and {b} share {n} insights.",
+    "overlap.pair_none": "{a} and {b} share no insights with these filters.",
+    "overlap.matrix_table": "All pairs",
+    "overlap.chart_title": "Shared insights per pair of agencies",
+    "network.intro": "The graph around a focus node. Hover over a node or edge for details; "
+                     "drag to move, scroll to zoom.",
+    "network.focus": "Focus node",
+    "network.depth": "Depth (steps from the focus)",
+    "network.labels": "Node types to show",
+    "network.life_event": "Only what belongs to the life event",
+    "network.alone": "The focus node has no neighbours with these choices.",
+    "network.summary": "{nodes} nodes and {edges} edges.",
+    "life.intro": "A life event as a customer journey: the steps in order, the actor of each "
+                  "step, and how heavy the journey is for the person.",
+    "life.pick": "Life event",
+    "life.no_journey": "This life event has no journey in the graph.",
+    "life.steps": "The journey step by step",
+    "life.lanes": "Steps per actor",
+    "life.burden": "The burden on the person",
+    "life.index": "Burden index",
+    "life.index_help": "Formula: {formula}",
+    "life.insights": "Insights that arise in the life event",
+    "life.no_insights": "No insights are linked to this life event.",
+    "metric.steps": "Steps",
+    "metric.actors": "Actors",
+    "metric.handoffs": "Handoffs",
+    "metric.documents": "Documents to carry",
+    "metric.late_feedback": "Late feedback",
+    "feedback.immediate": "immediate",
+    "feedback.delayed": "later",
+    "feedback.none": "none",
+    "principles.intro": "Which insights each principle addresses and which agencies apply it "
+                        "– and where principles or action are missing.",
+    "principles.table": "Principles, insights and agencies",
+    "principles.coverage": "Principle coverage (one row per principle and insight)",
+    "principles.gaps": "Gaps: insights no principle addresses",
+    "principles.no_gaps": "Every active insight has at least one principle.",
+    "principles.action_gaps": "From insight to action: agencies that apply none of the "
+                              "principles for their insights",
+    "principles.no_action_gaps": "No action gaps with this filter.",
+    "principles.filter_agency": "Agency",
+    "queries.intro": "The saved-query catalog. The chosen query and its parameters are in the "
+                     "address, so a link reproduces the view.",
+    "queries.pick": "Query",
+    "queries.params": "Parameters",
+    "queries.no_params": "This query takes no parameters.",
+    "queries.required": "Fill in {name} to run the query.",
+    "queries.unknown_value": "Unknown value for {name} in the address: {value}. The default "
+                             "is used instead.",
+    "queries.rows": "{n} rows.",
+    "queries.graph": "The result as a graph",
+    "queries.refused": "The query was refused",
+    "queries.failed": "The query failed",
+    "queries.console": "Cypher console (read only)",
+    "queries.console_text": "Cypher",
+    "queries.console_run": "Run",
+    "queries.console_truncated": "The result was cut: {message}",
+    "queries.console_needs_neo4j": "The Cypher console needs Neo4j. Start the app with "
+                                   "INSIKT_BACKEND=neo4j (and NEO4J_URI, NEO4J_USER, "
+                                   "NEO4J_PASSWORD) to ask your own questions; the saved "
+                                   "queries above work on both.",
+    "queries.console_missing": "The Cypher console is not available in this version.",
+    "queries.console_empty": "Write a query first.",
+    "col.insight": "Insight id",
+    "col.title": "Insight",
+    "col.kind": "Kind",
+    "col.status": "Status",
+    "col.agencies": "Agencies",
+    "col.agency_names": "Agencies",
+    "col.instances": "Specific instances",
+    "col.life_event": "Life event",
+    "col.index": "Burden index",
+    "col.steps": "Steps",
+    "col.actors": "Actors",
+    "col.handoffs": "Handoffs",
+    "col.documents": "Documents",
+    "col.late_feedback": "Late feedback",
+    "col.agency_a": "Agency A",
+    "col.agency_b": "Agency B",
+    "col.shared": "Shared insights",
+    "col.jaccard": "Jaccard",
+    "col.sources": "Sources",
+    "col.urls": "URLs",
+    "col.years": "Years",
+    "col.reported_by": "Reported by",
+    "col.via_a": "How A holds it",
+    "col.via_b": "How B holds it",
+    "col.step_order": "No.",
+    "col.actor": "Actor",
+    "col.action": "Step",
+    "col.handoff": "Handoff",
+    "col.carries": "Person carries",
+    "col.feedback": "Feedback",
+    "col.generals": "General insight",
+    "col.principles": "Principles",
+    "col.principle": "Principle",
+    "col.insight_count": "Insights",
+    "col.insight_titles": "Insights",
+    "col.adopted_by": "Applied by",
+    "col.planned_by": "Planned by",
+    "col.agency": "Agency",
+}
+
+STRINGS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}
+
+
+def current_lang() -> str:
+    """The language chosen in the sidebar (Swedish outside a Streamlit session)."""
+    try:
+        import streamlit as st
+
+        lang = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+    except Exception:  # no script run context: tests, the CLI
+        return DEFAULT_LANG
+    return lang if lang in STRINGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str | None = None) -> str:
+    """The UI string `key` in `lang` (default: the current language). A missing key shows
+    itself, so it is visible instead of crashing a page."""
+    table = STRINGS[lang or current_lang()]
+    return table.get(key, SV.get(key, key))

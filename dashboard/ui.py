@@ -1,0 +1,329 @@
+"""Streamlit glue shared by the pages: the store, caching, names, tables with downloads and the
+empty-store and error states. Computation lives in `dashboard.logic`; strings in `dashboard.i18n`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from dashboard import logic
+from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t
+from graph.backends import backend_name, open_store
+from graph.embedded import DEFAULT_STORE
+from graph.errors import InsiktError
+from graph.model import Label
+from graph.store import DatasetInfo, GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seed_data"
+NODE_CAP = 300
+ANY = ""  # the "all" choice of an optional selectbox (a None value would show a placeholder)
+
+
+# -- the store -----------------------------------------------------------------------------------
+
+def store_key() -> tuple[str, ...]:
+    """What identifies the store to use. For the embedded store the file's mtime is part of
+    it, so a load from the CLI while the app runs is picked up on the next rerun. No secrets."""
+    backend = backend_name()
+    if backend == "embedded":
+        path = _resolved(os.environ.get("INSIKT_STORE") or str(DEFAULT_STORE))
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        return backend, str(path), str(mtime)
+    return backend, os.environ.get("NEO4J_URI", ""), os.environ.get("NEO4J_DATABASE", "")
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open_store(key: tuple[str, ...]) -> GraphStore:
+    return open_store(key[0], key[1] if key[0] == "embedded" else None)
+
+
+def get_store() -> GraphStore:
+    return _open_store(store_key())
+
+
+def fail(exc: Exception) -> NoReturn:
+    """A library error as one clear message; the page stops there."""
+    st.error(f"{t('error')}: {logic.escape_md(exc)}")
+    st.stop()
+    raise RuntimeError(str(exc)) from exc  # only reached outside a Streamlit script run
+
+
+def datasets() -> list[DatasetInfo]:
+    try:
+        return get_store().datasets()
+    except InsiktError as exc:
+        fail(exc)
+
+
+def graph_version() -> str:
+    """Changes whenever the loaded content changes: the store key and every dataset's counts
+    and load time. Every cached result is keyed on it."""
+    parts = [*store_key(), *(f"{d.id}@{d.loaded_at}:{d.nodes}:{d.relationships}"
+                             for d in datasets())]
+    return "|".join(parts)
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+    _graph.clear()
+    _names.clear()
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _graph(version: str) -> nx.MultiDiGraph:
+    return get_store().to_networkx()
+
+
+def graph() -> nx.MultiDiGraph:
+    """The whole graph in its networkx form (read only: it is shared between sessions)."""
+    try:
+        return _graph(graph_version())
+    except InsiktError as exc:
+        fail(exc)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _names(version: str, lang: str) -> logic.Names:
+    return logic.names_of(_graph(version), lang)
+
+
+def names() -> logic.Names:
+    return _names(graph_version(), current_lang())
+
+
+def name(label: Label | str, node_id: str | None) -> str:
+    return names().get(label, node_id)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _run(version: str, query: str, params_json: str) -> tuple[tuple[str, ...], list[dict[str, Any]]]:
+    from queries.catalog import run_query
+
+    result = run_query(get_store(), query, json.loads(params_json))
+    return result.columns, result.rows
+
+
+def run(query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """A saved query's rows, cached on the query name, its parameters and the graph version.
+    Library errors (refused, failed, backend down) raise; `run_or_fail` shows them instead."""
+    clean = {k: v for k, v in (params or {}).items() if v is not None}
+    return _run(graph_version(), query, json.dumps(clean, sort_keys=True, default=str))[1]
+
+
+def run_or_fail(query: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    try:
+        return run(query, params)
+    except InsiktError as exc:
+        fail(exc)
+
+
+# -- empty store ---------------------------------------------------------------------------------
+
+def load_seed() -> None:
+    from loaders.load import load_dataset
+
+    with st.spinner(t("loading_seed")):
+        load_dataset(get_store(), SEED)
+    clear_caches()
+
+
+def is_empty() -> bool:
+    try:
+        return get_store().stats().node_total == 0
+    except InsiktError as exc:
+        fail(exc)
+
+
+def empty_state() -> None:
+    """What an empty store shows: clear text, and on the embedded store a button that loads
+    the seed data."""
+    st.info(t("empty_store"))
+    if get_store().backend == "embedded":
+        if st.button(t("load_seed"), key="load_seed", type="primary"):
+            try:
+                load_seed()
+            except InsiktError as exc:
+                fail(exc)
+            st.rerun()
+    else:
+        st.code("insikt --backend neo4j load seed_data", language="sh")
+
+
+def require_data() -> None:
+    """Pages call this first: on an empty store they show the empty state and stop."""
+    if is_empty():
+        empty_state()
+        st.stop()
+
+
+# -- output --------------------------------------------------------------------------------------
+
+def table(df: pd.DataFrame, key: str, file_stem: str, *,
+          json_rows: Sequence[Mapping[str, Any]] | None = None) -> None:
+    """A table (st.dataframe shows data as text, never as HTML) with its CSV download, and
+    with `json_rows` a JSON download of those rows beside it."""
+    st.dataframe(df, hide_index=True, width="stretch", key=f"df_{key}")
+    with st.container(horizontal=True):
+        # Deferred: the file is made when the button is pressed, not on every rerun.
+        st.download_button(t("download_csv"), lambda: logic.to_csv(df),
+                           file_name=f"{file_stem}.csv", mime="text/csv", key=f"dl_{key}",
+                           on_click="ignore", icon=":material/download:")
+        if json_rows is not None:
+            download_json(json_rows, key, file_stem)
+
+
+def localize_columns(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(columns={c: t(f"col.{c}") for c in df.columns})
+
+
+def html_view(page: str, height: int) -> None:
+    """Show an HTML page (ours, with escaped data) in a sandboxed iframe. st.iframe replaces
+    st.components.v1.html (deprecated in this Streamlit); older versions use the latter."""
+    if hasattr(st, "iframe"):
+        st.iframe(page, height=height)
+    else:  # pragma: no cover - Streamlit before st.iframe
+        import streamlit.components.v1 as components
+
+        components.html(page, height=height)
+
+
+def label_names() -> dict[str, str]:
+    return {lb.value: t(f"label.{lb.value}") for lb in Label}
+
+
+def rel_names() -> dict[str, str]:
+    from graph.model import Rel
+
+    return {r.value: r.value for r in Rel} | {logic.ROW_EDGE: t("row_edge")}
+
+
+def graph_view(view: logic.GraphView, key: str, height: int = 650) -> None:
+    """A vis-network view with its cap message and a download of the same HTML."""
+    if view.cut_total:
+        cut = ", ".join(f"{n} {t(f'label.{lb}')}" for lb, n in sorted(view.cut.items()))
+        st.warning(t("cap_cut").format(shown=len(view.nodes), total=view.total,
+                                       cut=view.cut_total, what=cut,
+                                       depth=view.cut_from_depth or "-"))
+    if view.edges_cut:
+        st.warning(t("edges_cut").format(cut=view.edges_cut, shown=len(view.edges)))
+    page = logic.network_html(graph(), view, current_lang(), label_names(), rel_names(),
+                              height=height - 20)
+    html_view(page, height)
+    st.download_button(t("download_html"), lambda: page.encode("utf-8"),
+                       file_name=f"{key}.html", mime="text/html", key=f"dl_html_{key}",
+                       on_click="ignore", icon=":material/download:")
+
+
+def wkey(base: str) -> str:
+    """The key of a widget whose label or option texts depend on the language.
+
+    Streamlit identifies a selectbox's or radio's value by its formatted text, so after a
+    language switch the browser would still hold (and show) the old language's text. Each
+    language therefore gets its own key (Swedish keeps the plain one) and a switch draws the
+    widget afresh, carrying its value over: the value is an id, the same in both languages."""
+    lang = current_lang()
+    key = base if lang == DEFAULT_LANG else f"{base}.{lang}"
+    if key not in st.session_state:
+        for other in LANGS:
+            other_key = base if other == DEFAULT_LANG else f"{base}.{other}"
+            if other_key != key and other_key in st.session_state:
+                st.session_state[key] = st.session_state[other_key]
+                break
+    return key
+
+
+def forget(base: str) -> None:
+    """Drop a widget's value in every language (it falls back to its default)."""
+    for lang in LANGS:
+        st.session_state.pop(base if lang == DEFAULT_LANG else f"{base}.{lang}", None)
+
+
+def init_state(key: str, default: Any) -> None:
+    """A widget's first value, set through the state so that no default is also passed."""
+    if key not in st.session_state:
+        st.session_state[key] = default
+
+
+def ensure_choice(key: str, options: Sequence[Any], default: Any) -> None:
+    """Give a keyed selectbox a valid value before it is drawn: keep the current one when it is
+    still among the options (filters change them), else take `default` (else the first)."""
+    if key in st.session_state and st.session_state[key] in options:
+        return
+    st.session_state[key] = default if default in options else (options[0] if options else None)
+
+
+def select_node(label: Label | str, key: str, *, optional: bool = False,
+                default: str | None = None, title: str | None = None,
+                ids: Sequence[str] | None = None, container: Any = None,
+                help: str | None = None) -> str | None:
+    """A selectbox of node ids shown by name; with `optional`, a first "all" choice (None)."""
+    box = container or st
+    options: list[str] = list(ids if ids is not None else names().options(label))
+    if optional:
+        options = [ANY, *options]
+    key = wkey(key)
+    ensure_choice(key, options, ANY if default is None and optional else default)
+    # Texts are fixed now: a format_func must not depend on state read when it is called.
+    node_names, any_text = names(), t("any")
+    fmt: Callable[[str], str] = (  # noqa: E731
+        lambda i: any_text if i == ANY else node_names.get(label, i))
+    value: str = box.selectbox(title or t(f"label.{label}"), options, format_func=fmt, key=key,
+                               help=help)
+    return None if value == ANY else value
+
+
+def download_json(rows: Sequence[Mapping[str, Any]], key: str, file_stem: str) -> None:
+    st.download_button(t("download_json"), lambda: logic.to_json(list(map(dict, rows))),
+                       file_name=f"{file_stem}.json", mime="application/json",
+                       key=f"dl_json_{key}", on_click="ignore", icon=":material/download:")
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _burden_index(version: str) -> dict[str, float]:
+    return logic.burden_index(_graph(version))
+
+
+def burden_index() -> dict[str, float]:
+    return _burden_index(graph_version())
+
+
+def kind(value: Any) -> str:
+    return t(f"kind.{value}") if value in ("general", "specific") else str(value or "")
+
+
+def report_downloads() -> bool:
+    """The governance report (queries.report) as HTML and Markdown downloads, made only when
+    a button is pressed. False when the report module is not there."""
+    try:
+        from queries.report import build_report, render_html, render_markdown
+    except ImportError:  # pragma: no cover - written in parallel
+        return False
+    g = graph()
+    with st.container(horizontal=True):
+        st.download_button(t("download_report_html"),
+                           lambda: render_html(build_report(g)).encode("utf-8"),
+                           file_name="insiktsgrafen-rapport.html", mime="text/html",
+                           key="dl_report_html", on_click="ignore", icon=":material/download:")
+        st.download_button(t("download_report_md"),
+                           lambda: render_markdown(build_report(g)).encode("utf-8"),
+                           file_name="insiktsgrafen-rapport.md", mime="text/markdown",
+                           key="dl_report_md", on_click="ignore", icon=":material/download:")
+    return True

@@ -1,0 +1,130 @@
+"""Överlapp / Overlap: the agency × agency heatmap of shared insights, and the drill-down into
+one pair's shared insights with their evidence."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import logic, ui
+from dashboard.i18n import t
+from dashboard.logic import escape_md
+from graph.model import Label
+
+HEATMAP_LIMIT = 40  # agencies in the heatmap; the pair pickers and the table have all
+
+ui.require_data()
+nm = ui.names()  # display names in the current language
+st.title(t("page.overlap"))
+st.caption(t("overlap.intro"))
+
+c_metric, c_le, c_domain, c_agency = st.columns([1.4, 1, 1, 1])
+metric_key = ui.wkey("ov_metric")
+ui.init_state(metric_key, "count")
+metric_texts = {m: t(f"overlap.metric.{m}") for m in ("count", "jaccard")}
+metric = c_metric.radio(t("overlap.metric"), list(metric_texts), key=metric_key,
+                        format_func=metric_texts.__getitem__, horizontal=True)
+life_event = ui.select_node(Label.LIFE_EVENT, "ov_life_event", optional=True, container=c_le)
+domain = ui.select_node(Label.DOMAIN, "ov_domain", optional=True, container=c_domain)
+agency = ui.select_node(Label.AGENCY, "ov_agency", optional=True, container=c_agency,
+                        help=t("overlap.filter_agency_help"))
+
+filters = {"life_event": life_event, "domain": domain}
+rows = ui.run_or_fail("overlap-matrix", filters)
+hm = logic.heatmap(rows, metric, ui.names(), agency, limit=HEATMAP_LIMIT)
+if hm.frame.empty:
+    st.info(t("overlap.no_pairs"))
+    st.stop()
+if hm.agencies > len(hm.order):
+    st.caption(t("overlap.limited").format(shown=len(hm.order), total=hm.agencies))
+
+value_title = t(f"overlap.metric.{metric}")
+pick = alt.selection_point(name="pair", fields=["a", "b"], on="click", clear=False)
+# The height holds the rotated agency names on top too (Streamlit fits the whole chart).
+size = max(300, min(1000, 24 * len(hm.order) + 200))
+base = alt.Chart(hm.frame).encode(
+    x=alt.X("b_name:N", sort=hm.order, title=None,
+            axis=alt.Axis(labelAngle=-45, labelLimit=170, orient="top", labelOverlap=False)),
+    y=alt.Y("a_name:N", sort=hm.order, title=None,
+            axis=alt.Axis(labelLimit=220, labelOverlap=False)),
+)
+rects = base.mark_rect(stroke="#ffffff", strokeWidth=0.5).encode(
+    color=alt.Color("value:Q", title=value_title, scale=alt.Scale(scheme="blues")),
+    opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+    tooltip=[alt.Tooltip("a_name:N", title=t("col.agency_a")),
+             alt.Tooltip("b_name:N", title=t("col.agency_b")),
+             alt.Tooltip("shared:Q", title=t("col.shared")),
+             alt.Tooltip("jaccard:Q", title=t("col.jaccard"), format=".2f")],
+).add_params(pick)
+chart = rects.properties(height=size, title=t("overlap.chart_title"))
+if len(hm.order) <= 24:
+    labels = base.mark_text(fontSize=10).encode(
+        text=alt.Text("shared:Q") if metric == "count" else alt.Text("jaccard:Q", format=".2f"),
+        color=alt.condition(alt.datum.value > hm.frame["value"].max() * 0.6,
+                            alt.value("white"), alt.value("#262730")))
+    chart = alt.layer(rects, labels).properties(height=size, title=t("overlap.chart_title"))
+event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
+                        width="stretch")
+
+# -- the pair: two selectboxes, which a click on a cell also sets -----------------------------
+members = set(hm.frame["a"]) if agency is not None else set(logic.heatmap_agencies(rows))
+agency_ids = sorted(members, key=lambda a: (nm.get(Label.AGENCY, a).casefold(), a))
+top = hm.frame.sort_values(["value", "shared", "a", "b"], ascending=[False, False, True, True])
+default_a = agency if agency in agency_ids else str(top.iloc[0]["a"])
+default_b = str(top[top["a"] == default_a].iloc[0]["b"])
+key_a, key_b = ui.wkey("ov_pair_a"), ui.wkey("ov_pair_b")
+if agency is not None and agency != st.session_state.get("ov_last_agency"):
+    # a newly chosen agency filter also becomes side A of the pair
+    st.session_state[key_a], st.session_state[key_b] = default_a, default_b
+st.session_state["ov_last_agency"] = agency
+clicked = (event.selection.get("pair") if event is not None else None) or []
+if clicked:
+    click = (str(clicked[0].get("a")), str(clicked[0].get("b")))
+    if click != st.session_state.get("ov_last_click") and set(click) <= set(agency_ids):
+        st.session_state["ov_last_click"] = click
+        st.session_state[key_a], st.session_state[key_b] = click
+
+st.subheader(t("overlap.pair"))
+c_a, c_b = st.columns(2)
+a = ui.select_node(Label.AGENCY, "ov_pair_a", ids=agency_ids, default=default_a,
+                   title=t("overlap.agency_a"), container=c_a)
+b = ui.select_node(Label.AGENCY, "ov_pair_b", ids=agency_ids, default=default_b,
+                   title=t("overlap.agency_b"), container=c_b)
+
+if a is None or b is None or a == b:
+    st.info(t("overlap.same_agency"))
+else:
+    shared_rows = ui.run_or_fail("shared-problems", {**filters, "agency": a})
+    shared = logic.pair_shared(shared_rows, a, b)
+    name_a, name_b = escape_md(nm.get(Label.AGENCY, a)), escape_md(nm.get(Label.AGENCY, b))
+    if not shared:
+        st.info(t("overlap.pair_none").format(a=name_a, b=name_b))
+    else:
+        st.markdown(t("overlap.pair_shared").format(a=name_a, b=name_b, n=len(shared)))
+        g = ui.graph()
+        drill = []
+        for x in shared:
+            ev = logic.evidence_summary(ui.run_or_fail("evidence", {"insight": x}))
+            drill.append({
+                "title": nm.get(Label.INSIGHT, x),
+                "kind": ui.kind(g.nodes[f"Insight:{x}"].get("kind")),
+                "sources": "; ".join(title for _, title, _ in ev.sources),
+                "years": ", ".join(ev.years),
+                "reported_by": "; ".join(nm.get(Label.AGENCY, r) for r in ev.reporters),
+                "via_a": "; ".join(nm.get(Label.INSIGHT, v) for v in logic.reported_via(g, a, x)),
+                "via_b": "; ".join(nm.get(Label.INSIGHT, v) for v in logic.reported_via(g, b, x)),
+                "urls": " ".join(url for _, _, url in ev.sources if url),
+                "insight": x,
+            })
+        df = pd.DataFrame(drill, columns=["title", "kind", "sources", "years", "reported_by",
+                                          "via_a", "via_b", "urls", "insight"])
+        ui.table(ui.localize_columns(df), "ov_pair", f"delade-insikter-{a}-{b}")
+
+with st.expander(t("overlap.matrix_table")):
+    df = pd.DataFrame([{
+        "agency_a": nm.get(Label.AGENCY, r["agency_a"]),
+        "agency_b": nm.get(Label.AGENCY, r["agency_b"]),
+        "shared": r["shared"], "jaccard": round(float(r["jaccard"]), 3)} for r in rows],
+        columns=["agency_a", "agency_b", "shared", "jaccard"])
+    ui.table(ui.localize_columns(df), "ov_matrix", "overlappsmatris")

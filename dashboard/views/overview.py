@@ -1,0 +1,95 @@
+"""Översikt / Overview: headline figures, the most shared problems, the heaviest journeys and
+the five general insights."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import logic, ui
+from dashboard.i18n import t
+from graph.model import Label
+
+ui.require_data()
+nm = ui.names()  # display names in the current language
+st.title(t("page.overview"))
+st.caption(t("overview.intro"))
+
+g = ui.graph()
+h = logic.headline(g)
+figures = [("metric.agencies", h.agencies), ("metric.insights", h.insights),
+           ("metric.life_events", h.life_events), ("metric.principles", h.principles),
+           ("metric.journeys", h.journeys)]
+for col, (key, value) in zip(st.columns(len(figures)), figures, strict=True):
+    col.metric(t(key), value)
+
+
+def agency_names(ids: list[str]) -> str:
+    return "; ".join(nm.get(Label.AGENCY, a) for a in ids)
+
+
+st.subheader(t("overview.shared"))
+st.caption(t("overview.shared_help"))
+shared = logic.shared_insight_counts(ui.run_or_fail("shared-problems"))[:10]
+df = pd.DataFrame([{
+    "title": nm.get(Label.INSIGHT, r["insight"]),
+    "kind": ui.kind(g.nodes[f"Insight:{r['insight']}"].get("kind")),
+    "agencies": r["agencies"], "agency_names": agency_names(r["agency_ids"]),
+    "insight": r["insight"]} for r in shared],
+    columns=["title", "kind", "agencies", "agency_names", "insight"])
+ui.table(ui.localize_columns(df), "overview_shared", "delade-problem")
+
+st.subheader(t("overview.heaviest"))
+st.caption(t("overview.heaviest_help"))
+journeys = {le: ui.run_or_fail("journey", {"life_event": le})
+            for le in logic.life_events_with_journeys(g)}
+burden = logic.burden_rows(journeys, ui.burden_index())
+df = pd.DataFrame([{
+    "life_event": nm.get(Label.LIFE_EVENT, r["life_event"]), "index": r["index"],
+    "steps": r["steps"], "actors": r["actors"], "handoffs": r["handoffs"],
+    "documents": r["documents"], "late_feedback": r["late_feedback"]} for r in burden],
+    columns=["life_event", "index", "steps", "actors", "handoffs", "documents",
+             "late_feedback"])
+if df["index"].isna().all():
+    df = df.drop(columns=["index"])
+if not df.empty:
+    parts = ["actors", "handoffs", "documents", "late_feedback"]
+    long = df.melt(id_vars=["life_event"], value_vars=parts, var_name="part", value_name="n")
+    long["order"] = [parts.index(p) for p in long["part"]]
+    long["part"] = [t(f"metric.{p}") for p in long["part"]]
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("life_event:N", sort=list(df["life_event"]), title=None,
+                axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("part:N", title=None, sort=[t(f"metric.{p}") for p in parts],
+                        scale=alt.Scale(range=["#1f77b4", "#ff7f0e", "#9467bd", "#d62728"])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("life_event:N", title=t("col.life_event")),
+                 alt.Tooltip("part:N", title=" "), alt.Tooltip("n:Q", title="#")],
+    ).properties(height=30 * len(df) + 20)
+    st.altair_chart(chart, key="overview_burden_chart", width="stretch")
+ui.table(ui.localize_columns(df), "overview_burden", "tyngsta-kundresor")
+
+st.subheader(t("overview.general"))
+st.caption(t("overview.general_help"))
+general = logic.general_insight_reach(g)
+df = pd.DataFrame([{
+    "title": nm.get(Label.INSIGHT, r["insight"]), "agencies": r["agencies"],
+    "instances": r["instances"], "agency_names": agency_names(r["agency_ids"]),
+    "insight": r["insight"]} for r in general],
+    columns=["title", "agencies", "instances", "agency_names", "insight"])
+if not df.empty:
+    chart = alt.Chart(df).mark_bar(color="#d62728").encode(
+        x=alt.X("agencies:Q", title=t("col.agencies"), axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("title:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        tooltip=[alt.Tooltip("title:N", title=t("col.title")),
+                 alt.Tooltip("agencies:Q", title=t("col.agencies")),
+                 alt.Tooltip("instances:Q", title=t("col.instances"))],
+    ).properties(height=34 * len(df) + 20)
+    st.altair_chart(chart, key="overview_general_chart", width="stretch")
+ui.table(ui.localize_columns(df), "overview_general", "generella-insikter")
+
+st.subheader(t("overview.report"))
+st.caption(t("overview.report_help"))
+ui.report_downloads()

@@ -1,0 +1,80 @@
+"""Fixtures for the dashboard tests: embedded stores (seed data, the XSS fixture, empty) in tmp
+dirs, handed to the app through INSIKT_BACKEND / INSIKT_STORE, and AppTest helpers."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from graph.embedded import EmbeddedStore
+from loaders.load import load_dataset
+from tests.conftest import ROOT, SEED
+
+APP = ROOT / "dashboard" / "app.py"
+XSS = Path(__file__).resolve().parent / "data" / "xss"
+
+
+def seed(name: str) -> list[dict[str, Any]]:
+    doc = yaml.safe_load((SEED / f"{name}.yaml").read_text(encoding="utf-8"))
+    return list(doc or [])
+
+
+def expected_shared(a: str, b: str) -> set[str]:
+    """What two agencies share, from insights.yaml: each reported insight counts as itself and
+    as each of its general insights."""
+    sets: dict[str, set[str]] = defaultdict(set)
+    for ins in seed("insights"):
+        for rep in ins.get("reported_by") or []:
+            sets[rep["agency"]].add(ins["id"])
+            sets[rep["agency"]].update(ins.get("instance_of") or [])
+    return sets[a] & sets[b]
+
+
+def _loaded(folder: Path, dataset: Path) -> Path:
+    path = folder / "graph.json"
+    st = EmbeddedStore(path)
+    load_dataset(st, dataset)
+    st.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store file with the seed data (read only: the pages never write)."""
+    return _loaded(tmp_path_factory.mktemp("seed-store"), SEED)
+
+
+@pytest.fixture(scope="session")
+def xss_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _loaded(tmp_path_factory.mktemp("xss-store"), XSS)
+
+
+@pytest.fixture(autouse=True)
+def _quiet_streamlit() -> Iterator[None]:
+    """AppTest logs 'missing ScriptRunContext' from its own thread on every run."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
+        logging.ERROR)
+    yield
+
+
+def use_store(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    monkeypatch.setenv("INSIKT_BACKEND", "embedded")
+    monkeypatch.setenv("INSIKT_STORE", str(path))
+
+
+@pytest.fixture
+def seed_env(monkeypatch: pytest.MonkeyPatch, seed_store_file: Path) -> Path:
+    use_store(monkeypatch, seed_store_file)
+    return seed_store_file
+
+
+@pytest.fixture
+def xss_env(monkeypatch: pytest.MonkeyPatch, xss_store_file: Path) -> Path:
+    use_store(monkeypatch, xss_store_file)
+    return xss_store_file

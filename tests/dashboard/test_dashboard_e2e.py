@@ -1,0 +1,224 @@
+"""End to end in a real browser: `streamlit run dashboard/app.py` headless on a free port
+against a tmp embedded store with the seed data, driven by Debian's Chromium through
+Playwright. The pages draw their charts, the network view runs inside its iframe, and
+nothing is requested from any host but the local server.
+
+Skipped (with the reason) when /usr/bin/chromium is missing, unless CI=true or
+INSIKT_REQUIRE_E2E=1, which make a missing browser a failure. scripts/ensure_chromium.sh
+installs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from cli.dashboard_cmd import streamlit_command
+from dashboard import logic
+from dashboard.i18n import SV
+from graph.embedded import EmbeddedStore
+from tests.conftest import ROOT
+from tests.dashboard.conftest import expected_shared
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = ROOT / "artifacts" / "screenshots"
+TIMINGS = ROOT / "artifacts" / "timings" / "browser.json"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+WAIT_MS = 60_000
+
+
+def _required() -> bool:
+    return os.environ.get("CI") == "true" or os.environ.get("INSIKT_REQUIRE_E2E") == "1"
+
+
+def _missing(reason: str) -> None:
+    if _required():
+        pytest.fail(f"{reason} (CI=true or INSIKT_REQUIRE_E2E=1 make this a failure; "
+                    "scripts/ensure_chromium.sh installs the browser)", pytrace=False)
+    pytest.skip(f"{reason}; run scripts/ensure_chromium.sh to install it")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _missing("no Chromium at /usr/bin/chromium for the end-to-end test")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright package is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard as `insikt dashboard` starts it, on a free port, with its own store."""
+    folder = tmp_path_factory.mktemp("e2e")
+    store = folder / "graph.json"
+    store.write_bytes(seed_store_file.read_bytes())
+    port = _free_port()
+    env = {**os.environ, "INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}
+    log = (folder / "streamlit.log").open("w")
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=folder, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError("streamlit exited: "
+                                     + (folder / "streamlit.log").read_text()[-2000:])
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("streamlit did not answer within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+def _is_local(url: str) -> bool:
+    u = urlparse(url)
+    if u.scheme in ("data", "blob", "about"):
+        return True
+    return u.scheme in ("http", "https", "ws", "wss") and u.hostname in LOCAL_HOSTS
+
+
+SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelector('[data-testid="stSkeleton"]') === null;
+}"""
+
+
+def _settled(page: Any) -> None:
+    """Wait until Streamlit has run the script and every element has left its skeleton."""
+    page.wait_for_function(SETTLED, timeout=WAIT_MS)
+    page.wait_for_timeout(300)  # vega-embed and the table grids draw right after
+
+
+def test_pages_in_a_real_browser(browser: Any, server: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 2300})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))  # every frame of every page
+    page = context.new_page()
+    timings: dict[str, float] = {}
+
+    def visit(name: str, path: str, ready: str) -> None:
+        started = time.perf_counter()
+        page.goto(f"{server}/{path}")
+        page.wait_for_selector(ready, timeout=WAIT_MS)
+        _settled(page)
+        timings[name] = round(time.perf_counter() - started, 2)
+
+    try:
+        visit("overview", "", '[data-testid="stMetric"]')
+        page.wait_for_function("() => document.querySelectorAll('.vega-embed').length >= 2",
+                               timeout=WAIT_MS)
+        assert page.get_by_text(SV["overview.heaviest"]).count() == 1
+        page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
+        with page.expect_download(timeout=WAIT_MS) as download:  # the governance report
+            page.locator(".st-key-dl_report_html button").click()
+        report = Path(download.value.path()).read_text(encoding="utf-8")
+        assert report.startswith("<!DOCTYPE html>") and not logic.external_refs(report)
+
+        # Overlap, by the URL path of its page: the heatmap is a vega-embed canvas or svg
+        visit("overlap", "overlapp", ".vega-embed canvas, .vega-embed svg")
+        assert page.locator(".vega-embed").count() >= 1
+        page.get_by_text(SV["overlap.pair"]).first.wait_for(timeout=WAIT_MS)
+        page.screenshot(path=str(SHOTS / "overlap.png"), full_page=True)
+        # the CSV beside the drill-down table (made when the button is pressed)
+        with page.expect_download(timeout=WAIT_MS) as download:
+            page.locator(".st-key-dl_ov_pair button").click()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        pair = ("forsakringskassan", "pensionsmyndigheten")  # the default: the top pair
+        assert {r[SV["col.insight"]] for r in rows} == expected_shared(*pair)
+
+        # Network, by clicking its link in the sidebar: vis-network draws into a canvas in
+        # the iframe, and switches physics off once the layout is stable
+        started = time.perf_counter()
+        page.locator('[data-testid="stSidebarNav"] a', has_text=SV["page.network"]).click()
+        frame = page.frame_locator("iframe").first
+        frame.locator("#mynetwork canvas").wait_for(timeout=WAIT_MS)
+        _settled(page)
+        timings["network"] = round(time.perf_counter() - started, 2)
+        frame.locator("body[data-physics='off']").wait_for(state="attached", timeout=WAIT_MS)
+        assert frame.locator(".insikt-legend").count() == 1
+        page.screenshot(path=str(SHOTS / "network.png"), full_page=True)
+
+        visit("life_events", "livshandelser", ".vega-embed canvas, .vega-embed svg")
+        page.screenshot(path=str(SHOTS / "life_events.png"), full_page=True)
+    finally:
+        context.close()
+        TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+        TIMINGS.write_text(json.dumps(timings, indent=2))
+
+    outside = sorted({u for u in requests if not _is_local(u)})
+    assert requests and not outside, f"requests outside localhost: {outside}"
+
+
+def test_hostile_data_stays_text_in_the_browser(browser: Any, xss_store_file: Path) -> None:
+    """The XSS fixture's network view, run in Chromium: no script of the data runs (no
+    dialog), labels come out as plain text and tooltips hold no element from the data."""
+    g = EmbeddedStore(xss_store_file).to_networkx()
+    view = logic.neighbourhood(g, "LifeEvent:handelse", 6, logic.LABEL_ORDER)
+    page_html = logic.network_html(g, view, "sv", {lb: lb for lb in logic.LABEL_ORDER})
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.set_content(page_html)
+        page.locator("body[data-physics='off']").wait_for(state="attached", timeout=WAIT_MS)
+        label = page.evaluate("() => nodes.get('Agency:skript').label")
+        tip = page.evaluate("""() => { const t = nodes.get('Insight:bild').title;
+            return [t.textContent, t.querySelectorAll('img, script, svg').length]; }""")
+        page.mouse.move(10, 10)
+        page.wait_for_timeout(500)
+    finally:
+        context.close()
+    assert dialogs == []
+    assert label == "<script>alert(1)</script>"  # drawn as text on the canvas
+    assert "<img src=x onerror=alert(1)>" in tip[0] and tip[1] == 0
+    assert not [u for u in requests if not _is_local(u)]
