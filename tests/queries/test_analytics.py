@@ -88,9 +88,23 @@ def test_communities_partition_the_reporting_agencies(which: str,
     members = [m for c in res.communities for m in c.members]
     assert sorted(members) == sorted(sets)  # every reporting agency exactly once
     assert -0.5 <= res.modularity <= 1.0
-    p = an.agency_projection(g)
+    # Newman's collaboration weights, worked out from the insight sets: a shared insight
+    # that n agencies report adds 1/(n-1) to each pair.
+    reporters: dict[str, set[str]] = {}
+    for agency, insights in sets.items():
+        for i in insights:
+            reporters.setdefault(i, set()).add(agency)
+    weights: dict[tuple[str, str], float] = {}
+    for agencies in reporters.values():
+        for a in agencies:
+            for b in agencies:
+                if a < b:
+                    weights[(a, b)] = weights.get((a, b), 0.0) + 1.0 / (len(agencies) - 1)
+    cp = an.collaboration_projection(g)
+    assert {tuple(sorted((u, v))): pytest.approx(d["weight"])
+            for u, v, d in cp.edges(data=True)} == weights
     assert res.modularity == pytest.approx(
-        nx.community.modularity(p, [set(c.members) for c in res.communities], weight="weight"))
+        nx.community.modularity(cp, [set(c.members) for c in res.communities], weight="weight"))
     applies = {(u.split(":", 1)[1], v.split(":", 1)[1])
                for u, v, k in g.edges(keys=True) if k == "APPLIES"}
     for c in res.communities:
