@@ -31,6 +31,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("network.py", "page.network", ":material/hub:", "natverk"),
     ("life_events.py", "page.life_events", ":material/route:", "livshandelser"),
     ("principles.py", "page.principles", ":material/rule:", "principer"),
+    ("collaboration.py", "page.collaboration", ":material/groups:", "samverkan"),
     ("queries.py", "page.queries", ":material/manage_search:", "fragor"),
 )
 

@@ -19,6 +19,7 @@ SV: dict[str, str] = {
     "page.network": "Nätverk",
     "page.life_events": "Livshändelser",
     "page.principles": "Principer",
+    "page.collaboration": "Samverkan",
     "page.queries": "Frågor",
     "sidebar.backend": "Graflager",
     "sidebar.loaded": "Inläst",
@@ -71,9 +72,9 @@ SV: dict[str, str] = {
     "overview.general": "De fem generella insikterna",
     "overview.general_help": "Hur många myndigheter som rapporterar varje generell insikt, "
                              "direkt eller genom en specifik insikt som är ett exempel på den.",
-    "overview.report": "Rapport för styrning",
-    "overview.report_help": "Överlappen, de mest delade problemen, förslag på nätverk, "
-                            "luckorna och bördorna på en sida (samma som `insikt report`).",
+    "report.title": "Rapport för styrning",
+    "report.help": "Överlappen, de mest delade problemen, förslag på nätverk, luckorna "
+                   "och bördorna på en sida (samma som `insikt report`).",
     "download_report_html": "Ladda ner rapporten (HTML)",
     "download_report_md": "Ladda ner rapporten (Markdown)",
     # overlap
@@ -135,6 +136,57 @@ SV: dict[str, str] = {
                               "någon av principerna för sina insikter",
     "principles.no_action_gaps": "Inga handlingsluckor med det här filtret.",
     "principles.filter_agency": "Myndighet",
+    # collaboration
+    "collab.intro": "Från insikt till handling: vilka myndigheter som har samma kundproblem och "
+                    "borde mötas, vilka par som liknar varandra mest, vilka insikter som når "
+                    "längst och vilka myndigheter som binder ihop de andra.",
+    "collab.networks": "Förslag på nätverk",
+    "collab.networks_help": "Ett förslag på nätverk säger vilka som borde mötas, och om vad: "
+                            "myndigheter som delar fler kundproblem med varandra än med de "
+                            "andra. Varje nätverk har de problem som medlemmarna delar och en "
+                            "dagordning – principer som bara några av medlemmarna tillämpar. "
+                            "Nätverken hittas med Louvain-metoden på antalet delade insikter "
+                            "(med fast frö: samma data ger samma förslag).",
+    "collab.metric.networks": "Föreslagna nätverk",
+    "collab.metric.agencies": "Myndigheter som rapporterar insikter",
+    "collab.metric.modularity": "Modularitet",
+    "collab.modularity_help": "Hur tydligt nätverken skiljer sig från varandra (från −0,5 "
+                              "till 1). Nära 0 betyder att problemen delas brett över "
+                              "nätverkens gränser: se nätverken som en startpunkt för vilka "
+                              "som ska mötas, inte som skarpa grupper.",
+    "collab.network_label": "**Nätverk {n}** – {count} myndigheter: {names}",
+    "collab.more": "{names} och {more} till",
+    "collab.members": "Medlemmar",
+    "collab.shared_problems": "Problem som medlemmarna delar",
+    "collab.no_shared": "Medlemmarna delar inga problem.",
+    "collab.agenda": "Dagordning: principer som bara några av medlemmarna tillämpar",
+    "collab.agenda_help": "Principer som tar sig an något av nätverkets delade problem står "
+                          "först.",
+    "collab.no_agenda": "Medlemmarna tillämpar samma principer.",
+    "collab.alone": "Myndigheter som inte hamnar i något nätverk med andra: {names}",
+    "collab.no_networks": "Ingen myndighet rapporterar någon insikt, så det finns inga "
+                          "nätverk att föreslå.",
+    "collab.all_networks": "Alla nätverk i en tabell",
+    "collab.similar": "Mest lika par av myndigheter",
+    "collab.similar_help": "Jaccard-index över de insikter varje myndighet rapporterar (en "
+                           "specifik insikt räknas också som sin generella): delade insikter "
+                           "delat med alla insikter de två har. {agencies} myndigheter "
+                           "rapporterar insikter och {pairs} par delar minst en; här visas de "
+                           "{top} mest lika.",
+    "collab.no_pairs": "Inga myndigheter delar insikter.",
+    "collab.reach": "Insikternas räckvidd",
+    "collab.reach_help": "Hur många myndigheter, livshändelser och domäner varje insikt spänner "
+                         "över (en generell insikt också genom sina specifika exempel), störst "
+                         "räckvidd först.",
+    "collab.bridges": "Brobyggande myndigheter",
+    "collab.bridges_help": "Betweenness-centralitet: hur ofta en myndighet ligger på den "
+                           "kortaste vägen mellan två andra, där myndigheter som delar fler "
+                           "problem står närmare varandra. En hög siffra betyder att "
+                           "myndigheten förbinder myndigheter som annars har lite gemensamt.",
+    "collab.bridges_exact": "Exakt beräknat över alla {nodes} myndigheter.",
+    "collab.bridges_sampled": "Uppskattat med stickprov: beräknat från {k} av {nodes} "
+                              "myndigheter som startpunkter (frö {seed}).",
+    "collab.bridges_chart": "Betweenness: de {n} högsta över 0",
     # queries
     "queries.intro": "Den sparade frågekatalogen. Valet av fråga och parametrar står i "
                      "adressen, så en länk återskapar vyn.",
@@ -197,6 +249,28 @@ SV: dict[str, str] = {
     "col.adopted_by": "Tillämpas av",
     "col.planned_by": "Planeras av",
     "col.agency": "Myndighet",
+    "col.network": "Nätverk",
+    "col.members": "Antal medlemmar",
+    "col.agency_ids": "Myndigheternas id",
+    "col.agency_id": "Myndighets-id",
+    "col.shared_problems": "Delade problem",
+    "col.agenda": "Punkter på dagordningen",
+    "col.internal_weight": "Delade insikter inom nätverket",
+    "col.holder_count": "Medlemmar med problemet",
+    "col.holders": "Vilka medlemmar",
+    "col.applied_by": "Tillämpas av",
+    "col.not_applied_by": "Tillämpas inte av",
+    "col.addresses_shared": "Tar sig an de delade problemen",
+    "col.principle_id": "Princip-id",
+    "col.shared_titles": "Det de delar",
+    "col.rank": "Plats",
+    "col.life_events": "Antal livshändelser",
+    "col.domains": "Antal domäner",
+    "col.life_event_names": "Livshändelser",
+    "col.domain_names": "Domäner",
+    "col.betweenness": "Betweenness",
+    "col.partners": "Delar problem med (antal myndigheter)",
+    "col.communities_linked": "Nätverk den når",
 }
 
 EN: dict[str, str] = {
@@ -210,6 +284,7 @@ EN: dict[str, str] = {
     "page.network": "Network",
     "page.life_events": "Life events",
     "page.principles": "Principles",
+    "page.collaboration": "Collaboration",
     "page.queries": "Queries",
     "sidebar.backend": "Graph store",
     "sidebar.loaded": "Loaded",
@@ -261,10 +336,9 @@ EN: dict[str, str] = {
     "overview.general": "The five general insights",
     "overview.general_help": "How many agencies report each general insight, directly or "
                              "through a specific insight that is an instance of it.",
-    "overview.report": "Governance report",
-    "overview.report_help": "The overlap, the most shared problems, suggested networks, the "
-                            "gaps and the journey burdens on one page (the same as "
-                            "`insikt report`).",
+    "report.title": "Governance report",
+    "report.help": "The overlap, the most shared problems, suggested networks, the gaps "
+                   "and the journey burdens on one page (the same as `insikt report`).",
     "download_report_html": "Download the report (HTML)",
     "download_report_md": "Download the report (Markdown)",
     "overlap.intro": "How many customer problems each pair of agencies shares. Pick a pair to "
@@ -322,6 +396,56 @@ EN: dict[str, str] = {
                               "principles for their insights",
     "principles.no_action_gaps": "No action gaps with this filter.",
     "principles.filter_agency": "Agency",
+    "collab.intro": "From insight to action: which agencies have the same customer problems "
+                    "and should meet, which pairs are most alike, which insights reach "
+                    "furthest and which agencies tie the others together.",
+    "collab.networks": "Suggested networks",
+    "collab.networks_help": "A suggested network says who should meet, and about what: "
+                            "agencies that share more customer problems with each other than "
+                            "with the rest. Each network has the problems its members share "
+                            "and an agenda – principles that only some of the members apply. "
+                            "The networks are found with the Louvain method on the number of "
+                            "shared insights (with a fixed seed: the same data gives the same "
+                            "suggestion).",
+    "collab.metric.networks": "Suggested networks",
+    "collab.metric.agencies": "Agencies reporting insights",
+    "collab.metric.modularity": "Modularity",
+    "collab.modularity_help": "How clearly the networks stand apart (from −0.5 to 1). Near 0 "
+                              "means the problems are shared widely across the networks' "
+                              "borders: take the networks as a starting point for who should "
+                              "meet, not as sharp groups.",
+    "collab.network_label": "**Network {n}** – {count} agencies: {names}",
+    "collab.more": "{names} and {more} more",
+    "collab.members": "Members",
+    "collab.shared_problems": "Problems the members share",
+    "collab.no_shared": "The members share no problems.",
+    "collab.agenda": "Agenda: principles only some of the members apply",
+    "collab.agenda_help": "Principles that address one of the network's shared problems come "
+                          "first.",
+    "collab.no_agenda": "The members apply the same principles.",
+    "collab.alone": "Agencies that end up in no network with others: {names}",
+    "collab.no_networks": "No agency reports an insight, so there are no networks to suggest.",
+    "collab.all_networks": "All networks in one table",
+    "collab.similar": "Most similar agency pairs",
+    "collab.similar_help": "Jaccard index over the insights each agency reports (a specific "
+                           "insight also counts as its general one): shared insights divided "
+                           "by all insights the two hold. {agencies} agencies report insights "
+                           "and {pairs} pairs share at least one; the {top} most similar are "
+                           "shown.",
+    "collab.no_pairs": "No agencies share insights.",
+    "collab.reach": "Insight reach",
+    "collab.reach_help": "How many agencies, life events and domains each insight spans (a "
+                         "general insight also through its specific instances), widest reach "
+                         "first.",
+    "collab.bridges": "Bridging agencies",
+    "collab.bridges_help": "Betweenness centrality: how often an agency lies on the shortest "
+                           "path between two others, where agencies that share more problems "
+                           "are closer. A high figure means the agency connects agencies that "
+                           "otherwise have little in common.",
+    "collab.bridges_exact": "Computed exactly over all {nodes} agencies.",
+    "collab.bridges_sampled": "Estimated from a sample: computed from {k} of {nodes} agencies "
+                              "as sources (seed {seed}).",
+    "collab.bridges_chart": "Betweenness: the top {n} above 0",
     "queries.intro": "The saved-query catalog. The chosen query and its parameters are in the "
                      "address, so a link reproduces the view.",
     "queries.pick": "Query",
@@ -348,7 +472,7 @@ EN: dict[str, str] = {
     "col.title": "Insight",
     "col.kind": "Kind",
     "col.status": "Status",
-    "col.agencies": "Agencies",
+    "col.agencies": "Number of agencies",
     "col.agency_names": "Agencies",
     "col.instances": "Specific instances",
     "col.life_event": "Life event",
@@ -377,11 +501,33 @@ EN: dict[str, str] = {
     "col.generals": "General insight",
     "col.principles": "Principles",
     "col.principle": "Principle",
-    "col.insight_count": "Insights",
+    "col.insight_count": "Number of insights",
     "col.insight_titles": "Insights",
     "col.adopted_by": "Applied by",
     "col.planned_by": "Planned by",
     "col.agency": "Agency",
+    "col.network": "Network",
+    "col.members": "Number of members",
+    "col.agency_ids": "Agency ids",
+    "col.agency_id": "Agency id",
+    "col.shared_problems": "Shared problems",
+    "col.agenda": "Agenda items",
+    "col.internal_weight": "Shared insights within the network",
+    "col.holder_count": "Members with the problem",
+    "col.holders": "Which members",
+    "col.applied_by": "Applied by",
+    "col.not_applied_by": "Not applied by",
+    "col.addresses_shared": "Addresses the shared problems",
+    "col.principle_id": "Principle id",
+    "col.shared_titles": "What they share",
+    "col.rank": "Rank",
+    "col.life_events": "Number of life events",
+    "col.domains": "Number of domains",
+    "col.life_event_names": "Life events",
+    "col.domain_names": "Domains",
+    "col.betweenness": "Betweenness",
+    "col.partners": "Shares problems with (agencies)",
+    "col.communities_linked": "Networks it reaches",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}

@@ -22,6 +22,17 @@ import networkx as nx
 import pandas as pd
 
 from graph.model import Label, node_key
+from queries.analytics import (
+    Bridges,
+    Communities,
+    InsightReach,
+    Similarity,
+    agency_insight_sets,
+    bridges,
+    communities,
+    reach,
+    similarity,
+)
 
 Row = dict[str, Any]
 
@@ -387,6 +398,40 @@ def principle_overview(g: nx.MultiDiGraph, coverage_rows: Iterable[Row]) -> list
                     "adopted_by": sorted(adopted), "planned_by": sorted(planned)})
     out.sort(key=lambda r: (-len(r["insights"]), r["principle"]))
     return out
+
+
+# -- collaboration -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Collaboration:
+    """The collaboration analytics of one graph state (`queries.analytics`), as the
+    Collaboration page shows them. `holders` maps (network number, insight) to the members
+    whose insight set holds that shared problem."""
+
+    communities: Communities
+    similarity: Similarity
+    reach: tuple[InsightReach, ...]
+    bridges: Bridges
+    holders: dict[tuple[int, str], tuple[str, ...]]
+
+
+def collaboration(g: nx.MultiDiGraph, top: int = 20, seed: int = 42) -> Collaboration:
+    """Communities (with who holds each shared problem), the `top` most similar pairs, reach
+    and bridges; each one is cached by `queries.analytics` per graph state."""
+    comm = communities(g, seed)
+    sets = agency_insight_sets(g)
+    holders = {(c.number, p.insight): tuple(m for m in c.members if p.insight in sets.get(m, ()))
+               for c in comm.communities for p in c.shared_problems}
+    return Collaboration(comm, similarity(g, top), reach(g), bridges(g, seed=seed), holders)
+
+
+def name_list(names: Sequence[str], limit: int = 5) -> tuple[str, int]:
+    """The names sorted case-insensitively and joined by ", ": all of them when there are at
+    most `limit` + 1 (no "and 1 more"), else the first `limit`; and how many were left out."""
+    ordered = sorted(names, key=str.casefold)
+    if len(ordered) <= limit + 1:
+        return ", ".join(ordered), 0
+    return ", ".join(ordered[:limit]), len(ordered) - limit
 
 
 # -- tables and downloads ------------------------------------------------------------------------

@@ -305,6 +305,20 @@ def burden_index() -> dict[str, float]:
     return _burden_index(graph_version())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _collaboration(version: str) -> logic.Collaboration:
+    return logic.collaboration(_graph(version))
+
+
+def collaboration() -> logic.Collaboration:
+    """Communities, similarity, reach and bridges (queries.analytics), cached on the graph
+    version."""
+    try:
+        return _collaboration(graph_version())
+    except InsiktError as exc:
+        fail(exc)
+
+
 def kind(value: Any) -> str:
     return t(f"kind.{value}") if value in ("general", "specific") else str(value or "")
 
@@ -327,3 +341,11 @@ def report_downloads() -> bool:
                            file_name="insiktsgrafen-rapport.md", mime="text/markdown",
                            key="dl_report_md", on_click="ignore", icon=":material/download:")
     return True
+
+
+def report_section() -> None:
+    """The governance report's heading, what it holds and its downloads (Overview and
+    Collaboration both offer it)."""
+    st.subheader(t("report.title"))
+    st.caption(t("report.help"))
+    report_downloads()

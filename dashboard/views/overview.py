@@ -90,6 +90,4 @@ if not df.empty:
     st.altair_chart(chart, key="overview_general_chart", width="stretch")
 ui.table(ui.localize_columns(df), "overview_general", "generella-insikter")
 
-st.subheader(t("overview.report"))
-st.caption(t("overview.report_help"))
-ui.report_downloads()
+ui.report_section()

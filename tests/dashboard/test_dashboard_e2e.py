@@ -187,6 +187,12 @@ def test_pages_in_a_real_browser(browser: Any, server: str) -> None:
 
         visit("life_events", "livshandelser", ".vega-embed canvas, .vega-embed svg")
         page.screenshot(path=str(SHOTS / "life_events.png"), full_page=True)
+
+        # Collaboration: the suggested networks (the first one open), the bridges chart
+        visit("collaboration", "samverkan", ".vega-embed canvas, .vega-embed svg")
+        assert page.locator('[data-testid="stExpander"]').count() >= 3
+        assert page.get_by_text(SV["collab.networks"], exact=True).count() == 1
+        page.screenshot(path=str(SHOTS / "collaboration.png"), full_page=True)
     finally:
         context.close()
         TIMINGS.parent.mkdir(parents=True, exist_ok=True)

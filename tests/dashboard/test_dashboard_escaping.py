@@ -112,7 +112,7 @@ def test_tooltip_and_markdown_escaping() -> None:
 
 @pytest.mark.parametrize("page", ["views/overview.py", "views/overlap.py", "views/network.py",
                                   "views/life_events.py", "views/principles.py",
-                                  "views/queries.py"])
+                                  "views/collaboration.py", "views/queries.py"])
 def test_pages_show_hostile_data_as_text(xss_env: Path, page: str) -> None:
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     at.switch_page(page).run()
@@ -124,6 +124,9 @@ def test_pages_show_hostile_data_as_text(xss_env: Path, page: str) -> None:
                                           "info", "warning", "error", "success")
                 for e in at.get(kind)]
     markdown += [str(e.value) for e in at.sidebar.get("caption")]
+    markdown += [str(e.label) for e in at.expander]  # expander labels are markdown too
+    if page == "views/collaboration.py":  # the hostile agency is in a suggested network
+        assert any("alert" in e.label for e in at.expander)
     for text in markdown:  # … but never as markup
         for tag in ("<script", "<img", "<svg", "<iframe", "<style", "<a ", "<b "):
             assert tag not in text, (page, text)

@@ -206,3 +206,20 @@ def test_downloads(tmp_path: Path) -> None:
     df = logic.frame([{"a": "å", "b": ["x", "y"]}], ["a", "b"])
     assert logic.to_csv(df).decode("utf-8") == "\ufeffa,b\nå,x; y\n"
     assert logic.to_json([{"a": "å"}]).decode("utf-8") == '[\n  {\n    "a": "å"\n  }\n]'
+
+
+def test_collaboration_holders_and_name_list(g: nx.MultiDiGraph) -> None:
+    data = logic.collaboration(g)
+    assert data.similarity.agencies == 3 and data.bridges.nodes == 3
+    sets = {SKV: {"intyg-till-banken", "kurir", "foretag-far-inte-veta", "vem-gor-vad"},
+            FK: {"intyg-till-banken", "kurir"},
+            PM: {"kurir", "foretag-far-inte-veta", "vem-gor-vad"}}
+    for c in data.communities.communities:
+        for p in c.shared_problems:
+            holders = data.holders[(c.number, p.insight)]
+            # exactly the members whose insight set holds it, as many as the analytics count
+            assert set(holders) == {m for m in c.members if p.insight in sets[m]}
+            assert len(holders) == p.members >= 2
+    assert logic.name_list(["b", "A", "c"]) == ("A, b, c", 0)
+    assert logic.name_list([str(i) for i in range(6)], limit=5) == ("0, 1, 2, 3, 4, 5", 0)
+    assert logic.name_list([str(i) for i in range(8)], limit=5) == ("0, 1, 2, 3, 4", 3)

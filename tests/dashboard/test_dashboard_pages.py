@@ -33,6 +33,9 @@ PAGES: dict[str, list[str]] = {
     "views/life_events.py": ["le_pick", "dl_le_steps", "dl_le_insights"],
     "views/principles.py": ["dl_pr_overview", "dl_pr_coverage", "dl_pr_gaps", "pr_agency",
                             "dl_pr_action"],
+    "views/collaboration.py": ["dl_co_problems_1", "dl_co_agenda_1", "dl_co_networks",
+                               "dl_co_similar", "dl_co_reach", "dl_co_bridges",
+                               "dl_report_html", "dl_report_md"],
     "views/queries.py": ["q_query", "dl_q_result", "dl_json_q_result"],
 }
 TIMINGS = ROOT / "artifacts" / "timings" / "apptest.json"
@@ -94,6 +97,17 @@ def test_every_page_renders_with_its_widgets(seed_env: Path, page: str) -> None:
     done = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     done[page] = round(seconds, 3)
     TIMINGS.write_text(json.dumps(done, indent=2))
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_in_english_has_distinct_headers(seed_env: Path, page: str) -> None:
+    at = open_page(page)
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    for df in at.dataframe:
+        columns = [str(c) for c in df.value.columns]
+        assert len(set(columns)) == len(columns), (page, columns)
+        assert not [c for c in columns if c.startswith("col.")], (page, columns)
 
 
 def test_overview_figures_match_the_seed(seed_env: Path) -> None:
@@ -201,6 +215,71 @@ def test_principle_gaps_match_the_seed(seed_env: Path) -> None:
             if i["id"] not in addressed and i.get("status") != "superseded"}
     table = table_with(at, SV["col.reported_by"])
     assert set(table[SV["col.insight"]]) == gaps
+
+
+def ids(cell: str) -> list[str]:
+    return [x for x in str(cell).split("; ") if x]
+
+
+def test_collaboration_shows_the_analytics_of_the_store(seed_env: Path) -> None:
+    from graph.embedded import EmbeddedStore
+    from queries import analytics
+
+    at = open_page("views/collaboration.py")
+    assert not at.error, [e.value for e in at.error]
+    # computed here, afresh, from the same store file
+    analytics.clear_cache()
+    g = EmbeddedStore(seed_env).to_networkx()
+    comm = analytics.communities(g)
+    networks = [c for c in comm.communities if len(c.members) > 1]
+    assert len(networks) >= 2  # the seed data has real groups to suggest
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[SV["collab.metric.modularity"]] == f"{comm.modularity:.3f}"
+    assert metrics[SV["collab.metric.networks"]] == str(len(networks))
+    assert metrics[SV["collab.metric.agencies"]] == str(comm.agencies)
+    table = table_with(at, SV["col.internal_weight"])
+    got = {frozenset(ids(c)) for c in table[SV["col.agency_ids"]]}
+    assert got == {frozenset(c.members) for c in comm.communities}
+    # one expander per network, its label naming the members; in it the shared problems
+    # (with how many members hold each) and the agenda, in the analytics' order
+    labels = [e.label for e in at.expander if e.label.startswith("**Nätverk")]
+    assert len(labels) == len(networks)
+    names = {a["id"]: a["name"] for a in seed("agencies")}
+    problems = [df.value for df in at.dataframe
+                if SV["col.holder_count"] in df.value.columns]
+    agendas = [df.value for df in at.dataframe if SV["col.not_applied_by"] in df.value.columns]
+    assert len(problems) == len(agendas) == len(networks)
+    for c, label, shared, agenda in zip(networks, labels, problems, agendas, strict=True):
+        assert f"**Nätverk {c.number}**" in label
+        assert all(logic.escape_md(names[m]) in label for m in c.members)
+        assert list(shared[SV["col.insight"]]) == [p.insight for p in c.shared_problems]
+        assert list(shared[SV["col.holder_count"]]) == [p.members for p in c.shared_problems]
+        assert [len(ids(h)) for h in shared[SV["col.holders"]]] == list(
+            shared[SV["col.holder_count"]])
+        assert list(agenda[SV["col.principle_id"]]) == [a.principle for a in c.agenda]
+    # the other three analyses, in their ranking
+    sim = table_with(at, SV["col.shared_titles"])
+    assert [ids(x) for x in sim[SV["col.agency_ids"]]] == [
+        [p.a, p.b] for p in analytics.similarity(g).pairs]
+    reach = table_with(at, SV["col.life_events"])
+    assert list(reach[SV["col.insight"]]) == [r.insight for r in analytics.reach(g)]
+    bridges = analytics.bridges(g)
+    table = table_with(at, SV["col.betweenness"])
+    assert list(table[SV["col.agency_id"]]) == [b.agency for b in bridges.agencies]
+    assert not bridges.sampled
+    assert SV["collab.bridges_exact"].format(nodes=bridges.nodes) in texts(at)
+
+
+def test_collaboration_in_english(seed_env: Path) -> None:
+    at = open_page("views/collaboration.py")
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == EN["page.collaboration"]
+    assert any(e.label.startswith("**Network 1**") for e in at.expander)
+    table = table_with(at, EN["col.internal_weight"])
+    assert "Swedish Tax Agency" in " ".join(table[EN["col.agency_names"]])
+    keys = keys_on(at)
+    assert {"dl_co_networks", "dl_report_html", "dl_report_md"} <= keys
 
 
 def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
