@@ -35,13 +35,13 @@ from typing import Any
 
 from graph.errors import InsiktError, Problem, ValidationFailed
 from graph.ids import fold, org_nr_problem, slugify
-from graph.model import GraphData
+from graph.model import DatasetMeta, GraphData
 from graph.store import GraphStore, LoadResult
 
 from .dataset import read_dataset
 from .load import org_nr_conflicts
 from .register import read_register
-from .writer import DatasetHeader, Entries, write_entries
+from .writer import Entries, write_entries
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REGISTER = REPO_ROOT.parent / "shared" / "data" / "agency-register" / "esv.json"
@@ -395,7 +395,7 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
     source["note"] = f"Anteckningar / notes: {path.name}"
     entries: Entries = {"agencies": agency_entries, "sources": [source],
                         "insights": insight_entries}
-    header = DatasetHeader(
+    header = DatasetMeta(
         id=dataset_id, title=parsed.title, version="1",
         description=(f"Förslag till insikter från workshopen '{parsed.title}'"
                      f"{' ' + parsed.date if parsed.date else ''}, inlästa ur {path.name}. "

@@ -34,13 +34,13 @@ import networkx as nx
 
 from graph.errors import InsiktError, NotFound, ValidationFailed
 from graph.ids import is_slug
-from graph.model import GraphData, Label, Rel, node_key
+from graph.model import DatasetMeta, GraphData, Label, Rel, node_key
 from graph.store import GraphStore, LoadResult
 
 from .dataset import FORMAT_VERSION as DATASET_FORMAT_VERSION
 from .dataset import read_dataset
 from .load import org_nr_conflicts
-from .writer import DatasetHeader, write_dataset
+from .writer import write_dataset
 
 PACKAGE_FORMAT = "insiktsgrafen-package"
 PACKAGE_FORMAT_VERSION = 1
@@ -306,7 +306,7 @@ def export_package(g: nx.MultiDiGraph, selection: Selection | str, out_zip: str 
     title = (title or _default_title(g, sel)).strip()
     sv_sel, en_sel = sel.describe(_selected_name(g, sel))
     created = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    header = DatasetHeader(
+    header = DatasetMeta(
         id=package_id, title=title, version="1",
         description=(f"Insiktspaket {package_id}: {sv_sel} ur Insiktsgrafen. "
                      f"Insight package {package_id}: {en_sel} from Insiktsgrafen."))

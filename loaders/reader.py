@@ -101,12 +101,19 @@ def _duplicate_keys(node: yaml.Node, file: str) -> list[Problem]:
     return problems
 
 
-def read_yaml_entries(path: Path, file: str) -> tuple[list[RawEntry], list[Problem]]:
+def read_checked(path: Path, file: str, hint: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or a problem saying it is not UTF-8."""
     try:
-        text = read_text(path)
+        return read_text(path), []
     except UnicodeDecodeError as exc:
-        return [], [Problem(file, "-", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                            "save the file as UTF-8")]
+        return None, [Problem(file, "-", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                              hint)]
+
+
+def read_yaml_entries(path: Path, file: str) -> tuple[list[RawEntry], list[Problem]]:
+    text, bad = read_checked(path, file, "save the file as UTF-8")
+    if text is None:
+        return [], bad
     data, lines, problems = parse_yaml(text, file)
     if problems and data is None:
         return [], problems
@@ -167,11 +174,9 @@ def csv_row_to_entry(row: dict[str, str]) -> dict[str, Any]:
 
 
 def read_csv_entries(path: Path, file: str) -> tuple[list[RawEntry], list[Problem]]:
-    try:
-        text = read_text(path)
-    except UnicodeDecodeError as exc:
-        return [], [Problem(file, "-", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                            "save the file as UTF-8 (in Excel: 'CSV UTF-8')")]
+    text, bad = read_checked(path, file, "save the file as UTF-8 (in Excel: 'CSV UTF-8')")
+    if text is None:
+        return [], bad
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames:
         return [], []

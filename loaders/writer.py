@@ -30,7 +30,7 @@ import networkx as nx
 import yaml
 
 from graph.errors import ValidationFailed
-from graph.model import Rel
+from graph.model import DatasetMeta, Rel
 
 from .dataset import validate_dataset
 
@@ -53,16 +53,6 @@ COMMON = ("illustrative", "note")
 _LABEL_FILE = {"Domain": "domains", "Agency": "agencies", "LifeEvent": "life_events",
                "Source": "sources", "Insight": "insights", "Principle": "principles"}
 Entries = dict[str, list[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class DatasetHeader:
-    """What goes into dataset.yaml."""
-
-    id: str
-    title: str = ""
-    description: str = ""
-    version: str = ""
 
 
 @dataclass
@@ -228,7 +218,7 @@ def dump_yaml(data: Any) -> str:
                          default_flow_style=False))
 
 
-def write_entries(folder: str | Path, header: DatasetHeader, entries: Entries,
+def write_entries(folder: str | Path, header: DatasetMeta, entries: Entries,
                   validate: bool = True) -> WriteResult:
     """Write dataset.yaml and one YAML file per entity type (all seven, empty ones as `[]`);
     then, unless `validate` is false, check the folder and raise ValidationFailed if invalid."""
@@ -250,7 +240,7 @@ def write_entries(folder: str | Path, header: DatasetHeader, entries: Entries,
     return WriteResult(path, counts)
 
 
-def write_dataset(g: nx.MultiDiGraph, folder: str | Path, header: DatasetHeader,
+def write_dataset(g: nx.MultiDiGraph, folder: str | Path, header: DatasetMeta,
                   validate: bool = True) -> WriteResult:
     """Write `g` (typically a subgraph) as a format v1 dataset folder and validate it."""
     entries, warnings = graph_entries(g)

@@ -15,6 +15,16 @@ from dashboard.logic import escape_md
 from graph.errors import InsiktError, QueryFailed, QueryRefused
 from queries.catalog import Param, SavedQuery, all_queries
 
+
+def show_query_error(exc: InsiktError) -> None:
+    """A refused query is the user's to fix (warning); a failed one is an error."""
+    if isinstance(exc, QueryRefused):
+        st.warning(f"{t('queries.refused')}: {escape_md(exc)}")
+    elif isinstance(exc, QueryFailed):
+        st.error(f"{t('queries.failed')}: {escape_md(exc)}")
+    else:
+        st.error(f"{t('error')}: {escape_md(exc)}")
+
 ui.require_data()
 st.title(t("page.queries"))
 st.caption(t("queries.intro"))
@@ -126,12 +136,8 @@ if missing:
 else:
     try:
         rows = ui.run(q.name, {k: v for k, v in values.items() if v not in (None, "")})
-    except QueryRefused as exc:
-        st.warning(f"{t('queries.refused')}: {escape_md(exc)}")
-    except QueryFailed as exc:
-        st.error(f"{t('queries.failed')}: {escape_md(exc)}")
     except InsiktError as exc:
-        st.error(f"{t('error')}: {escape_md(exc)}")
+        show_query_error(exc)
     else:
         st.caption(t("queries.rows").format(n=len(rows)))
         df = logic.frame(rows, q.columns)
@@ -162,12 +168,8 @@ else:
             else:
                 try:
                     result = run_cypher(store, text, {})
-                except QueryRefused as exc:
-                    st.warning(f"{t('queries.refused')}: {escape_md(exc)}")
-                except QueryFailed as exc:
-                    st.error(f"{t('queries.failed')}: {escape_md(exc)}")
                 except InsiktError as exc:
-                    st.error(f"{t('error')}: {escape_md(exc)}")
+                    show_query_error(exc)
                 else:
                     st.session_state["cy_result"] = result
         shown: Any = st.session_state.get("cy_result")  # an AdhocResult, kept across reruns

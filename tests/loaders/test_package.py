@@ -15,7 +15,7 @@ import pytest
 
 from graph.embedded import EmbeddedStore
 from graph.errors import NotFound
-from graph.model import GraphData, node_key
+from graph.model import DatasetMeta, GraphData, node_key
 from graph.store import apply_graph_data
 from loaders.dataset import read_dataset, validate_dataset
 from loaders.load import load_dataset
@@ -29,7 +29,7 @@ from loaders.package import (
     select_subgraph,
 )
 from loaders.register import import_register
-from loaders.writer import DatasetHeader, write_dataset
+from loaders.writer import write_dataset
 from tests.conftest import REGISTER, SEED, TINY
 
 
@@ -226,7 +226,7 @@ def test_writer_inverts_to_graph_data(folder: Path, tmp_path: Path) -> None:
     original = read_dataset(folder)
     g = nx.MultiDiGraph()
     apply_graph_data(g, original)
-    result = write_dataset(g, tmp_path / "out", DatasetHeader("copy", "Kopia"))
+    result = write_dataset(g, tmp_path / "out", DatasetMeta("copy", "Kopia"))
     assert result.warnings == [] and validate_dataset(tmp_path / "out")[1] == []
     again = read_dataset(tmp_path / "out")
 

@@ -191,3 +191,9 @@ def test_csv_row_location_without_id(tiny_copy: Path) -> None:
     write(tiny_copy, "agencies.csv", "id,name,colour\nskatteverket,S,\n,Nameless,\n")
     entries = {(p.entry, p.field) for p in problems_for(tiny_copy) if p.file == "agencies.csv"}
     assert ("row 3", "id") in entries
+
+
+def test_non_utf8_file_is_a_located_problem(tiny_copy: Path) -> None:
+    (tiny_copy / "domains.yaml").write_bytes("- id: familj\n  name: Försäkring\n".encode("latin-1"))
+    p = one([p for p in problems_for(tiny_copy) if p.file == "domains.yaml"])
+    assert "not UTF-8" in p.message and "UTF-8" in p.hint
