@@ -145,8 +145,9 @@ SV: dict[str, str] = {
                             "myndigheter som delar fler kundproblem med varandra än med de "
                             "andra. Varje nätverk har de problem som medlemmarna delar och en "
                             "dagordning – principer som bara några av medlemmarna tillämpar. "
-                            "Nätverken hittas med Louvain-metoden på antalet delade insikter "
-                            "(med fast frö: samma data ger samma förslag).",
+                            "Nätverken hittas med Louvain-metoden på delade insikter, där ett "
+                            "problem som få myndigheter delar väger tyngre än ett som nästan "
+                            "alla delar (med fast frö: samma data ger samma förslag).",
     "collab.metric.networks": "Föreslagna nätverk",
     "collab.metric.agencies": "Myndigheter som rapporterar insikter",
     "collab.metric.modularity": "Modularitet",
@@ -404,8 +405,9 @@ EN: dict[str, str] = {
                             "agencies that share more customer problems with each other than "
                             "with the rest. Each network has the problems its members share "
                             "and an agenda – principles that only some of the members apply. "
-                            "The networks are found with the Louvain method on the number of "
-                            "shared insights (with a fixed seed: the same data gives the same "
+                            "The networks are found with the Louvain method on shared "
+                            "insights, where a problem few agencies share weighs more than one "
+                            "nearly all share (with a fixed seed: the same data gives the same "
                             "suggestion).",
     "collab.metric.networks": "Suggested networks",
     "collab.metric.agencies": "Agencies reporting insights",
