@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -111,6 +111,12 @@ def names() -> logic.Names:
 
 def name(label: Label | str, node_id: str | None) -> str:
     return names().get(label, node_id)
+
+
+def joined_names(label: Label | str, ids: Iterable[str]) -> str:
+    """Display names of several nodes in the current language, '; '-separated."""
+    nm = names()
+    return "; ".join(nm.get(label, i) for i in ids)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

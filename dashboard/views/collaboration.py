@@ -26,8 +26,7 @@ st.caption(t("collab.intro"))
 data = ui.collaboration()
 
 
-def names(label: Label, ids: Iterable[str]) -> str:
-    return "; ".join(nm.get(label, i) for i in ids)
+names = ui.joined_names
 
 
 def by_name(ids: Iterable[str]) -> list[str]:

@@ -18,8 +18,7 @@ st.caption(t("principles.intro"))
 g = ui.graph()
 
 
-def names(label: Label, ids: list[str]) -> str:
-    return "; ".join(nm.get(label, i) for i in ids)
+names = ui.joined_names
 
 
 coverage = ui.run_or_fail("principle-coverage", {"gaps_only": False})
