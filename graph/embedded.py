@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import NotFound, StoreError
+from .errors import NotFound, QueryRefused, StoreError
 from .model import GraphData
 from .store import (
     DatasetInfo,
@@ -27,6 +27,10 @@ from .store import (
 STORE_FORMAT = "insiktsgrafen-store"
 STORE_VERSION = 1
 DEFAULT_STORE = Path(".insikt") / "graph.json"
+NO_CYPHER = (
+    "Cypher needs the Neo4j backend, and this is the embedded store: start the local server with "
+    "`insikt neo4j start`, load your datasets into it with `insikt --backend neo4j load PATH`, "
+    "then use `insikt --backend neo4j cypher ...`; the saved queries run on both backends")
 
 
 def now_iso() -> str:
@@ -141,6 +145,15 @@ class EmbeddedStore:
             if a["label"] == "Agency" and a.get("org_nr"):
                 out.setdefault(a["org_nr"], []).append((a["id"], list(a["datasets"])))
         return out
+
+    def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
+                timeout: float = 10.0) -> str:
+        raise QueryRefused(NO_CYPHER)
+
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
+                 timeout: float = 10.0,
+                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+        raise QueryRefused(NO_CYPHER)
 
     def close(self) -> None:
         return None

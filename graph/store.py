@@ -87,6 +87,17 @@ class GraphStore(Protocol):
         """org nr → [(agency id, datasets)] for every Agency that has one."""
         ...
 
+    def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
+                timeout: float = 10.0) -> str:
+        """The query type the server plans for `cypher`; stores without Cypher refuse."""
+        ...
+
+    def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
+                 timeout: float = 10.0,
+                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+        """Run read-only Cypher: (columns, rows, truncated); stores without Cypher refuse."""
+        ...
+
     def close(self) -> None: ...
 
 

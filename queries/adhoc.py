@@ -162,13 +162,6 @@ def check_plan(query_type: str, text: str) -> None:
 def run_cypher(store: GraphStore, text: str, params: dict[str, Any] | None = None,
                timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> AdhocResult:
     """Run an analyst's Cypher on Neo4j behind the three layers in this module's docstring."""
-    from graph.neo4j_store import Neo4jStore
-
-    if not isinstance(store, Neo4jStore):
-        raise QueryRefused(
-            f"ad-hoc Cypher needs the Neo4j backend, and this is the {store.backend} store: "
-            "use `insikt --backend neo4j cypher ...` (start the server with `make neo4j-up`), "
-            "or use the saved queries, which run on both backends")
     if row_cap < 1:
         raise QueryRefused(f"refused: the row limit must be at least 1, not {row_cap}")
     if timeout <= 0:

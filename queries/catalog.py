@@ -165,8 +165,7 @@ def run_query(store: GraphStore, name: str, params: Mapping[str, Any] | None = N
     bound = q.bind(params or {})
     extra = q.prepare(bound) if q.prepare else {}
     if store.backend == "neo4j":
-        run_read = getattr(store, "run_read")  # noqa: B009 (only the Neo4j store has it)
-        _, rows, _ = run_read(q.cypher, {**bound, **extra}, timeout=timeout)
+        _, rows, _ = store.run_read(q.cypher, {**bound, **extra}, timeout=timeout)
     else:
         rows = q.embedded(store.to_networkx(), bound)
     rows = [{c: normalise(r.get(c)) for c in q.columns} for r in rows]

@@ -6,7 +6,7 @@ import re
 
 import click
 
-from cli.main import cli
+from insikt_cli.main import cli
 from tests.conftest import ROOT
 
 

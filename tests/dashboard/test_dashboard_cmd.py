@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
 from graph.embedded import EmbeddedStore
+from insikt_cli.main import cli
 from tests.dashboard.conftest import APP
 
 

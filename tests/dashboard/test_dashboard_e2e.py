@@ -25,10 +25,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from cli.dashboard_cmd import streamlit_command
 from dashboard import logic
 from dashboard.i18n import SV
 from graph.embedded import EmbeddedStore
+from insikt_cli.dashboard_cmd import streamlit_command
 from tests.conftest import ROOT
 from tests.dashboard.conftest import expected_shared
 

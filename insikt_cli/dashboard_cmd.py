@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import Ctx, pass_ctx
+from insikt_cli.context import Ctx, pass_ctx
 from loaders.load import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent

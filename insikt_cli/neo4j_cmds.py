@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import click
 
-from cli.context import Ctx, pass_ctx
-from cli.output import FORMATS, print_rows, split_params
 from graph.errors import InsiktError
+from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.output import FORMATS, print_rows, split_params
 
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")

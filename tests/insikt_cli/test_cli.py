@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cli.main import cli
+from insikt_cli.main import cli
 from tests.conftest import BROKEN, REGISTER, TINY
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli.main import cli
+from insikt_cli.main import cli
 from tests.conftest import DATA, REGISTER, SEED
 
 

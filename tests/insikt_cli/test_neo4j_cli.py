@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli.neo4j_cmds as neo4j_cmds
-from cli.main import cli
-from cli.neo4j_cmds import launcher_env, parse_params, parse_value
+import insikt_cli.neo4j_cmds as neo4j_cmds
 from graph.errors import QueryRefused
 from graph.neo4j_store import Neo4jStore
+from insikt_cli.main import cli
+from insikt_cli.neo4j_cmds import launcher_env, parse_params, parse_value
 from loaders.dataset import read_dataset
 from tests.conftest import ROOT, TINY
 
@@ -63,7 +63,7 @@ def test_unreachable_neo4j_exits_3_without_traceback(runner: CliRunner) -> None:
 def test_unreachable_neo4j_in_a_real_process() -> None:
     env = {**os.environ, "NEO4J_URI": "neo4j://127.0.0.1:1", "NEO4J_PASSWORD": SENTINEL,
            "INSIKT_BACKEND": "neo4j"}
-    proc = subprocess.run([sys.executable, "-m", "cli.main", "stats"], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "insikt_cli.main", "stats"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 3, proc.stderr
     assert "neo4j://127.0.0.1:1" in proc.stderr and "insikt neo4j start" in proc.stderr

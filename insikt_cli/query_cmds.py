@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.context import Ctx, pass_ctx
-from cli.output import FORMATS, print_rows, split_params
+from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.output import FORMATS, print_rows, split_params
 
 
 @click.command("queries")

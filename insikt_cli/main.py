@@ -12,11 +12,11 @@ from typing import Any
 
 import click
 
-from cli.context import Ctx, pass_ctx
 from graph.backends import BACKENDS
 from graph.errors import InsiktError, ValidationFailed
 from graph.export import EXPORT_FORMATS, export_graph
 from graph.store import Stats
+from insikt_cli.context import Ctx, pass_ctx
 from loaders.dataset import validate_dataset
 from loaders.load import load_dataset
 from loaders.register import import_register
@@ -246,22 +246,22 @@ def import_register_cmd(obj: Ctx, path: str) -> None:
     click.echo(report.summary())
 
 
-from cli.query_cmds import queries_cmd, query_cmd  # noqa: E402
+from insikt_cli.query_cmds import queries_cmd, query_cmd  # noqa: E402
 
 cli.add_command(queries_cmd)
 cli.add_command(query_cmd)
 
-from cli.neo4j_cmds import cypher, neo4j_group  # noqa: E402
+from insikt_cli.neo4j_cmds import cypher, neo4j_group  # noqa: E402
 
 cli.add_command(neo4j_group, "neo4j")
 cli.add_command(cypher)
 
-from cli.dashboard_cmd import dashboard  # noqa: E402
+from insikt_cli.dashboard_cmd import dashboard  # noqa: E402
 
 cli.add_command(dashboard)
 
 
-from cli.action_cmds import register_action_commands  # noqa: E402
+from insikt_cli.action_cmds import register_action_commands  # noqa: E402
 
 register_action_commands(cli)
 

@@ -1,8 +1,8 @@
 """CLI commands for going from insight to action: `insikt analyze …`, `insikt package …`,
 `insikt report` and `insikt import-notes`.
 
-They use the shared options (`Ctx`, `pass_ctx`, `obj.store()`) from cli.context, so this
-module does not import cli.main and the two can be imported in either order. The library
+They use the shared options (`Ctx`, `pass_ctx`, `obj.store()`) from insikt_cli.context, so this
+module does not import insikt_cli.main and the two can be imported in either order. The library
 modules are imported inside the commands, which keeps `insikt --help` fast. Errors are the
 library's own; the root group turns them into messages and exit codes.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from cli.context import Ctx, pass_ctx
-from cli.output import FORMATS, print_rows
+from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.output import FORMATS, print_rows
 
 _FORMAT_HELP = "Output: an aligned table, CSV, or JSON with every detail."
 
@@ -299,6 +299,6 @@ def import_notes_cmd(obj: Ctx, notes: str, register: str | None) -> None:
 
 
 def register_action_commands(cli: click.Group) -> None:
-    """Add these commands to the `insikt` group (called from cli.main)."""
+    """Add these commands to the `insikt` group (called from insikt_cli.main)."""
     for cmd in (analyze, package, report_cmd, import_notes_cmd):
         cli.add_command(cmd)

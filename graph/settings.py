@@ -1,0 +1,64 @@
+"""Every setting of Insiktsgrafen in one typed list: its environment variable, default and help.
+
+Library code reads settings only through `get_settings()`, never `os.environ`, so that the CLI
+help, the README's settings table and the dashboard all describe the same thing. Each field's
+environment variable is its `validation_alias`; the help text is its `description`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """The settings table. Add a field here (with its env var and help) rather than reading
+    the environment anywhere else."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=False,
+                                      case_sensitive=True)
+
+    # -- the store ---------------------------------------------------------------------
+    backend: str = Field("embedded", validation_alias=_env("INSIKT_BACKEND"),
+                         description="Graph store: embedded (default, no server) or neo4j.")
+    store: Path | None = Field(None, validation_alias=_env("INSIKT_STORE"),
+                               description="Embedded store file (default .insikt/graph.json).")
+
+    # -- Neo4j -------------------------------------------------------------------------
+    neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=_env("NEO4J_URI"),
+                           description="Bolt URI of the Neo4j server.")
+    neo4j_user: str = Field("neo4j", validation_alias=_env("NEO4J_USER"),
+                            description="Neo4j user name.")
+    neo4j_password: SecretStr = Field(SecretStr("insikt-dev-password"),
+                                      validation_alias=_env("NEO4J_PASSWORD"),
+                                      description="Neo4j password (never printed).")
+    neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"),
+                                description="Neo4j database name.")
+    neo4j_batch: str = Field("1000", validation_alias=_env("INSIKT_NEO4J_BATCH"),
+                             description="Records per UNWIND batch when loading into Neo4j.")
+
+    # -- reference data (never assumed to be at ../shared) ------------------------------
+    register_path: Path | None = Field(None, validation_alias=_env("INSIKT_REGISTER"),
+                                  description="ESV agency register JSON (esv.json), used to "
+                                  "match agency names in notes and by the generator.")
+    cpsv_ap_dir: Path | None = Field(None, validation_alias=_env("INSIKT_CPSV_AP_DIR"),
+                                     description="Folder with the official CPSV-AP 3.2.0 files "
+                                     "(cpsv-ap-SHACL.ttl, cpsv-ap.ttl), to validate JSON-LD.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process (tests call `reset`)."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings, e.g. after a test changed the environment."""
+    get_settings.cache_clear()
