@@ -23,12 +23,14 @@ import pandas as pd
 
 from graph.model import Label, node_key
 from queries.analytics import (
+    BURDEN_FORMULA,
     Bridges,
     Communities,
     InsightReach,
     Similarity,
     agency_insight_sets,
     bridges,
+    burden,
     communities,
     reach,
     similarity,
@@ -207,20 +209,11 @@ def journey_figures(rows: Sequence[Row]) -> JourneyFigures:
 
 
 def burden_index(g: nx.MultiDiGraph) -> dict[str, float]:
-    """life event id → journey burden index from `queries.analytics.burden`, when that module
-    is there (it is written in parallel); an empty dict otherwise."""
-    try:
-        from queries.analytics import burden
-    except ImportError:  # pragma: no cover - depends on the analytics module being present
-        return {}
+    """life event id → journey burden index from `queries.analytics.burden`."""
     return {b.life_event: float(b.index) for b in burden(g)}
 
 
 def burden_formula() -> str:
-    try:
-        from queries.analytics import BURDEN_FORMULA
-    except ImportError:  # pragma: no cover
-        return ""
     return str(BURDEN_FORMULA)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,10 +20,9 @@ from graph.backends import backend_name, open_store
 from graph.embedded import DEFAULT_STORE
 from graph.errors import InsiktError
 from graph.model import Label
+from graph.settings import get_settings
 from graph.store import DatasetInfo, GraphStore
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seed_data"
 NODE_CAP = 300
 ANY = ""  # the "all" choice of an optional selectbox (a None value would show a placeholder)
 
@@ -36,13 +34,14 @@ def store_key() -> tuple[str, ...]:
     it, so a load from the CLI while the app runs is picked up on the next rerun. No secrets."""
     backend = backend_name()
     if backend == "embedded":
-        path = _resolved(os.environ.get("INSIKT_STORE") or str(DEFAULT_STORE))
+        path = _resolved(str(get_settings().store or DEFAULT_STORE))
         try:
             mtime = path.stat().st_mtime_ns
         except FileNotFoundError:
             mtime = 0
         return backend, str(path), str(mtime)
-    return backend, os.environ.get("NEO4J_URI", ""), os.environ.get("NEO4J_DATABASE", "")
+    cfg = get_settings()
+    return backend, cfg.neo4j_uri, cfg.neo4j_database
 
 
 @functools.lru_cache(maxsize=8)
@@ -145,9 +144,10 @@ def run_or_fail(query: str, params: Mapping[str, Any] | None = None) -> list[dic
 
 def load_seed() -> None:
     from loaders.load import load_dataset
+    from loaders.seed import seed_dir
 
     with st.spinner(t("loading_seed")):
-        load_dataset(get_store(), SEED)
+        load_dataset(get_store(), seed_dir())
     clear_caches()
 
 
@@ -329,13 +329,11 @@ def kind(value: Any) -> str:
     return t(f"kind.{value}") if value in ("general", "specific") else str(value or "")
 
 
-def report_downloads() -> bool:
+def report_downloads() -> None:
     """The governance report (queries.report) as HTML and Markdown downloads, made only when
-    a button is pressed. False when the report module is not there."""
-    try:
-        from queries.report import build_report, render_html, render_markdown
-    except ImportError:  # pragma: no cover - written in parallel
-        return False
+    a button is pressed."""
+    from queries.report import build_report, render_html, render_markdown
+
     g = graph()
     with st.container(horizontal=True):
         st.download_button(t("download_report_html"),
@@ -346,7 +344,6 @@ def report_downloads() -> bool:
                            lambda: render_markdown(build_report(g)).encode("utf-8"),
                            file_name="insiktsgrafen-rapport.md", mime="text/markdown",
                            key="dl_report_md", on_click="ignore", icon=":material/download:")
-    return True
 
 
 def report_section() -> None:

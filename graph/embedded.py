@@ -14,6 +14,7 @@ import networkx as nx
 
 from .errors import NotFound, QueryRefused, StoreError
 from .model import GraphData
+from .settings import get_settings
 from .store import (
     DatasetInfo,
     LoadResult,
@@ -43,7 +44,7 @@ class EmbeddedStore:
     backend = "embedded"
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path or os.environ.get("INSIKT_STORE") or DEFAULT_STORE)
+        self.path = Path(path or get_settings().store or DEFAULT_STORE)
         self.graph = nx.MultiDiGraph()
         self.meta: dict[str, dict[str, Any]] = {}
         if self.path.exists():

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ from neo4j.exceptions import (
 from .embedded import now_iso
 from .errors import BackendUnavailable, InsiktError, NotFound, QueryFailed, QueryRefused, StoreError
 from .model import SEARCH_FIELD, TEXT_FIELDS, GraphData, Label, NodeRecord, RelRecord, node_key
+from .settings import get_settings
 from .store import DatasetInfo, LoadResult, Progress, Stats
 
 META_LABEL = "InsiktDataset"
@@ -199,20 +199,15 @@ class Neo4jStore:
 
     @classmethod
     def from_env(cls) -> Neo4jStore:
-        """A connected store configured by NEO4J_URI/USER/PASSWORD/DATABASE, INSIKT_NEO4J_BATCH.
+        """A connected store configured by the settings (NEO4J_URI/USER/PASSWORD/DATABASE,
+        INSIKT_NEO4J_BATCH).
 
         Connecting here means a stopped server is reported before a command does any work.
         """
-        batch_text = os.environ.get("INSIKT_NEO4J_BATCH") or str(DEFAULT_BATCH)
-        try:
-            batch = int(batch_text)
-        except ValueError:
-            raise InsiktError(f"INSIKT_NEO4J_BATCH must be a whole number, not '{batch_text}'") from None
-        store = cls(uri=os.environ.get("NEO4J_URI") or DEFAULT_URI,
-                    user=os.environ.get("NEO4J_USER") or DEFAULT_USER,
-                    password=os.environ.get("NEO4J_PASSWORD") or DEFAULT_PASSWORD,
-                    database=os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
-                    batch_size=batch)
+        cfg = get_settings()
+        store = cls(uri=cfg.neo4j_uri, user=cfg.neo4j_user,
+                    password=cfg.neo4j_password.get_secret_value(),
+                    database=cfg.neo4j_database, batch_size=cfg.neo4j_batch)
         store.connect()
         return store
 

@@ -1,17 +1,25 @@
 """Every setting of Insiktsgrafen in one typed list: its environment variable, default and help.
 
 Library code reads settings only through `get_settings()`, never `os.environ`, so that the CLI
-help, the README's settings table and the dashboard all describe the same thing. Each field's
-environment variable is its `validation_alias`; the help text is its `description`.
+help, `insikt settings`, the README's settings table and the dashboard all describe the same
+thing. Each field's environment variable is its `validation_alias`; the help text is its
+`description`. Keep the list flat: one field per setting, each with env var, default and help.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import InsiktError
+
+MASK = "********"
 
 
 def _env(name: str) -> AliasChoices:
@@ -41,8 +49,16 @@ class Settings(BaseSettings):
                                       description="Neo4j password (never printed).")
     neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"),
                                 description="Neo4j database name.")
-    neo4j_batch: str = Field("1000", validation_alias=_env("INSIKT_NEO4J_BATCH"),
+    neo4j_batch: int = Field(1000, ge=1, validation_alias=_env("INSIKT_NEO4J_BATCH"),
                              description="Records per UNWIND batch when loading into Neo4j.")
+
+    # -- the local Neo4j launcher (`insikt neo4j start`, scripts/neo4j/neo4j.sh) ---------
+    neo4j_port: int | None = Field(None, ge=1, le=65535, validation_alias=_env("INSIKT_NEO4J_PORT"),
+                                   description="Bolt port of the local Neo4j launcher (default: "
+                                   "the port of a local NEO4J_URI, else 7687).")
+    neo4j_home: Path | None = Field(None, validation_alias=_env("INSIKT_NEO4J_HOME"),
+                                    description="Run folder of the local Neo4j (data, logs; "
+                                    "default: run/ beside the launcher).")
 
     # -- reference data (never assumed to be at ../shared) ------------------------------
     register_path: Path | None = Field(None, validation_alias=_env("INSIKT_REGISTER"),
@@ -53,12 +69,112 @@ class Settings(BaseSettings):
                                      "(cpsv-ap-SHACL.ttl, cpsv-ap.ttl), to validate JSON-LD.")
 
 
+class SettingsError(InsiktError):
+    """An environment variable holds a value its setting cannot take."""
+
+    exit_code = 2
+
+
+def env_var(name: str) -> str:
+    """The environment variable of the setting `name` (a field of `Settings`)."""
+    alias = Settings.model_fields[name].validation_alias
+    assert isinstance(alias, AliasChoices)
+    first = alias.choices[0]
+    assert isinstance(first, str)
+    return first
+
+
+def _problem(error: Any) -> str:
+    field = str(error["loc"][0]) if error.get("loc") else "?"
+    env = env_var(field) if field in Settings.model_fields else field
+    value = error.get("input")
+    shown = MASK if field == "neo4j_password" else repr(value)
+    return f"{env}={shown}: {error['msg']}"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings from the environment, read once per process (tests call `reset`)."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("invalid setting: " + "; ".join(_problem(e) for e in exc.errors()) +
+                            " (see `insikt settings`)") from None
 
 
 def reset_settings() -> None:
     """Forget the cached settings, e.g. after a test changed the environment."""
     get_settings.cache_clear()
+
+
+def require_path(name: str, value: Path | None, what: str) -> Path:
+    """A path setting that must be given, else a clear error naming its variable."""
+    if value is None:
+        raise InsiktError(f"{what} is not configured: set {env_var(name)} (or give the path "
+                          "as an argument)")
+    return value
+
+
+# -- the table (`insikt settings`, the README, the CLI help) -----------------------------------
+
+@dataclass(frozen=True)
+class SettingRow:
+    name: str
+    env: str
+    default: str
+    help: str
+    current: str
+
+
+def mask_uri(uri: str) -> str:
+    """A URI with any password in it replaced by the mask (user names stay)."""
+    try:
+        parts = urlsplit(uri)
+        if parts.password is None:
+            return uri
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+        user = parts.username or ""
+        return urlunsplit((parts.scheme, f"{user}:{MASK}@{host}", parts.path, parts.query,
+                           parts.fragment))
+    except ValueError:
+        return MASK  # not a URI we can read: show nothing of it
+
+
+def _shown(name: str, value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return MASK if value.get_secret_value() else ""
+    if value is None:
+        return ""
+    if name.endswith("_uri"):
+        return mask_uri(str(value))
+    return str(value)
+
+
+def setting_rows(settings: Settings | None = None) -> list[SettingRow]:
+    """One row per setting, in declaration order; `current` is masked for secrets."""
+    current = settings if settings is not None else get_settings()
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        rows.append(SettingRow(name=name, env=env_var(name),
+                               default="" if default is None else
+                               (MASK if isinstance(default, SecretStr) else str(default)),
+                               help=field.description or "",
+                               current=_shown(name, getattr(current, name))))
+    return rows
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table in the README (defaults, never current values)."""
+    lines = ["| environment variable | default | what it sets |", "|---|---|---|"]
+    for row in setting_rows(Settings.model_construct()):
+        default = f"`{row.default}`" if row.default else "—"
+        lines.append(f"| `{row.env}` | {default} | {row.help.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
+def option_help(name: str) -> str:
+    """Help text for a CLI option that overrides a setting: its description and env var."""
+    return f"{Settings.model_fields[name].description} Env: {env_var(name)}."

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from .model import GraphData, Label
+from .model import GraphData
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long operations."""
@@ -154,7 +154,3 @@ def apply_graph_data(g: nx.MultiDiGraph, data: GraphData) -> tuple[int, int]:
         else:
             g.add_edge(u, v, key=k, type=k, datasets=[ds_id], **rel.props)
     return removed
-
-
-def nodes_with_label(g: nx.MultiDiGraph, label: Label | str) -> list[tuple[str, dict[str, Any]]]:
-    return [(n, a) for n, a in g.nodes(data=True) if a["label"] == str(label)]

@@ -41,13 +41,6 @@ def _in(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str,
             yield u, d
 
 
-def _node(g: nx.MultiDiGraph, label: Label, node_id: str | None) -> dict[str, Any] | None:
-    if node_id is None:
-        return None
-    key = node_key(label, node_id)
-    return g.nodes[key] if key in g else None
-
-
 def _insight_passes(g: nx.MultiDiGraph, ins_key: str, p: dict[str, Any]) -> bool:
     if p.get("life_event") is None and p.get("domain") is None:
         return True

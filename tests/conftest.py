@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.embedded import EmbeddedStore
+from graph.settings import reset_settings
 
 if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jStore
@@ -22,7 +23,20 @@ DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny"
 BROKEN = DATA / "broken"
 SEED = ROOT / "seed_data"
-REGISTER = ROOT.parent / "shared" / "data" / "agency-register" / "esv.json"
+REGISTER = Path(os.environ.get("INSIKT_REGISTER")
+                or ROOT.parent / "shared" / "data" / "agency-register" / "esv.json")
+"""ESV's register: INSIKT_REGISTER when set (e.g. in a worktree), else ../shared beside the
+checkout. Tests may look there; library code never does."""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are read once per process: forget them around every test, so a test that
+    changes the environment (monkeypatch.setenv) sees its own values and leaks none. A test
+    that changes the environment half-way calls `reset_settings()` itself."""
+    reset_settings()
+    yield
+    reset_settings()
 
 
 @pytest.fixture

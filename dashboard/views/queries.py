@@ -13,6 +13,7 @@ from dashboard import logic, ui
 from dashboard.i18n import current_lang, t
 from dashboard.logic import escape_md
 from graph.errors import InsiktError, QueryFailed, QueryRefused
+from queries.adhoc import run_cypher
 from queries.catalog import Param, SavedQuery, all_queries
 
 
@@ -154,30 +155,25 @@ store = ui.get_store()
 if store.backend != "neo4j":
     st.info(t("queries.console_needs_neo4j"))
 else:
-    try:
-        from queries.adhoc import run_cypher
-    except ImportError:
-        st.info(t("queries.console_missing"))
-    else:
-        text = st.text_area(t("queries.console_text"), key="cy_text", height=140,
-                            value="MATCH (a:Agency) RETURN a.id AS id, a.name AS name LIMIT 25")
-        if st.button(t("queries.console_run"), key="cy_run", type="primary"):
-            st.session_state.pop("cy_result", None)
-            if not text.strip():
-                st.warning(t("queries.console_empty"))
+    text = st.text_area(t("queries.console_text"), key="cy_text", height=140,
+                        value="MATCH (a:Agency) RETURN a.id AS id, a.name AS name LIMIT 25")
+    if st.button(t("queries.console_run"), key="cy_run", type="primary"):
+        st.session_state.pop("cy_result", None)
+        if not text.strip():
+            st.warning(t("queries.console_empty"))
+        else:
+            try:
+                result = run_cypher(store, text, {})
+            except InsiktError as exc:
+                show_query_error(exc)
             else:
-                try:
-                    result = run_cypher(store, text, {})
-                except InsiktError as exc:
-                    show_query_error(exc)
-                else:
-                    st.session_state["cy_result"] = result
-        shown: Any = st.session_state.get("cy_result")  # an AdhocResult, kept across reruns
-        if shown is not None:
-            if shown.truncated:
-                st.warning(t("queries.console_truncated").format(message=escape_md(shown.message)))
-            elif shown.message:
-                st.info(escape_md(shown.message))
-            df = pd.DataFrame([{c: logic.cell(r.get(c)) for c in shown.columns}
-                               for r in shown.rows], columns=list(shown.columns))
-            ui.table(df, "cy_result", "cypher")
+                st.session_state["cy_result"] = result
+    shown: Any = st.session_state.get("cy_result")  # an AdhocResult, kept across reruns
+    if shown is not None:
+        if shown.truncated:
+            st.warning(t("queries.console_truncated").format(message=escape_md(shown.message)))
+        elif shown.message:
+            st.info(escape_md(shown.message))
+        df = pd.DataFrame([{c: logic.cell(r.get(c)) for c in shown.columns}
+                           for r in shown.rows], columns=list(shown.columns))
+        ui.table(df, "cy_result", "cypher")

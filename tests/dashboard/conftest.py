@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from graph.embedded import EmbeddedStore
+from graph.settings import reset_settings
 from loaders.load import load_dataset
 from tests.conftest import ROOT, SEED
 
@@ -66,6 +67,7 @@ def _quiet_streamlit() -> Iterator[None]:
 def use_store(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setenv("INSIKT_BACKEND", "embedded")
     monkeypatch.setenv("INSIKT_STORE", str(path))
+    reset_settings()
 
 
 @pytest.fixture

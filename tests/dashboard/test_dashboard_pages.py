@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import logic
 from dashboard.i18n import EN, SV
+from graph.settings import reset_settings
 from tests.conftest import ROOT, SEED
 from tests.dashboard.conftest import APP, expected_shared, seed
 
@@ -349,6 +350,7 @@ def test_pages_and_cypher_console_on_neo4j(neo4j_store: Any, monkeypatch: pytest
 
     load_dataset(neo4j_store, SEED)
     monkeypatch.setenv("INSIKT_BACKEND", "neo4j")
+    reset_settings()
     for page in PAGES:
         at = open_page(page)
         assert not at.error, (page, [e.value for e in at.error])
