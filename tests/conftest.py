@@ -67,7 +67,7 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def large_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic larger dataset (all 365 register agencies, 500 specific insights)."""
-    from tests.builders import build_large_dataset
+    from loaders.synthetic import build_large_dataset
 
     if not REGISTER.exists():
         pytest.skip("../shared register not present")
