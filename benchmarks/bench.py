@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,13 +69,12 @@ def main() -> None:
             neo.unload(info.id)
         stores.append(neo)
     for st in stores:
-        rows.append((st.backend, "load (first)", timed(lambda st=st: st.load(data), 1)))
-        rows.append((st.backend, "load (again, idempotent)", timed(lambda st=st: st.load(data),
+        rows.append((st.backend, "load (first)", timed(partial(st.load, data), 1)))
+        rows.append((st.backend, "load (again, idempotent)", timed(partial(st.load, data),
                                                                    args.repeat)))
         for q in all_queries():
             rows.append((st.backend, f"query {q.name}",
-                         timed(lambda st=st, q=q: run_query(st, q.name, CASES[q.name]),
-                               args.repeat)))
+                         timed(partial(run_query, st, q.name, CASES[q.name]), args.repeat)))
     print(f"{'backend':<10}{'operation':<34}{'seconds':>10}{'× baseline':>12}")
     for backend, op, sec in rows:
         print(f"{backend:<10}{op:<34}{sec:>10.3f}{sec / baseline:>11.2f}x")

@@ -213,7 +213,12 @@ def test_hostile_data_stays_text_in_the_browser(browser: Any, xss_store_file: Pa
     context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
     try:
         page.set_content(page_html)
         page.locator("body[data-physics='off']").wait_for(state="attached", timeout=WAIT_MS)

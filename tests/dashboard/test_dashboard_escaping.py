@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import logic
 from dashboard.i18n import SV
 from graph.embedded import EmbeddedStore
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import APP, value
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -120,10 +120,10 @@ def test_pages_show_hostile_data_as_text(xss_env: Path, page: str) -> None:
     if page == "views/life_events.py":
         at.selectbox(key="le_pick").set_value("handelse").run()
         assert "svg" in at.subheader[0].value  # the name is shown …
-    markdown = [str(e.value) for kind in ("markdown", "caption", "title", "subheader",
+    markdown = [str(value(e)) for kind in ("markdown", "caption", "title", "subheader",
                                           "info", "warning", "error", "success")
                 for e in at.get(kind)]
-    markdown += [str(e.value) for e in at.sidebar.get("caption")]
+    markdown += [str(value(e)) for e in at.sidebar.get("caption")]
     markdown += [str(e.label) for e in at.expander]  # expander labels are markdown too
     if page == "views/collaboration.py":  # the hostile agency is in a suggested network
         assert any("alert" in e.label for e in at.expander)

@@ -21,7 +21,7 @@ from dashboard import logic
 from dashboard.i18n import EN, SV
 from graph.settings import reset_settings
 from tests.conftest import ROOT, SEED
-from tests.dashboard.conftest import APP, expected_shared, seed
+from tests.dashboard.conftest import APP, expected_shared, seed, value
 
 TIMEOUT = 60
 # (page file, widget keys that must be there)
@@ -57,10 +57,10 @@ def open_page(page: str, **query_params: str) -> AppTest:
 
 
 def keys_on(at: AppTest) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for kind in ("selectbox", "radio", "slider", "multiselect", "download_button", "button",
                  "checkbox", "text_input", "number_input"):
-        out |= {w.key for w in at.get(kind) if getattr(w, "key", None)}
+        out |= {str(w.key) for w in at.get(kind) if getattr(w, "key", None)}
     return out
 
 
@@ -72,8 +72,8 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def texts(at: AppTest) -> list[str]:
-    return [str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header",
-                                      "info", "warning", "error", "success")
+    return [str(value(e)) for kind in ("markdown", "caption", "title", "subheader", "header",
+                                       "info", "warning", "error", "success")
             for e in at.get(kind)]
 
 
@@ -92,7 +92,7 @@ def test_every_page_renders_with_its_widgets(seed_env: Path, page: str) -> None:
     for df in at.dataframe:
         assert not [c for c in df.value.columns if str(c).startswith("col.")], page
     # the sidebar: the backend in use and what is loaded
-    side = " ".join(str(c.value) for c in at.sidebar.get("caption"))
+    side = " ".join(str(value(c)) for c in at.sidebar.get("caption"))
     assert "embedded store" in side and "seed" in side and "183" in side
     TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     done = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
@@ -354,7 +354,7 @@ def test_pages_and_cypher_console_on_neo4j(neo4j_store: Any, monkeypatch: pytest
     for page in PAGES:
         at = open_page(page)
         assert not at.error, (page, [e.value for e in at.error])
-    side = " ".join(str(c.value) for c in at.sidebar.get("caption"))
+    side = " ".join(str(value(c)) for c in at.sidebar.get("caption"))
     assert "seed" in side
     password = __import__("os").environ.get("NEO4J_PASSWORD")
     assert not password or password not in side

@@ -159,7 +159,7 @@ def _with_manifest(path: Path, **fields: object) -> bytes:
 ])
 def test_refused_packages(package: Path, tmp_path: Path, case: str, needle: str) -> None:
     files = members(package)
-    change: dict[str, bytes | None] = {
+    changes: dict[str, dict[str, bytes | None]] = {
         "tampered": {"dataset/insights.yaml": files["dataset/insights.yaml"] + b"\n# edited\n"},
         "traversal": {"../evil.yaml": b"x"},
         "absolute": {"/etc/evil.yaml": b"x"},
@@ -170,7 +170,8 @@ def test_refused_packages(package: Path, tmp_path: Path, case: str, needle: str)
         "no-manifest": {"manifest.json": None},
         "listed-traversal": {"manifest.json": _with_manifest(
             package, files=[{"path": "dataset/../../x", "sha256": "0" * 64}])},
-    }[case]
+    }
+    change = changes[case]
     bad = _rezip(package, tmp_path / f"{case}.zip", change)
     st = EmbeddedStore(tmp_path / "g.json")
     with pytest.raises(PackageRefused, match="refused") as err:
