@@ -229,3 +229,17 @@ def test_every_data_file_of_a_package_is_package_data() -> None:
             if not any(fnmatch.fnmatch(rel, pat) for pat in globs.get(name, [])):
                 missing.append(f"{name}: {rel}")
     assert not missing, f"not shipped by [tool.setuptools.package-data]: {missing}"
+
+
+def test_the_doc_states_the_same_rules() -> None:
+    """docs/architecture.md's table of who may import whom is the ALLOWED table above."""
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    stated: dict[str, set[str]] = {}
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0].startswith("`") and "may import" not in cells[1]:
+            may = set(re.findall(r"`(\w+)`", cells[1]))
+            for pkg in re.findall(r"`(\w+)`", cells[0]):
+                stated[pkg] = may
+    assert stated == ALLOWED
+    assert "docs/architecture.md" in (ROOT / "README.md").read_text(encoding="utf-8")
