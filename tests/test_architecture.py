@@ -243,3 +243,30 @@ def test_the_doc_states_the_same_rules() -> None:
                 stated[pkg] = may
     assert stated == ALLOWED
     assert "docs/architecture.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def environ_reads(path: Path) -> list[int]:
+    """Lines that read the environment: os.getenv, os.environ.get/[...]/in ..., anything but
+    copying it whole for a child process (`dict(os.environ)`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "os" and node.attr in ("environ", "getenv", "environb"):
+            parent = parents.get(node)
+            copied = (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name)
+                      and parent.func.id == "dict" and parent.args == [node])
+            if not copied:
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_only_the_settings_module_reads_the_environment(tmp_path: Path) -> None:
+    reads = {f"{module_name(p)}:{line}" for p in python_files(*PRODUCTION)
+             if p != ROOT / "graph" / "settings.py" for line in environ_reads(p)}
+    assert not reads, f"read settings through graph.settings.get_settings(): {sorted(reads)}"
+    probe = tmp_path / "probe.py"
+    probe.write_text("import os\nenv = dict(os.environ)\na = os.environ.get('X')\n"
+                     "b = os.getenv('Y')\nc = 'Z' in os.environ\n", encoding="utf-8")
+    assert environ_reads(probe) == [3, 4, 5]
