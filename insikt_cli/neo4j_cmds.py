@@ -26,8 +26,8 @@ LAUNCHER_PACKAGE = "insikt_neo4j_launcher"
 """scripts/neo4j, installed as this (namespace) package by pyproject's package-dir mapping."""
 
 
-def find_launcher() -> Path:
-    """Where `neo4j.sh` is: the installed launcher package (editable or not).
+def find_launcher() -> Path | None:
+    """Where `neo4j.sh` is: the installed launcher package (editable or not), else None.
 
     It is a namespace package (scripts/neo4j has no __init__.py), which
     `importlib.resources.files` cannot read on Python 3.11, so its folder comes from the
@@ -37,7 +37,7 @@ def find_launcher() -> Path:
         candidate = Path(folder) / "neo4j.sh"
         if candidate.is_file():
             return candidate
-    return Path(__file__).resolve().parent.parent / "scripts" / "neo4j" / "neo4j.sh"
+    return None
 
 
 SCRIPT = find_launcher()
@@ -68,8 +68,9 @@ def launcher_env() -> dict[str, str]:
 
 def run_launcher(command: str) -> int:
     """Run `bash neo4j.sh COMMAND` (scripts/neo4j), echo its output, return its exit code."""
-    if not SCRIPT.is_file():
-        raise InsiktError(f"the local Neo4j launcher {SCRIPT} is missing; reinstall "
+    if SCRIPT is None or not SCRIPT.is_file():
+        where = SCRIPT or f"neo4j.sh of the package {LAUNCHER_PACKAGE}"
+        raise InsiktError(f"the local Neo4j launcher ({where}) is missing; reinstall "
                           "Insiktsgrafen (it ships the launcher as the package "
                           f"{LAUNCHER_PACKAGE}) or run your own Neo4j 5 and set NEO4J_URI")
     bash = shutil.which("bash")
