@@ -5,7 +5,6 @@ circle, every third-party import declared in pyproject.toml, and every package s
 from __future__ import annotations
 
 import ast
-import fnmatch
 import re
 import sys
 import tomllib
@@ -209,6 +208,33 @@ def test_every_package_folder_is_listed_for_installation() -> None:
     assert all(d.is_dir() for d in _package_dirs().values()), _package_dirs()
 
 
+def glob_match(path: str, pattern: str) -> bool:
+    """setuptools' package-data glob: `*` and `?` stay within a folder, `**/` spans folders."""
+    rx = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            rx, i = rx + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            rx, i = rx + ".*", i + 2
+        elif pattern[i] == "*":
+            rx, i = rx + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            rx, i = rx + "[^/]", i + 1
+        else:
+            rx, i = rx + re.escape(pattern[i]), i + 1
+    return re.fullmatch(rx, path) is not None
+
+
+def test_glob_match_follows_setuptools() -> None:
+    assert glob_match("templates/a.html", "templates/*")
+    assert not glob_match("templates/x/a.html", "templates/*")
+    assert glob_match("templates/x/a.html", "templates/**/*")
+    assert glob_match("templates/a.html", "templates/**/*")
+    assert glob_match("src/main/java/insikt/Neo4jServer.java", "src/**/*.java")
+    assert not glob_match("neo4j.sh.bak", "neo4j.sh")
+
+
 def test_every_data_file_of_a_package_is_package_data() -> None:
     """A file in a package folder that no package-data glob matches would be missing from an
     installed copy (e.g. a new template)."""
@@ -225,8 +251,7 @@ def test_every_data_file_of_a_package_is_package_data() -> None:
             if any(sp in f.parents for sp in sub_packages):
                 continue
             rel = f.relative_to(folder).as_posix()
-            # fnmatch's * also matches '/', as setuptools' ** does
-            if not any(fnmatch.fnmatch(rel, pat) for pat in globs.get(name, [])):
+            if not any(glob_match(rel, pat) for pat in globs.get(name, [])):
                 missing.append(f"{name}: {rel}")
     assert not missing, f"not shipped by [tool.setuptools.package-data]: {missing}"
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import tomllib
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ class Installed:
     venv: Path
     outside: Path  # the working directory: not the checkout, no seed_data folder
     env: dict[str, str]
+    src: Path  # the copy of the checkout that was installed
+    site: Path  # the fresh venv's site-packages
 
     def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(self.venv / "bin" / "insikt"), *args], cwd=self.outside,
@@ -72,7 +75,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     outside = tmp / "elsewhere"
     outside.mkdir()
-    return Installed(venv, outside, env)
+    return Installed(venv, outside, env, src, site)
 
 
 def test_the_installed_copy_is_imported(installed: Installed) -> None:
@@ -87,6 +90,21 @@ def test_the_installed_copy_is_imported(installed: Installed) -> None:
     venv = installed.venv.resolve()
     assert all(venv in f.parents for f in files), files
     assert not any(ROOT in f.parents for f in files), files
+
+
+def test_every_file_of_every_package_is_installed(installed: Installed) -> None:
+    cfg = tomllib.loads((installed.src / "pyproject.toml").read_text(encoding="utf-8"))
+    mapped = cfg["tool"]["setuptools"].get("package-dir", {})
+    missing = []
+    for package in cfg["tool"]["setuptools"]["packages"]:
+        folder = installed.src / mapped.get(package, package.replace(".", "/"))
+        target = installed.site / package.replace(".", "/")
+        for f in folder.rglob("*"):  # the copy has no build output (target/, run/)
+            if f.is_file() and "__pycache__" not in f.parts:
+                rel = f.relative_to(folder)
+                if not (target / rel).is_file():
+                    missing.append(f"{package}: {rel}")
+    assert not missing, missing
 
 
 def test_load_seed_and_stats_outside_the_checkout(installed: Installed) -> None:
