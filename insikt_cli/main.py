@@ -309,7 +309,7 @@ def settings_cmd(fmt: str) -> None:
         return
     print_rows(("env", "default", "current", "help"),
                [{"env": r.env, "default": r.default, "current": r.current, "help": r.help}
-                for r in rows], "table")
+                for r in rows], "table", width=200, count=False)
 
 
 from insikt_cli.query_cmds import queries_cmd, query_cmd  # noqa: E402

@@ -93,6 +93,8 @@ def test_insikt_settings_masks_secrets(runner: CliRunner) -> None:
     table = runner.invoke(cli, ["settings"], env=env)
     assert table.exit_code == 0 and SECRET not in table.output
     assert "INSIKT_REGISTER" in table.output
+    for name, field in Settings.model_fields.items():  # every help text whole, none cut
+        assert (field.description or "") in table.output, name
 
 
 def test_mask_uri() -> None:
