@@ -95,3 +95,15 @@ def test_load_seed_data_outside_a_checkout(runner: CliRunner, store_path: Path, 
     code, out, err = run(runner, store_path, "load", "seed_data")
     assert code == 0, err
     assert "Loaded dataset 'seed'" in out
+
+
+def test_import_register_path_from_the_setting(runner: CliRunner, store_path: Path,
+                                               tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "esv.json"
+    res = runner.invoke(cli, ["--store", str(store_path), "import-register"],
+                        env={"INSIKT_REGISTER": None})
+    assert res.exit_code == 1 and "set INSIKT_REGISTER" in res.stderr
+    res = runner.invoke(cli, ["--store", str(store_path), "import-register"],
+                        env={"INSIKT_REGISTER": str(missing)})
+    assert res.exit_code == 1 and str(missing) in res.stderr
+    assert not store_path.exists()  # nothing was written

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from graph.embedded import EmbeddedStore
-from graph.errors import ValidationFailed
+from graph.errors import InsiktError, ValidationFailed
+from graph.settings import reset_settings
 from loaders.load import load_dataset
 from loaders.notes import AgencyCandidate, AgencyMatcher, import_notes, parse_notes
 from tests.conftest import DATA, REGISTER, SEED
@@ -115,3 +116,13 @@ def test_ambiguous_names_are_not_guessed() -> None:
     assert exact is not None and exact.id == "a"
     found, why = m.match("gamla")
     assert found is None and "a, b" in why
+
+
+def test_the_register_setting_is_named_when_its_file_is_missing(
+        seeded: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSIKT_REGISTER", str(tmp_path / "gone.json"))
+    with pytest.raises(InsiktError, match=r"gone\.json \(set in INSIKT_REGISTER\)"):
+        import_notes(seeded, NY_I_SVERIGE)
+    monkeypatch.delenv("INSIKT_REGISTER")
+    reset_settings()
+    assert import_notes(seeded, NY_I_SVERIGE).matched["CSN"] == "centrala-studiestodsnamnden"
