@@ -30,8 +30,9 @@ class Settings(BaseSettings):
     """The settings table. Add a field here (with its env var and help) rather than reading
     the environment anywhere else."""
 
+    # An empty variable counts as unset (as `os.environ.get(...) or default` did before).
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=False,
-                                      case_sensitive=True)
+                                      case_sensitive=True, env_ignore_empty=True)
 
     # -- the store ---------------------------------------------------------------------
     backend: str = Field("embedded", validation_alias=_env("INSIKT_BACKEND"),
@@ -85,10 +86,14 @@ def env_var(name: str) -> str:
 
 
 def _problem(error: Any) -> str:
-    field = str(error["loc"][0]) if error.get("loc") else "?"
-    env = env_var(field) if field in Settings.model_fields else field
-    value = error.get("input")
-    shown = MASK if field == "neo4j_password" else repr(value)
+    """One validation error as `ENV='value': why`, with secrets masked."""
+    loc = str(error["loc"][0]) if error.get("loc") else "?"
+    by_env = {env_var(n): n for n in Settings.model_fields}
+    name = loc if loc in Settings.model_fields else by_env.get(loc, loc)
+    env = env_var(name) if name in Settings.model_fields else loc
+    field = Settings.model_fields.get(name)
+    secret = field is not None and field.annotation is SecretStr
+    shown = MASK if secret else repr(_shown(name, error.get("input")))
     return f"{env}={shown}: {error['msg']}"
 
 

@@ -71,6 +71,15 @@ def test_a_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
         get_settings()
 
 
+def test_an_empty_variable_counts_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    for env in ("INSIKT_STORE", "INSIKT_BACKEND", "INSIKT_NEO4J_PORT", "INSIKT_NEO4J_BATCH",
+                "INSIKT_REGISTER"):
+        monkeypatch.setenv(env, "")
+    cfg = get_settings()
+    assert cfg.store is None and cfg.backend == "embedded" and cfg.neo4j_port is None
+    assert cfg.neo4j_batch == 1000 and cfg.register_path is None
+
+
 def test_a_bad_value_is_a_clear_cli_error(runner: CliRunner, tmp_path: Path) -> None:
     res = runner.invoke(cli, ["--store", str(tmp_path / "g.json"), "stats"],
                         env={"INSIKT_NEO4J_PORT": "seventy"})
