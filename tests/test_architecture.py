@@ -295,3 +295,12 @@ def test_only_the_settings_module_reads_the_environment(tmp_path: Path) -> None:
     probe.write_text("import os\nenv = dict(os.environ)\na = os.environ.get('X')\n"
                      "b = os.getenv('Y')\nc = 'Z' in os.environ\n", encoding="utf-8")
     assert environ_reads(probe) == [3, 4, 5]
+
+
+def test_every_test_folder_is_a_package() -> None:
+    """tests/ are packages (`tests.graph.test_x`): one module name per file for pytest and mypy,
+    and `from tests.conftest import ...` imports the same module pytest loaded."""
+    folders = {p.parent for top in ("tests",) for p in (ROOT / top).rglob("*.py")
+               if "__pycache__" not in p.parts}
+    missing = sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists())
+    assert not missing, f"add an __init__.py to: {missing}"
