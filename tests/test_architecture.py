@@ -300,7 +300,7 @@ def test_only_the_settings_module_reads_the_environment(tmp_path: Path) -> None:
 def test_every_test_folder_is_a_package() -> None:
     """tests/ are packages (`tests.graph.test_x`): one module name per file for pytest and mypy,
     and `from tests.conftest import ...` imports the same module pytest loaded."""
-    folders = {p.parent for top in ("tests",) for p in (ROOT / top).rglob("*.py")
+    folders = {p.parent for p in (ROOT / "tests").rglob("*.py")
                if "__pycache__" not in p.parts}
     missing = sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists())
     assert not missing, f"add an __init__.py to: {missing}"
