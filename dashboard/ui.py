@@ -162,7 +162,7 @@ def empty_state() -> None:
     """What an empty store shows: clear text, and on the embedded store a button that loads
     the seed data."""
     st.info(t("empty_store"))
-    if get_store().backend == "embedded":
+    if get_store().local:
         if st.button(t("load_seed"), key="load_seed", type="primary"):
             try:
                 load_seed()

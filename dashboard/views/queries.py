@@ -151,7 +151,7 @@ else:
 st.divider()
 st.subheader(t("queries.console"))
 store = ui.get_store()
-if store.backend != "neo4j":
+if not store.runs_cypher:
     st.info(t("queries.console_needs_neo4j"))
 else:
     try:
