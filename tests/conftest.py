@@ -22,7 +22,10 @@ DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny"
 BROKEN = DATA / "broken"
 SEED = ROOT / "seed_data"
-REGISTER = ROOT.parent / "shared" / "data" / "agency-register" / "esv.json"
+# ../shared beside the checkout (or beside the folder of worktrees that holds this one).
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
+REGISTER = SHARED / "data" / "agency-register" / "esv.json"
 
 
 @pytest.fixture
