@@ -18,7 +18,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import ui  # noqa: E402
 from dashboard.i18n import LANG_KEY, LANGS, t  # noqa: E402
-from dashboard.logic import escape_md  # noqa: E402
+from dashboard.display import escape_md  # noqa: E402
 from graph.errors import InsiktError  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"
