@@ -17,8 +17,8 @@ if str(ROOT) not in sys.path:  # a checkout that is not pip-installed
 import streamlit as st  # noqa: E402
 
 from dashboard import ui  # noqa: E402
-from dashboard.i18n import LANG_KEY, LANGS, t  # noqa: E402
 from dashboard.display import escape_md  # noqa: E402
+from dashboard.i18n import LANG_KEY, LANGS, t  # noqa: E402
 from graph.errors import InsiktError  # noqa: E402
 
 VIEWS = Path(__file__).resolve().parent / "views"

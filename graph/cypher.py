@@ -105,6 +105,8 @@ def schema_statements() -> dict[str, str]:
 
 
 SHOW_INDEXES = "SHOW INDEXES YIELD name, state"
+EXPLAIN_PREFIX = "EXPLAIN "
+"""Put before a query to have the server plan it without running it."""
 AWAIT_INDEXES = "CALL db.awaitIndexes(60)"
 
 

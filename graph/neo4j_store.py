@@ -29,6 +29,7 @@ from neo4j.exceptions import (
 )
 
 from . import cypher
+from .cypher import EXPLAIN_PREFIX
 from .cypher import META_LABEL as META_LABEL  # re-exported: callers know these names from here
 from .cypher import SEARCH_INDEX as SEARCH_INDEX
 from .cypher import TEXT_INDEX_EN as TEXT_INDEX_EN
@@ -396,7 +397,7 @@ class Neo4jStore:
         with self._errors("plan the query"), self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
             try:
-                summary = s.run(neo4j.Query("EXPLAIN " + cypher, timeout=timeout),
+                summary = s.run(neo4j.Query(EXPLAIN_PREFIX + cypher, timeout=timeout),
                                 params or {}).consume()
             except Neo4jError as exc:
                 raise self._query_error(exc, timeout) from exc

@@ -156,12 +156,12 @@ if not store.runs_cypher:
     st.info(t("queries.console_needs_neo4j"))
 else:
     try:
-        from queries.adhoc import run_cypher
+        from queries.adhoc import EXAMPLE, run_cypher
     except ImportError:
         st.info(t("queries.console_missing"))
     else:
         text = st.text_area(t("queries.console_text"), key="cy_text", height=140,
-                            value="MATCH (a:Agency) RETURN a.id AS id, a.name AS name LIMIT 25")
+                            value=EXAMPLE)
         if st.button(t("queries.console_run"), key="cy_run", type="primary"):
             st.session_state.pop("cy_result", None)
             if not text.strip():
