@@ -73,7 +73,8 @@ def fingerprint(g: nx.MultiDiGraph) -> str:
 
     One linear pass (about 10 ms for the 1 000-node test graph), far cheaper than any analysis,
     and it changes whenever a load or unload changes anything an analysis could see. It uses
-    Python's per-process string hash, so it is a cache key, not something to store.
+    Python's per-process string hash, so it is a cache key, not something to store or show
+    (the report shows `graph.export.content_hash`, which is the same in every process).
     """
     datasets: set[str] = set()
     acc = 0
