@@ -3,6 +3,7 @@
 Both backends hold the same graph. The networkx form is a `MultiDiGraph` whose node keys are
 `"Label:id"` with attributes `label`, `id`, `datasets` and the node's own properties, and whose
 edges are keyed by relationship type with attributes `type`, `datasets` and properties.
+Read it through `graph.walk` (neighbours by type, names, insights, slices), not edge by edge.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from .model import GraphData, Label
+from .model import GraphData
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long operations."""
@@ -185,7 +186,3 @@ def apply_graph_data(g: nx.MultiDiGraph, data: GraphData) -> tuple[int, int]:
         else:
             g.add_edge(u, v, key=k, type=k, datasets=[ds_id], **rel.props)
     return removed
-
-
-def nodes_with_label(g: nx.MultiDiGraph, label: Label | str) -> list[tuple[str, dict[str, Any]]]:
-    return [(n, a) for n, a in g.nodes(data=True) if a["label"] == str(label)]
