@@ -125,6 +125,11 @@ def coalesced_name(attrs: Mapping[str, Any]) -> Any:
     return attrs.get("name", attrs.get("title", attrs.get("action")))
 
 
+def name_of(g: nx.MultiDiGraph, key: str) -> Any:
+    """`coalesced_name` of the node `key`."""
+    return coalesced_name(g.nodes[key])
+
+
 def localized(attrs: Mapping[str, Any], field_sv: str, lang: str) -> str:
     """Any bilingual property (`statement`/`statement_en` …) in `lang`, falling back to Swedish."""
     if lang == "en" and attrs.get(f"{field_sv}_en"):
@@ -222,7 +227,3 @@ def agency_slice(g: nx.MultiDiGraph, agency: str) -> set[str]:
         nodes.update(out_nodes(g, i, Rel.ARISES_IN))
     return nodes
 
-
-def name_of(g: nx.MultiDiGraph, key: str) -> Any:
-    """`coalesced_name` of the node `key`."""
-    return coalesced_name(g.nodes[key])
