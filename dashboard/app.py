@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import ui
+from dashboard.display import escape_md
 from dashboard.i18n import LANG_KEY, LANGS, t
-from dashboard.logic import escape_md
 from graph.errors import InsiktError
 
 # Package data, found where the package is installed (editable or not). Streamlit wants

@@ -4,15 +4,15 @@ networkx twin, side by side so that a change to one is seen next to the other.""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 
 from graph.errors import QueryRefused
 from graph.model import SEARCH_FIELD, Label, node_key, search_tokens
+from graph.walk import coalesced_name, in_rels, name_of, node_id, out_rels, with_generals
 
-from .catalog import Param, Row, SavedQuery, register
+from .types import Param, Row, SavedQuery, register
 
 # -- shared pieces ------------------------------------------------------------------------
 
@@ -29,33 +29,16 @@ INSIGHT_FILTER = """
         MATCH (i)-[:ARISES_IN]->(:LifeEvent)-[:IN_DOMAIN]->(:Domain {id: $domain}) })"""
 
 
-def _out(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for _, v, k, d in g.out_edges(key, keys=True, data=True):
-        if k == rel:
-            yield v, d
-
-
-def _in(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for u, _, k, d in g.in_edges(key, keys=True, data=True):
-        if k == rel:
-            yield u, d
-
-
 def _insight_passes(g: nx.MultiDiGraph, ins_key: str, p: dict[str, Any]) -> bool:
     if p.get("life_event") is None and p.get("domain") is None:
         return True
-    events = [v for v, _ in _out(g, ins_key, "ARISES_IN")]
+    events = [v for v, _ in out_rels(g, ins_key, "ARISES_IN")]
     if p.get("life_event") is not None and node_key(Label.LIFE_EVENT, p["life_event"]) not in events:
         return False
     if p.get("domain") is not None:
         wanted = node_key(Label.DOMAIN, p["domain"])
-        return any(d == wanted for le in events for d, _ in _out(g, le, "IN_DOMAIN"))
+        return any(d == wanted for le in events for d, _ in out_rels(g, le, "IN_DOMAIN"))
     return True
-
-
-def _expanded(g: nx.MultiDiGraph, ins_key: str) -> list[str]:
-    """An insight as itself and through its general insights (INSTANCE_OF*0..1)."""
-    return [ins_key, *[v for v, _ in _out(g, ins_key, "INSTANCE_OF")]]
 
 
 def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[str]]:
@@ -63,17 +46,8 @@ def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[
     sets: dict[str, set[str]] = defaultdict(set)
     for u, v, k in g.edges(keys=True):
         if k == "REPORTS" and _insight_passes(g, v, p):
-            sets[u].update(_expanded(g, v))
+            sets[u].update(with_generals(g, v))
     return sets
-
-
-def _id(g: nx.MultiDiGraph, key: str) -> str:
-    return str(g.nodes[key]["id"])
-
-
-def _name(g: nx.MultiDiGraph, key: str) -> Any:
-    a = g.nodes[key]
-    return a.get("name", a.get("title", a.get("action")))
 
 
 # -- shared-problems ----------------------------------------------------------------------
@@ -85,14 +59,14 @@ def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
             by_insight[x].add(agency)
     pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
     for x, agencies in by_insight.items():
-        ordered = sorted(agencies, key=lambda k: _id(g, k))
+        ordered = sorted(agencies, key=lambda k: node_id(g, k))
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
-                if p["agency"] is None or p["agency"] in (_id(g, a), _id(g, b)):
-                    pairs[(a, b)].add(_id(g, x))
+                if p["agency"] is None or p["agency"] in (node_id(g, a), node_id(g, b)):
+                    pairs[(a, b)].add(node_id(g, x))
     return [
-        {"agency_a": _id(g, a), "agency_a_name": _name(g, a), "agency_b": _id(g, b),
-         "agency_b_name": _name(g, b), "shared_count": len(xs), "shared": sorted(xs)}
+        {"agency_a": node_id(g, a), "agency_a_name": name_of(g, a), "agency_b": node_id(g, b),
+         "agency_b_name": name_of(g, b), "shared_count": len(xs), "shared": sorted(xs)}
         for (a, b), xs in pairs.items() if len(xs) >= p["min_shared"]
     ]
 
@@ -133,15 +107,15 @@ ORDER BY shared_count DESC, agency_a, agency_b
 # -- overlap-matrix -----------------------------------------------------------------------
 
 def _overlap_matrix(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
-    sets = sorted(agency_insight_sets(g, p).items(), key=lambda t: _id(g, t[0]))
+    sets = sorted(agency_insight_sets(g, p).items(), key=lambda t: node_id(g, t[0]))
     rows = []
     for i, (a, xa) in enumerate(sets):
         for b, xb in sets[i + 1:]:
             shared = len(xa & xb)
             if shared >= p["min_shared"]:
                 rows.append({
-                    "agency_a": _id(g, a), "agency_a_name": _name(g, a),
-                    "agency_b": _id(g, b), "agency_b_name": _name(g, b), "shared": shared,
+                    "agency_a": node_id(g, a), "agency_a_name": name_of(g, a),
+                    "agency_b": node_id(g, b), "agency_b_name": name_of(g, b), "shared": shared,
                     "a_total": len(xa), "b_total": len(xb),
                     "jaccard": float(shared) / (len(xa) + len(xb) - shared)})
     return rows
@@ -188,28 +162,28 @@ def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     if a not in g:
         return []
     rows: list[Row] = []
-    for i, d in _out(g, a, "REPORTS"):
-        rows.append({"section": "insight", "id": _id(g, i), "name": _name(g, i),
+    for i, d in out_rels(g, a, "REPORTS"):
+        rows.append({"section": "insight", "id": node_id(g, i), "name": name_of(g, i),
                      "detail": "" if d.get("year") is None else str(d["year"])})
     events: dict[str, str] = {}
-    for le, d in _out(g, a, "TAKES_PART_IN"):
+    for le, d in out_rels(g, a, "TAKES_PART_IN"):
         events[le] = d.get("role") or ""
-    for step, _ in _in(g, a, "HANDLED_BY"):
-        for le, _ in _in(g, step, "HAS_STEP"):
+    for step, _ in in_rels(g, a, "HANDLED_BY"):
+        for le, _ in in_rels(g, step, "HAS_STEP"):
             events.setdefault(le, "")
-    for i, _ in _out(g, a, "REPORTS"):
-        for le, _ in _out(g, i, "ARISES_IN"):
+    for i, _ in out_rels(g, a, "REPORTS"):
+        for le, _ in out_rels(g, i, "ARISES_IN"):
             events.setdefault(le, "")
-    rows += [{"section": "life_event", "id": _id(g, le), "name": _name(g, le), "detail": role}
+    rows += [{"section": "life_event", "id": node_id(g, le), "name": name_of(g, le), "detail": role}
              for le, role in events.items()]
-    for pr, d in _out(g, a, "APPLIES"):
-        rows.append({"section": "principle", "id": _id(g, pr), "name": _name(g, pr),
+    for pr, d in out_rels(g, a, "APPLIES"):
+        rows.append({"section": "principle", "id": node_id(g, pr), "name": name_of(g, pr),
                      "detail": d.get("status") or ""})
     sets = agency_insight_sets(g, {})
     mine = sets.get(a, set())
-    peers = [(len(mine & xs), _id(g, b), b) for b, xs in sets.items() if b != a and mine & xs]
+    peers = [(len(mine & xs), node_id(g, b), b) for b, xs in sets.items() if b != a and mine & xs]
     peers.sort(key=lambda t: (-t[0], t[1]))
-    rows += [{"section": "peer", "id": pid, "name": _name(g, b), "detail": str(n)}
+    rows += [{"section": "peer", "id": pid, "name": name_of(g, b), "detail": str(n)}
              for n, pid, b in peers[:5]]
     return rows
 
@@ -269,12 +243,12 @@ def _who_does_what(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     le = node_key(Label.LIFE_EVENT, p["life_event"])
     if le not in g:
         return []
-    roles: dict[str, Any] = {a: d.get("role") for a, d in _in(g, le, "TAKES_PART_IN")}
+    roles: dict[str, Any] = {a: d.get("role") for a, d in in_rels(g, le, "TAKES_PART_IN")}
     steps: dict[str, list[int]] = defaultdict(list)
-    for step, d in _out(g, le, "HAS_STEP"):
-        for a, _ in _out(g, step, "HANDLED_BY"):
+    for step, d in out_rels(g, le, "HAS_STEP"):
+        for a, _ in out_rels(g, step, "HANDLED_BY"):
             steps[a].append(int(d["order"]))
-    return [{"agency": _id(g, a), "agency_name": _name(g, a), "kind": g.nodes[a].get("kind"),
+    return [{"agency": node_id(g, a), "agency_name": name_of(g, a), "kind": g.nodes[a].get("kind"),
              "role": roles.get(a), "first_step": min(steps[a]) if steps.get(a) else None,
              "steps": len(steps.get(a, []))}
             for a in set(roles) | set(steps)]
@@ -320,7 +294,7 @@ def _principle_coverage(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
             covered.add(v)
             if not p["gaps_only"]:
                 i = g.nodes[v]
-                rows.append({"principle": _id(g, u), "principle_name": _name(g, u),
+                rows.append({"principle": node_id(g, u), "principle_name": name_of(g, u),
                              "insight": i["id"], "insight_title": i.get("title"),
                              "insight_kind": i.get("kind")})
     for key, i in g.nodes(data=True):
@@ -370,19 +344,19 @@ def _action_gap(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     applied: dict[str, set[str]] = {}
     addressed_by: dict[str, set[str]] = {}
     for a, i, k in g.edges(keys=True):
-        if k != "REPORTS" or (p["agency"] is not None and _id(g, a) != p["agency"]):
+        if k != "REPORTS" or (p["agency"] is not None and node_id(g, a) != p["agency"]):
             continue
         if g.nodes[i].get("status") == "superseded":
             continue
         if i not in addressed_by:
-            addressed_by[i] = {pr for x in _expanded(g, i) for pr, _ in _in(g, x, "ADDRESSES")}
+            addressed_by[i] = {pr for x in with_generals(g, i) for pr, _ in in_rels(g, x, "ADDRESSES")}
         if a not in applied:
-            applied[a] = {pr for pr, _ in _out(g, a, "APPLIES")}
+            applied[a] = {pr for pr, _ in out_rels(g, a, "APPLIES")}
         principles = addressed_by[i]
         if principles and not principles & applied[a]:
-            rows.append({"agency": _id(g, a), "agency_name": _name(g, a), "insight": _id(g, i),
+            rows.append({"agency": node_id(g, a), "agency_name": name_of(g, a), "insight": node_id(g, i),
                          "insight_title": g.nodes[i].get("title"),
-                         "principles": sorted(_id(g, pr) for pr in principles)})
+                         "principles": sorted(node_id(g, pr) for pr in principles)})
     return rows
 
 
@@ -422,15 +396,15 @@ def _journey(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     if le not in g:
         return []
     rows = []
-    for step, d in _out(g, le, "HAS_STEP"):
+    for step, d in out_rels(g, le, "HAS_STEP"):
         s = g.nodes[step]
-        (agency, _), *_ = list(_out(g, step, "HANDLED_BY"))
-        prev = [u for u, _ in _in(g, step, "NEXT")]
-        prev_agency = [a for u in prev for a, _ in _out(g, u, "HANDLED_BY")]
+        (agency, _), *_ = list(out_rels(g, step, "HANDLED_BY"))
+        prev = [u for u, _ in in_rels(g, step, "NEXT")]
+        prev_agency = [a for u in prev for a, _ in out_rels(g, u, "HANDLED_BY")]
         rows.append({
             "step_order": d["order"], "step": s["id"], "action": s.get("action"),
-            "action_en": s.get("action_en"), "agency": _id(g, agency),
-            "agency_name": _name(g, agency), "agency_kind": g.nodes[agency].get("kind"),
+            "action_en": s.get("action_en"), "agency": node_id(g, agency),
+            "agency_name": name_of(g, agency), "agency_kind": g.nodes[agency].get("kind"),
             "handoff": bool(prev_agency) and prev_agency[0] != agency,
             "carries": list(s.get("customer_carries", [])),
             "feedback": s.get("feedback", "immediate"),
@@ -480,18 +454,18 @@ def _evidence(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         s = g.nodes[key]
         return ("source", s["id"], s.get("title"), s.get("url") or "")
 
-    for s, _ in _out(g, i, "SUPPORTED_BY"):
+    for s, _ in out_rels(g, i, "SUPPORTED_BY"):
         rows.add(source_row(s))
-    for a, d in _in(g, i, "REPORTS"):
-        rows.add(("reported_by", _id(g, a), _name(g, a),
+    for a, d in in_rels(g, i, "REPORTS"):
+        rows.add(("reported_by", node_id(g, a), name_of(g, a),
                   "" if d.get("year") is None else str(d["year"])))
         src = node_key(Label.SOURCE, d["source"]) if d.get("source") else None
         if src and src in g:
             rows.add(source_row(src))
-    for gen, _ in _out(g, i, "INSTANCE_OF"):
-        rows.add(("general", _id(g, gen), g.nodes[gen].get("title"), ""))
-    for pr, _ in _in(g, i, "ADDRESSES"):
-        rows.add(("principle", _id(g, pr), _name(g, pr), ""))
+    for gen, _ in out_rels(g, i, "INSTANCE_OF"):
+        rows.add(("general", node_id(g, gen), g.nodes[gen].get("title"), ""))
+    for pr, _ in in_rels(g, i, "ADDRESSES"):
+        rows.add(("principle", node_id(g, pr), name_of(g, pr), ""))
     for ds in g.nodes[i]["datasets"]:
         rows.add(("dataset", ds, ds, ""))
     return [dict(zip(("kind", "id", "name", "detail"), r, strict=True)) for r in rows]
@@ -562,7 +536,7 @@ def _search(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         tokens = str(n.get(SEARCH_FIELD, "")).split()
         if all(any(t.startswith(w) for t in tokens) for w in wanted):
             hits.append({"label": n["label"], "id": n["id"],
-                         "name": n.get("name", n.get("title", n.get("action")))})
+                         "name": coalesced_name(n)})
     hits.sort(key=lambda r: (r["label"], r["id"]))
     return hits[: p["limit"]]
 

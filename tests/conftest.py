@@ -23,10 +23,13 @@ DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny"
 BROKEN = DATA / "broken"
 SEED = ROOT / "seed_data"
+# ../shared beside the checkout (or beside the folder of worktrees that holds this one).
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
 REGISTER = Path(os.environ.get("INSIKT_REGISTER")
-                or ROOT.parent / "shared" / "data" / "agency-register" / "esv.json")
-"""ESV's register: INSIKT_REGISTER when set (e.g. in a worktree), else ../shared beside the
-checkout. Tests may look there; library code never does."""
+                or SHARED / "data" / "agency-register" / "esv.json")
+"""ESV's register: INSIKT_REGISTER when set, else ../shared beside the checkout (or beside
+the folder of worktrees). Tests may look there; library code never does."""
 
 
 @pytest.fixture(autouse=True)

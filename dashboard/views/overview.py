@@ -7,9 +7,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import ui
 from dashboard.i18n import t
 from graph.model import Label
+from queries import views
 
 ui.require_data()
 nm = ui.names()  # display names in the current language
@@ -17,7 +18,7 @@ st.title(t("page.overview"))
 st.caption(t("overview.intro"))
 
 g = ui.graph()
-h = logic.headline(g)
+h = views.headline(g)
 figures = [("metric.agencies", h.agencies), ("metric.insights", h.insights),
            ("metric.life_events", h.life_events), ("metric.principles", h.principles),
            ("metric.journeys", h.journeys)]
@@ -31,10 +32,10 @@ def agency_names(ids: list[str]) -> str:
 
 st.subheader(t("overview.shared"))
 st.caption(t("overview.shared_help"))
-shared = logic.shared_insight_counts(ui.run_or_fail("shared-problems"))[:10]
+shared = views.shared_insight_counts(ui.run_or_fail("shared-problems"))[:10]
 df = pd.DataFrame([{
     "title": nm.get(Label.INSIGHT, r["insight"]),
-    "kind": ui.kind(g.nodes[f"Insight:{r['insight']}"].get("kind")),
+    "kind": ui.kind(views.attrs_of(g, Label.INSIGHT, r["insight"]).get("kind")),
     "agencies": r["agencies"], "agency_names": agency_names(r["agency_ids"]),
     "insight": r["insight"]} for r in shared],
     columns=["title", "kind", "agencies", "agency_names", "insight"])
@@ -43,8 +44,8 @@ ui.table(ui.localize_columns(df), "overview_shared", "delade-problem")
 st.subheader(t("overview.heaviest"))
 st.caption(t("overview.heaviest_help"))
 journeys = {le: ui.run_or_fail("journey", {"life_event": le})
-            for le in logic.life_events_with_journeys(g)}
-burden = logic.burden_rows(journeys, ui.burden_index())
+            for le in views.life_events_with_journeys(g)}
+burden = views.burden_rows(journeys, ui.burden_index())
 df = pd.DataFrame([{
     "life_event": nm.get(Label.LIFE_EVENT, r["life_event"]), "index": r["index"],
     "steps": r["steps"], "actors": r["actors"], "handoffs": r["handoffs"],
@@ -73,7 +74,7 @@ ui.table(ui.localize_columns(df), "overview_burden", "tyngsta-kundresor")
 
 st.subheader(t("overview.general"))
 st.caption(t("overview.general_help"))
-general = logic.general_insight_reach(g)
+general = views.general_insight_reach(g)
 df = pd.DataFrame([{
     "title": nm.get(Label.INSIGHT, r["insight"]), "agencies": r["agencies"],
     "instances": r["instances"], "agency_names": agency_names(r["agency_ids"]),

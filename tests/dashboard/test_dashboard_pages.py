@@ -1,7 +1,7 @@
 """Every dashboard page, run with Streamlit's AppTest on the seed data in a tmp embedded store.
 
 Expected answers are worked out here from the seed YAML files, independently of the saved
-queries and of dashboard.logic, so that the pages are checked against the data itself.
+queries and of queries.views, so that the pages are checked against the data itself.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import logic
+from dashboard import display, network_html
 from dashboard.i18n import EN, SV
 from graph.settings import reset_settings
+from queries import subgraph
 from tests.conftest import ROOT, SEED
 from tests.dashboard.conftest import APP, expected_shared, seed, value
 
@@ -176,10 +177,10 @@ def test_network_cap_and_offline_view(seed_env: Path, monkeypatch: pytest.Monkey
 
     at = open_page("views/network.py")
     page = at.get("iframe")[0].proto.srcdoc
-    assert "vis.Network" in page and not logic.external_refs(page)
+    assert "vis.Network" in page and not network_html.external_refs(page)
     monkeypatch.setattr(ui, "NODE_CAP", 20)
     at.slider(key="net_depth").set_value(3)
-    at.multiselect(key="net_labels").set_value(list(logic.LABEL_ORDER))
+    at.multiselect(key="net_labels").set_value(list(subgraph.LABEL_ORDER))
     at.run()
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)
@@ -252,7 +253,7 @@ def test_collaboration_shows_the_analytics_of_the_store(seed_env: Path) -> None:
     assert len(problems) == len(agendas) == len(networks)
     for c, label, shared, agenda in zip(networks, labels, problems, agendas, strict=True):
         assert f"**Nätverk {c.number}**" in label
-        assert all(logic.escape_md(names[m]) in label for m in c.members)
+        assert all(display.escape_md(names[m]) in label for m in c.members)
         assert list(shared[SV["col.insight"]]) == [p.insight for p in c.shared_problems]
         assert list(shared[SV["col.holder_count"]]) == [p.members for p in c.shared_problems]
         assert [len(ids(h)) for h in shared[SV["col.holders"]]] == list(

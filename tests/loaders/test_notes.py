@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import walk
 from graph.embedded import EmbeddedStore
 from graph.errors import InsiktError, ValidationFailed
 from graph.settings import reset_settings
@@ -58,9 +59,7 @@ def test_import_into_the_seed(seeded: EmbeddedStore) -> None:
         assert a["status"] == "proposed" and a["kind"] == "specific"
         assert EFTERLEVANDE.name in a["note"]
         assert g.has_edge(f"Insight:{i}", f"Source:{report.source_id}", "SUPPORTED_BY")
-        reporters = {u.split(":", 1)[1]: d for u, _, k, d in g.in_edges(f"Insight:{i}",
-                                                                       keys=True, data=True)
-                     if k == "REPORTS"}
+        reporters = {u.split(":", 1)[1]: d for u, d in walk.reporters(g, f"Insight:{i}")}
         assert set(reporters) == participants
         assert all(d["year"] == 2023 and d["source"] == report.source_id
                    for d in reporters.values())
