@@ -2,8 +2,9 @@
 `insikt report` and `insikt import-notes`.
 
 They use the shared options (`Ctx`, `pass_ctx`, `obj.store()`) from insikt_cli.context, so this
-module does not import insikt_cli.main and the two can be imported in either order. The library
-modules are imported inside the commands, which keeps `insikt --help` fast. Errors are the
+module does not import insikt_cli.main; the `insikt` group finds these commands through its
+LAZY_COMMANDS table. The library modules are imported inside the commands, which keeps
+`insikt --help` and `insikt analyze --help` fast. Errors are the
 library's own; the root group turns them into messages and exit codes.
 """
 
@@ -296,9 +297,3 @@ def import_notes_cmd(obj: Ctx, notes: str, register: str | None) -> None:
     click.echo(report.summary())
     for why in report.notes:
         click.echo(f"  {why}", err=True)
-
-
-def register_action_commands(cli: click.Group) -> None:
-    """Add these commands to the `insikt` group (called from insikt_cli.main)."""
-    for cmd in (analyze, package, report_cmd, import_notes_cmd):
-        cli.add_command(cmd)

@@ -1,15 +1,18 @@
-"""Options shared by every command, and the decorator that hands them over."""
+"""Options shared by every command, and the decorator that hands them over.
+
+The store is opened lazily (graph.backends is imported inside `Ctx.store`), so that a command
+that never opens one, and every `--help`, imports no backend (see insikt_cli/lazy.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.backends import open_store
-from graph.store import GraphStore
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 
 class Ctx:
@@ -21,6 +24,8 @@ class Ctx:
 
     @contextmanager
     def store(self) -> Iterator[GraphStore]:
+        from graph.backends import open_store
+
         st = open_store(self.backend, self.store_path)
         try:
             yield st

@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 
 from insikt_cli.context import Ctx, pass_ctx
-from loaders.load import load_dataset
-from loaders.seed import seed_dir
 
-APP = Path(str(resources.files("dashboard") / "app.py"))
-"""The Streamlit entry point, wherever the `dashboard` package is installed."""
+
+def app_path() -> Path:
+    """The Streamlit entry point, wherever the `dashboard` package is installed (found when
+    needed, so that `insikt dashboard --help` imports nothing of the dashboard)."""
+    return Path(str(resources.files("dashboard") / "app.py"))
 
 
 def streamlit_command(address: str, port: int) -> list[str]:
@@ -22,7 +23,7 @@ def streamlit_command(address: str, port: int) -> list[str]:
     and a minimal toolbar (no "Deploy" button, which points at Streamlit's cloud). Flags
     rather than a .streamlit/config.toml, which Streamlit only reads from the working
     directory."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP),
+    return [sys.executable, "-m", "streamlit", "run", str(app_path()),
             "--server.address", address, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
@@ -49,6 +50,9 @@ def dashboard(obj: Ctx, port: int, address: str, no_load: bool) -> None:
       insikt --backend neo4j dashboard --port 8600 --no-load
     """
     # The app reads its settings from its environment: hand over the global options.
+    from loaders.load import load_dataset
+    from loaders.seed import seed_dir
+
     env = dict(os.environ)
     if obj.backend:
         env["INSIKT_BACKEND"] = obj.backend

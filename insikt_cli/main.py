@@ -9,34 +9,71 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.backends import BACKENDS
 from graph.errors import InsiktError, ValidationFailed
-from graph.export import EXPORT_FORMATS, export_graph
-from graph.settings import (
-    get_settings,
-    markdown_table,
-    option_help,
-    require_path,
-    reset_settings,
-    setting_rows,
-)
-from graph.store import Stats
 from insikt_cli.context import Ctx, pass_ctx
-from insikt_cli.output import print_rows
-from loaders.dataset import validate_dataset
-from loaders.load import load_dataset
-from loaders.register import import_register
-from loaders.seed import dataset_folder
+from insikt_cli.lazy import LazyCommand, LazyGroup
+
+if TYPE_CHECKING:
+    from graph.store import Stats
+
+# The library is imported inside the commands, and the commands of the other modules are
+# found through LAZY_COMMANDS, so that `insikt --help` and `insikt CMD --help` import nothing
+# heavy (no pydantic, networkx, neo4j, …; tests/insikt_cli/test_fast_cli.py). The few facts
+# the option declarations need are copied here, and a test checks that they match the
+# library's (graph.backends.BACKENDS, graph.export.EXPORT_FORMATS, graph.settings help).
+BACKEND_NAMES = ("embedded", "neo4j")
+EXPORT_FORMAT_NAMES = ("json", "graphml", "neo4j-admin", "cypher", "jsonld")
+GLOBAL_OPTION_HELP = {
+    "backend": "Graph store: embedded (default, no server) or neo4j. Env: INSIKT_BACKEND.",
+    "store": "Embedded store file (default .insikt/graph.json). Env: INSIKT_STORE.",
+}
+"""`graph.settings.option_help(name)` of the settings the global options override."""
+
+LAZY_COMMANDS = {
+    "queries": LazyCommand("insikt_cli.query_cmds:queries_cmd",
+                           "List the saved-query catalog: names, titles and parameters."),
+    "query": LazyCommand("insikt_cli.query_cmds:query_cmd",
+                         "Run a saved query on the current backend (embedded or Neo4j)."),
+    "neo4j": LazyCommand("insikt_cli.neo4j_cmds:neo4j_group",
+                         "Start, stop or check the local Neo4j 5.26 server (Java 17 and Maven "
+                         "needed)."),
+    "cypher": LazyCommand("insikt_cli.neo4j_cmds:cypher",
+                          "Run a read-only Cypher query on Neo4j (QUERY '-' reads it from "
+                          "stdin)."),
+    "dashboard": LazyCommand("insikt_cli.dashboard_cmd:dashboard",
+                             "Start the Streamlit dashboard (Swedish, with an English switch)."),
+    "analyze": LazyCommand("insikt_cli.action_cmds:analyze",
+                           "Collaboration analytics: who shares which customer problems, who "
+                           "should meet, which insights reach furthest, who bridges the "
+                           "others, and how heavy each journey is."),
+    "package": LazyCommand("insikt_cli.action_cmds:package",
+                           "Insight packages: a self-contained slice of the graph in one zip "
+                           "(dataset, manifest with checksums, README in Swedish and English) "
+                           "to share and load elsewhere."),
+    "report": LazyCommand("insikt_cli.action_cmds:report_cmd",
+                          "Write the governance report: overlap between agencies, most shared "
+                          "problems, suggested networks with agendas, principle and action "
+                          "gaps, the journey burden ranking and where the data comes from."),
+    "import-notes": LazyCommand("insikt_cli.action_cmds:import_notes_cmd",
+                                "Load workshop notes (Markdown: '# Title', 'Datum:', "
+                                "'Arrangör:', 'Deltagare:' and bullets under '## Insikter') "
+                                "as proposed insights, reported by the participating agencies "
+                                "and traced to the notes."),
+    "generate": LazyCommand("insikt_cli.generate_cmd:generate",
+                            "Write a synthetic dataset (or several) at a chosen scale, for "
+                            "tests and benchmarks."),
+}
+"""Commands defined in other modules: imported when used (their help included)."""
 
 EPILOG = "Docs: README.md and docs/dataset-format.md. Exit codes: 0 ok, 2 invalid data, " \
     "3 backend unreachable, 4 query refused, 5 query failed."
 
 
-class InsiktGroup(click.Group):
+class InsiktGroup(LazyGroup):
     """Turns library errors into one clear message and a distinct exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -104,11 +141,11 @@ class LoadProgress:
         self.close()
 
 
-@click.group(cls=InsiktGroup, epilog=EPILOG,
+@click.group(cls=InsiktGroup, epilog=EPILOG, lazy=LAZY_COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--backend", type=click.Choice(BACKENDS), default=None,
-              help=option_help("backend"))
-@click.option("--store", "store", default=None, help=option_help("store"))
+@click.option("--backend", type=click.Choice(BACKEND_NAMES), default=None,
+              help=GLOBAL_OPTION_HELP["backend"])
+@click.option("--store", "store", default=None, help=GLOBAL_OPTION_HELP["store"])
 @click.version_option(package_name="insiktsgrafen")
 @click.pass_context
 def cli(ctx: click.Context, backend: str | None, store: str | None) -> None:
@@ -119,7 +156,11 @@ def cli(ctx: click.Context, backend: str | None, store: str | None) -> None:
     Example:
       insikt load seed_data && insikt stats
     """
-    reset_settings()  # each invocation reads the environment afresh (CliRunner changes it)
+    # Each invocation reads the environment afresh (CliRunner changes it). Settings not yet
+    # read need no reset, and importing them (pydantic) would slow down every `--help`.
+    settings = sys.modules.get("graph.settings")
+    if settings is not None:
+        settings.reset_settings()
     ctx.obj = Ctx(backend, store)
 
 
@@ -151,6 +192,9 @@ def validate(path: str, fmt: str) -> None:
     Example:
       insikt validate seed_data
     """
+    from loaders.dataset import validate_dataset
+    from loaders.seed import dataset_folder
+
     _, problems = validate_dataset(dataset_folder(path))
     if fmt == "json":
         click.echo(json.dumps({"path": path, "valid": not problems,
@@ -183,6 +227,9 @@ def load(obj: Ctx, path: str, quiet: bool) -> None:
       insikt load seed_data
       insikt --backend neo4j load seed_data
     """
+    from loaders.load import load_dataset
+    from loaders.seed import dataset_folder
+
     with obj.store() as st, LoadProgress(path) as progress:
         res = load_dataset(st, dataset_folder(path), None if quiet else progress)
         if not quiet:
@@ -247,7 +294,7 @@ def stats(obj: Ctx, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json",
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMAT_NAMES), default="json",
               show_default=True, help="File format.")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="File to write (a folder for neo4j-admin).")
@@ -259,6 +306,8 @@ def export(obj: Ctx, fmt: str, output: str) -> None:
     Example:
       insikt export --format graphml -o graph.graphml
     """
+    from graph.export import export_graph
+
     with obj.store() as st:
         path = export_graph(st.to_networkx(), fmt, output)
     click.echo(f"Wrote {path}")
@@ -278,6 +327,9 @@ def import_register_cmd(obj: Ctx, path: str | None) -> None:
     Example:
       insikt import-register ../shared/data/agency-register/esv.json
     """
+    from graph.settings import get_settings, require_path
+    from loaders.register import import_register
+
     register = Path(path) if path else require_path(
         "register_path", get_settings().register_path, "the agency register (esv.json)")
     with obj.store() as st, LoadProgress("register") as progress:
@@ -300,6 +352,9 @@ def settings_cmd(fmt: str) -> None:
       insikt settings
       NEO4J_URI=bolt://127.0.0.1:7688 insikt settings --format json
     """
+    from graph.settings import markdown_table, setting_rows
+    from insikt_cli.output import print_rows
+
     if fmt == "markdown":
         click.echo(markdown_table(), nl=False)
         return
@@ -310,26 +365,6 @@ def settings_cmd(fmt: str) -> None:
     print_rows(("env", "default", "current", "help"),
                [{"env": r.env, "default": r.default, "current": r.current, "help": r.help}
                 for r in rows], "table", width=200, count=False)
-
-
-from insikt_cli.query_cmds import queries_cmd, query_cmd  # noqa: E402
-
-cli.add_command(queries_cmd)
-cli.add_command(query_cmd)
-
-from insikt_cli.neo4j_cmds import cypher, neo4j_group  # noqa: E402
-
-cli.add_command(neo4j_group, "neo4j")
-cli.add_command(cypher)
-
-from insikt_cli.dashboard_cmd import dashboard  # noqa: E402
-
-cli.add_command(dashboard)
-
-
-from insikt_cli.action_cmds import register_action_commands  # noqa: E402
-
-register_action_commands(cli)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 import click
 
 from graph.errors import InsiktError
-from graph.settings import get_settings
 from insikt_cli.context import Ctx, pass_ctx
 from insikt_cli.output import FORMATS, print_rows, split_params
 
@@ -49,6 +48,8 @@ def launcher_env() -> dict[str, str]:
     So `insikt neo4j start` starts the server that `insikt --backend neo4j` will talk to.
     The child gets this process's environment (the launcher reads its own variables).
     """
+    from graph.settings import get_settings
+
     env = dict(os.environ)
     cfg = get_settings()
     if cfg.neo4j_home is not None:  # relative to where the command runs, not the launcher
