@@ -23,6 +23,7 @@ fixed large dataset; new callers use `generate` (or `generate_entries` in memory
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -283,6 +284,34 @@ def _weighted_sample(rnd: random.Random, items: Sequence[str], weights: Sequence
     return [items[i] for _, i in keys[:k]]
 
 
+LOCAL_BOOST = 5.0
+"""How much likelier a life event's own agencies are to report one of its problems."""
+
+
+def _reporters(rnd: random.Random, ids: Sequence[str], weights: Sequence[float],
+               global_cum: Sequence[float], local: Sequence[str], index: dict[str, int],
+               k: int) -> list[str]:
+    """`k` distinct agencies, each weighted by size and `LOCAL_BOOST` times that when it takes
+    part in the problem's life events. Small k (nearly all) draws from the mixture of all
+    agencies and the local ones, without building a weight list per problem."""
+    k = min(k, len(ids))
+    if k > 8:
+        boosted = dict.fromkeys(local)
+        return _weighted_sample(rnd, ids, [w * (LOCAL_BOOST if a in boosted else 1.0)
+                                           for a, w in zip(ids, weights, strict=True)], k)
+    local_cum = list(itertools.accumulate(weights[index[a]] * (LOCAL_BOOST - 1) for a in local))
+    total = global_cum[-1] + (local_cum[-1] if local_cum else 0.0)
+    out: dict[str, None] = {}
+    for _ in range(k * 20):
+        if local_cum and rnd.random() * total >= global_cum[-1]:
+            out[rnd.choices(local, cum_weights=local_cum)[0]] = None
+        else:
+            out[rnd.choices(ids, cum_weights=global_cum)[0]] = None
+        if len(out) == k:
+            break
+    return list(out)
+
+
 def _clean_name(text: Any) -> str:
     return str(text or "").replace("_x000D_", "").strip()
 
@@ -406,6 +435,7 @@ def build_world(scale: int, seed: int, register: Path | None = None) -> World:
          "note": "Titeln är seedens generella insikt (eSam 2017); kopplingarna är syntetiska."}
         for gid, sv, en in GENERAL]
     reporter_cum = _cum_power(len(ids) // 2, REPORTER_EXPONENT)
+    global_cum = list(itertools.accumulate(weights))
     titles_seen: dict[tuple[int, str], int] = {}
     index = {a: i for i, a in enumerate(ids)}
     for i in range(SEED_SPECIFIC_INSIGHTS * scale):
@@ -417,10 +447,9 @@ def build_world(scale: int, seed: int, register: Path | None = None) -> World:
         if rnd.random() < 0.25:
             instance_of.append(GENERAL[rnd.choice([g for g in range(5) if g != general])][0])
         # Reporters: the life events' agencies are five times as likely as the rest.
-        local = {a for e in events for a in members_of[e]}
-        boosted = [w * (5.0 if a in local else 1.0) for a, w in zip(ids, weights, strict=True)]
-        reporters = sorted(_weighted_sample(rnd, ids, boosted, _zipf(rnd, reporter_cum)),
-                           key=index.__getitem__)
+        local = list(dict.fromkeys(a for e in events for a in members_of[e]))
+        reporters = sorted(_reporters(rnd, ids, weights, global_cum, local, index,
+                                      _zipf(rnd, reporter_cum)), key=index.__getitem__)
         topical = [s for e in events for s in le_sources[e]] or [sources[0]["id"]]
         reported = []
         for a in reporters:
