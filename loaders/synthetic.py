@@ -4,6 +4,10 @@ A real module (not under tests/) so that the benchmark and the tests share it wi
 tricks. With ESV's register, all its agencies (365) take part; without one, as many made-up
 agencies. Insights are ten times the seed's and more. The content is random but seeded, so
 every run builds the same dataset, and every insight is marked illustrative.
+
+This is the tests' fixed `large_dataset` (the parity tests name its ids), kept byte for byte.
+For anything new, use the generator, `loaders.generator` (`insikt generate`): scales, skew,
+several datasets.
 """
 
 from __future__ import annotations
