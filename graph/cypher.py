@@ -170,3 +170,8 @@ READ_RELS = (f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL
 AGENCIES_WITH_ORG_NR = (
     f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
     "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")
+
+
+def ids_with_label(label: Label) -> str:
+    """The ids of every node with a label (to check a parameter's value, "did you mean")."""
+    return f"MATCH (n:{quoted(Label(label).value)}) RETURN n.id AS id"

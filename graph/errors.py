@@ -75,3 +75,16 @@ class NotFound(InsiktError):
     """A named thing (dataset, query, node) does not exist."""
 
     exit_code = 6
+
+
+def exit_codes() -> dict[int, list[type[InsiktError]]]:
+    """Every exit code the error classes define, with the classes that use it (every class
+    imported so far: `InsiktError` and its subclasses, wherever they are declared). The CLI's
+    help lists exactly these, so a new code cannot be left out of it."""
+    found: dict[int, list[type[InsiktError]]] = {}
+    todo: list[type[InsiktError]] = [InsiktError]
+    while todo:
+        cls = todo.pop(0)
+        found.setdefault(cls.exit_code, []).append(cls)
+        todo.extend(cls.__subclasses__())
+    return dict(sorted(found.items()))

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
                                     description="Run folder of the local Neo4j (data, logs; "
                                     "default: run/ beside the launcher).")
 
+    # -- saved queries -----------------------------------------------------------------
+    query_dir: Path | None = Field(None, validation_alias=_env("INSIKT_QUERY_DIR"),
+                                   description="Folder of your own saved queries, one NAME.yaml "
+                                   "per query (see queries/library/), added to the catalog; "
+                                   "they run on Neo4j.")
+
     # -- reference data (never assumed to be at ../shared) ------------------------------
     register_path: Path | None = Field(None, validation_alias=_env("INSIKT_REGISTER"),
                                   description="ESV agency register JSON (esv.json), used to "
