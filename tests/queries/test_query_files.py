@@ -293,3 +293,30 @@ def test_a_user_file_runs_on_neo4j_behind_the_read_only_guard(qdir: Path,
     # the row cap holds for files too, with a message
     capped = run_query(neo4j_store, "reporters-of", {"insight": "intyg-till-banken"}, row_cap=1)
     assert capped.truncated and len(capped.rows) == 1 and capped.message
+
+
+def test_the_pure_python_yaml_reader_gives_the_same_problems(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where libyaml is missing, PyYAML's own SafeLoader reads the files: same lines."""
+    import yaml
+
+    from queries import files
+
+    bad = write(tmp_path, "reporters-of.yaml", GOOD.replace("type: int", "type: integer"))
+    with_c = [(p.entry, p.field) for p in problems_for(bad)]
+    monkeypatch.setattr(files, "_Loader", yaml.SafeLoader)
+    assert [(p.entry, p.field) for p in problems_for(bad)] == with_c == [("line 14",
+                                                                           "params[1].type")]
+    assert read_query_file(write(tmp_path, "reporters-of.yaml", GOOD), "user").params[1].default \
+        == 2000
+
+
+def test_a_user_file_never_gets_a_twin(tmp_path: Path) -> None:
+    """Twins are Python; only the shipped library is matched with them, by name."""
+    from queries.files import read_folder
+
+    write(tmp_path, "insights-per-year.yaml", GOOD.replace("reporters-of", "insights-per-year"))
+    (q,) = read_folder(tmp_path, "user", {}).queries
+    assert not q.has_twin and q.columns == ()
+    (lib,) = read_folder(tmp_path, "library", {}, twins=TWINS).queries
+    assert lib.has_twin
