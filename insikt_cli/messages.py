@@ -67,7 +67,8 @@ MESSAGES: dict[str, str] = {
     "query.at_most": "at most {maximum}",
     "query.example": "Example: insikt query {name}{params}",
     "query.cypher": "Cypher:",
-    "query.problem": "the query file was left out: {problem}",
+    "query.problem": "{problem}",
+    "query.left_out": "{problem} (the file was left out of the catalog)",
     "query.truncated": "{message}",
     "param_format": "parameter '{item}' must look like key=value, e.g. -p {example}",
     # dashboard

@@ -77,8 +77,8 @@ def queries_cmd(lang: str, verbose: bool) -> None:
     from queries.catalog import all_queries, catalog_problems
 
     for problem in catalog_problems():
-        click.secho(say("warning", warning=say("query.problem", problem=problem)), fg="yellow",
-                    err=True)
+        key = "query.left_out" if problem.entry.startswith("line") else "query.problem"
+        click.secho(say("warning", warning=say(key, problem=problem)), fg="yellow", err=True)
     queries = all_queries()
     if verbose:
         for i, q in enumerate(queries):

@@ -431,14 +431,18 @@ def read_folder(folder: Path, origin: QueryOrigin, taken: Mapping[str, str], *,
     replace a built-in query or another file's query. `label` names the folder in problems
     (e.g. 'queries/library'), else its path is used."""
     where = label or str(folder)
-    if not folder.is_dir():
-        return FolderResult([], [Problem(where, "", "", "is not a folder (check "
-                                         "INSIKT_QUERY_DIR)" if origin == "user" else
-                                         "is not a folder")])
+    entry = "INSIKT_QUERY_DIR" if origin == "user" else "folder"
+    try:
+        if not folder.is_dir():
+            return FolderResult([], [Problem(where, entry, "", "is not a folder")])
+        paths = query_files(folder)
+    except OSError as exc:
+        return FolderResult([], [Problem(where, entry, "", f"cannot be read: "
+                                         f"{exc.strerror or exc}")])
     names = dict(taken)
     queries: list[SavedQuery] = []
     problems: list[Problem] = []
-    for path in query_files(folder):
+    for path in paths:
         shown = f"{where}/{path.name}"
         try:
             q = read_query_file(path, origin, shown=shown, twins=twins, taken=names)

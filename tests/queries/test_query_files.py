@@ -201,7 +201,7 @@ def test_a_missing_user_folder_is_a_problem_not_a_crash(tmp_path: Path,
     monkeypatch.setenv("INSIKT_QUERY_DIR", str(tmp_path / "nope"))
     assert "shared-problems" in {q.name for q in all_queries()}
     (problem,) = catalog_problems()
-    assert problem.file == str(tmp_path / "nope") and "INSIKT_QUERY_DIR" in problem.message
+    assert str(problem) == f"{tmp_path / 'nope'}: INSIKT_QUERY_DIR: is not a folder"
 
 
 def test_the_catalog_rereads_a_changed_file(qdir: Path) -> None:
