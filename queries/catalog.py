@@ -86,7 +86,7 @@ def _listing(folder: Path | None) -> tuple[Any, ...]:
 def catalog() -> Catalog:
     """The whole catalog, read again only when a query file or `INSIKT_QUERY_DIR` changed."""
     user = get_settings().query_dir
-    key = (_listing(LIBRARY), _listing(user))
+    key = (tuple(CATALOG), _listing(LIBRARY), _listing(user))
     if key not in _cache:
         _cache.clear()
         _cache[key] = _build(user)
