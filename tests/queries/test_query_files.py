@@ -285,7 +285,7 @@ def test_a_user_file_runs_on_neo4j_behind_the_read_only_guard(qdir: Path,
         cypher: MATCH (a:Agency) SET a.name = 'x' RETURN a.id AS id
         """)
     before = neo4j_store.stats()
-    with pytest.raises(QueryRefused, match=r"writes \(SET\)"):
+    with pytest.raises(QueryRefused, match="writes"):
         run_query(neo4j_store, "rename")
     assert neo4j_store.stats() == before
     names = {r["name"] for r in run_query(neo4j_store, "search", {"q": "skatteverket"}).rows}
