@@ -31,10 +31,16 @@ from neo4j.exceptions import (
 from .embedded import now_iso
 from .errors import BackendUnavailable, InsiktError, NotFound, QueryFailed, QueryRefused, StoreError
 from .model import SEARCH_FIELD, TEXT_FIELDS, GraphData, Label, NodeRecord, RelRecord, node_key
-from .store import DatasetInfo, LoadResult, Progress, Stats
+from .store import DatasetInfo, LoadCheck, LoadResult, OrgNrOwners, Progress, Stats
 
 META_LABEL = "InsiktDataset"
 """Label of the nodes that hold dataset metadata (not part of the graph)."""
+LOCK_LABEL = "InsiktLock"
+LOCK_ID = "#load-lock"
+"""The one node every load and unload locks first, so that writes run one after another and
+the cross-dataset rules (org nr, shared nodes' `datasets`) are checked on what the previous
+write committed. It also carries META_LABEL, so every graph read already leaves it out; its id
+is not a slug, so no dataset can have it."""
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
@@ -154,6 +160,10 @@ def to_plain(value: Any) -> Any:
 
 
 # -- Cypher of the load algorithm (graph.store.apply_graph_data) ------------------------------
+_TAKE_LOCK = (f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) "
+              "SET l.writes = coalesce(l.writes, 0) + 1 RETURN l.writes AS c")
+_AGENCIES_BY_ORG_NR = (f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
+                       "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")
 _COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS c"
 _DROP_RELS = "MATCH ()-[r]->() WHERE r.datasets = [$ds] DELETE r"
 _UNTAG_RELS = ("MATCH ()-[r]->() WHERE $ds IN r.datasets "
@@ -302,8 +312,13 @@ class Neo4jStore:
             return s.execute_read(work)
 
     # -- the store protocol -------------------------------------------------------------
-    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` in one transaction (a load is atomic)."""
+    def load(self, data: GraphData, progress: Progress | None = None,
+             check: LoadCheck | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` in one transaction (a load is atomic).
+
+        The transaction first locks the load-lock node, then runs `check` on the org nrs as
+        they are then: a concurrent load waits, so both cannot pass a cross-dataset rule. The
+        driver may retry the whole function on a transient error; it starts from scratch."""
         started = time.perf_counter()
         ds = data.dataset
         total = len(data.nodes) + len(data.relationships)
@@ -321,6 +336,9 @@ class Neo4jStore:
                                   []).append(r)
 
         def work(tx: ManagedTransaction) -> tuple[int, int]:
+            self._take_lock(tx)
+            if check is not None:
+                check(self._org_nr_owners(tx))
             if progress:
                 progress("write", 0, total)
             removed_nodes, removed_rels = self._remove(tx, ds.id)
@@ -356,6 +374,19 @@ class Neo4jStore:
                           removed_rels, time.perf_counter() - started)
 
     @staticmethod
+    def _take_lock(tx: ManagedTransaction) -> int:
+        """Lock the load-lock node until the transaction ends; the write counter after it."""
+        rec = tx.run(_TAKE_LOCK, id=LOCK_ID).single()
+        return int(rec["c"]) if rec else 0
+
+    @staticmethod
+    def _org_nr_owners(tx: ManagedTransaction) -> OrgNrOwners:
+        out: OrgNrOwners = {}
+        for r in tx.run(_AGENCIES_BY_ORG_NR):
+            out.setdefault(r["nr"], []).append((r["id"], list(r["datasets"] or [])))
+        return out
+
+    @staticmethod
     def _remove(tx: ManagedTransaction, dataset_id: str) -> tuple[int, int]:
         """graph.store.remove_dataset in Cypher: untag, and delete what nothing defines."""
         def count_rels() -> int:
@@ -374,6 +405,7 @@ class Neo4jStore:
         started = time.perf_counter()
 
         def work(tx: ManagedTransaction) -> tuple[int, int] | None:
+            self._take_lock(tx)
             found = tx.run(f"MATCH (d:{META_LABEL} {{id: $id}}) RETURN d.id AS id",
                            id=dataset_id).single()
             if found is None:
@@ -389,7 +421,8 @@ class Neo4jStore:
 
     def datasets(self) -> list[DatasetInfo]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            res = tx.run(f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id")
+            res = tx.run(f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "
+                         "RETURN properties(d) AS m ORDER BY d.id")
             return [dict(r["m"]) for r in res]
 
         out = []
@@ -444,16 +477,17 @@ class Neo4jStore:
                        type=r["type"], datasets=list(datasets), **props)
         return g
 
-    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
-        def work(tx: ManagedTransaction) -> list[Row]:
-            return [r.data() for r in tx.run(
-                f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
-                "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")]
+    def agencies_by_org_nr(self) -> OrgNrOwners:
+        return self._read(self._org_nr_owners, "read agencies")
 
-        out: dict[str, list[tuple[str, list[str]]]] = {}
-        for r in self._read(work, "read agencies"):
-            out.setdefault(r["nr"], []).append((r["id"], list(r["datasets"] or [])))
-        return out
+    def data_version(self) -> int:
+        """The write counter on the load-lock node: it changes with every load and unload."""
+        def work(tx: ManagedTransaction) -> int:
+            rec = tx.run(f"MATCH (l:{LOCK_LABEL} {{id: $id}}) RETURN l.writes AS c",
+                         id=LOCK_ID).single()
+            return int(rec["c"] or 0) if rec else 0
+
+        return self._read(work, "read the version")
 
     def close(self) -> None:
         if self._driver is not None:

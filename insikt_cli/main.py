@@ -73,7 +73,7 @@ def progress_printer(label: str) -> Any:
               default=None, help="Graph store: embedded (default, no server) or neo4j. "
               "Env: INSIKT_BACKEND.")
 @click.option("--store", "store", envvar="INSIKT_STORE", default=None,
-              help="Embedded store file (default .insikt/graph.json). Env: INSIKT_STORE.")
+              help="Embedded store file, SQLite (default .insikt/graph.db). Env: INSIKT_STORE.")
 @click.version_option(package_name="insiktsgrafen")
 @click.pass_context
 def cli(ctx: click.Context, backend: str | None, store: str | None) -> None:

@@ -22,12 +22,22 @@ DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny"
 BROKEN = DATA / "broken"
 SEED = ROOT / "seed_data"
-REGISTER = ROOT.parent / "shared" / "data" / "agency-register" / "esv.json"
+
+
+def _shared() -> Path:
+    """../shared beside the checkout, or beside the folder of git worktrees (wt/NAME)."""
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared").is_dir():
+            return base / "shared"
+    return ROOT.parent / "shared"
+
+
+REGISTER = _shared() / "data" / "agency-register" / "esv.json"
 
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store" / "graph.json"
+    return tmp_path / "store" / "graph.db"
 
 
 @pytest.fixture
