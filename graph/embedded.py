@@ -304,9 +304,10 @@ class EmbeddedStore:
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise StoreError(
-                    f"cannot {action} the store {self.path}: another load has held it for more "
-                    f"than {self.busy_timeout:g} s. Try again when it has finished, or allow "
-                    "more time with INSIKT_STORE_BUSY_TIMEOUT.") from exc
+                    f"cannot {action} the store {self.path}: another process has it locked "
+                    f"(for more than {self.busy_timeout:g} s, or in a way that cannot be waited "
+                    "for). Try again when its load has finished; INSIKT_STORE_BUSY_TIMEOUT "
+                    "sets how long to wait.") from exc
             raise StoreError(f"cannot {action} the store {self.path}: {exc}. Check the file "
                              "and its folder (permissions, free space).") from exc
         except sqlite3.DatabaseError as exc:
@@ -341,9 +342,7 @@ class EmbeddedStore:
         with self._lock, self._errors(action):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = self._connect()
-            if not self._wal:
-                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()
-                self._wal = bool(mode) and str(mode[0]).lower() == "wal"
+            self._ensure_wal(conn)
             self._begin_immediate(conn)
             try:
                 for statement in _statements(SCHEMA + TEMP_SCHEMA):
@@ -362,6 +361,20 @@ class EmbeddedStore:
                 raise
             self._checkpoint(conn)
 
+    def _ensure_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch a new database to WAL (readers never wait for a load). The switch needs a
+        moment alone with the file; if another process is using it, the next write tries
+        again (rollback-journal mode is just as safe, only readers wait longer)."""
+        if self._wal:
+            return
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            return
+        self._wal = bool(mode) and str(mode[0]).lower() == "wal"
+
     def _begin_immediate(self, conn: sqlite3.Connection) -> None:
         """Take the write lock; if another load holds it, say so and wait up to the timeout."""
         conn.execute("PRAGMA busy_timeout = 0")
@@ -374,7 +387,16 @@ class EmbeddedStore:
         finally:
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
         self._say(WAITING)
-        conn.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() - started < self.busy_timeout * 0.9:
+                raise
+            raise StoreError(
+                f"cannot write to the store {self.path}: another load has held it for more than "
+                f"{self.busy_timeout:g} s. Try again when it has finished, or allow more time "
+                "with INSIKT_STORE_BUSY_TIMEOUT.") from exc
 
     def _checkpoint(self, conn: sqlite3.Connection) -> None:
         """Copy the committed load into the main file now (best effort, never waits long), so

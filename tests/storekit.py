@@ -94,3 +94,30 @@ def org_nr_rival(dest: Path, n: int, org_nr: str = "202100-0001") -> Path:
         {"id": f"rival-agency-{n}", "name": f"Rivalmyndigheten {n}", "org_nr": org_nr,
          "illustrative": True}]), encoding="utf-8")
     return folder
+
+
+def scaled_tiny(dest: Path, copies: int, first: int = 0, dataset_id: str = "big") -> Path:
+    """One dataset made of `copies` renamed copies of tiny (copies first … first+copies-1)
+    that share its four agencies: a load large enough to kill in the middle of. The files
+    are top-level YAML lists, so the renamed texts are simply concatenated."""
+    folder = dest / dataset_id
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {f.name: f.read_text(encoding="utf-8") for f in TINY.glob("*.yaml")
+             if f.name != "dataset.yaml"}
+    ids: set[str] = set()
+    for name, text in texts.items():
+        if name != "agencies.yaml":
+            _ids(yaml.safe_load(text), ids)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids, key=len,
+                                                                        reverse=True)))
+                         + r")(?![\w-])")
+    for name, text in texts.items():
+        if name == "agencies.yaml":
+            body = text
+        else:
+            body = "\n".join(pattern.sub(f"\\g<1>-v{n}", text)
+                             for n in range(first, first + copies))
+        (folder / name).write_text(body, encoding="utf-8")
+    (folder / "dataset.yaml").write_text(f"id: {dataset_id}\ntitle: Scaled tiny\n",
+                                         encoding="utf-8")
+    return folder

@@ -58,8 +58,9 @@ def test_semantics_equal_the_networkx_algorithm(store: EmbeddedStore, tmp_path: 
     insights = edited / "insights.yaml"
     text = insights.read_text(encoding="utf-8")
     insights.write_text(text[:text.index("- id: gammal-insikt")], encoding="utf-8")
-    steps = [("load", TINY), ("load", a), ("load", b), ("load", edited), ("unload", "tiny"),
-             ("load", TINY), ("load", TINY), ("unload", "tiny-2"), ("load", SEED)]
+    steps: list[tuple[str, Path | str]] = [
+        ("load", TINY), ("load", a), ("load", b), ("load", edited), ("unload", "tiny"),
+        ("load", TINY), ("load", TINY), ("unload", "tiny-2"), ("load", SEED)]
     reference = nx.MultiDiGraph()
     for action, arg in steps:
         if action == "load":

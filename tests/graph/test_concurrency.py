@@ -1,0 +1,306 @@
+"""Concurrent loads on both backends end equal to the sequential result, the org-nr rule holds
+under concurrency, and a kill -9 during an embedded load leaves the old or the new version.
+
+The loads run in separate processes (forked workers, each with its own store connection), and
+start together: each worker reports ready, then all are released by one event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import random
+import signal
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.embedded import EmbeddedStore
+from graph.errors import ValidationFailed
+from graph.store import GraphStore
+from loaders.dataset import read_dataset
+from loaders.load import load_checked, load_dataset
+from tests.conftest import wipe_neo4j
+from tests.storekit import org_nr_rival, scaled_tiny, state, tiny_variant
+
+REPETITIONS = 20
+SIZES = (2, 4, 8)
+KILLS = 50
+FORK = mp.get_context("fork")
+
+
+def _open(backend: str, store_path: str) -> GraphStore:
+    if backend == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore.from_env()
+    return EmbeddedStore(store_path)
+
+
+def _worker(backend: str, pipe: Connection, start: Event) -> None:
+    """Load what the parent says, when it says so; report 'ok', 'refused' or 'error'."""
+    neo = _open(backend, "") if backend == "neo4j" else None
+    while True:
+        msg = pipe.recv()
+        if msg is None:
+            break
+        store_path, folder = msg
+        st = neo or EmbeddedStore(store_path)
+        pipe.send("ready")
+        start.wait()
+        try:
+            res = load_dataset(st, folder)
+            pipe.send(("ok", res.dataset))
+        except ValidationFailed as exc:
+            pipe.send(("refused", [p.hint for p in exc.problems]))
+        except Exception as exc:  # reported to the parent, which fails the test
+            pipe.send(("error", f"{type(exc).__name__}: {exc} (cause: {exc.__cause__!r})"))
+        if neo is None:
+            st.close()
+    if neo is not None:
+        neo.close()
+
+
+@dataclass
+class Pool:
+    """Eight long-lived load workers of one backend (no fork or connect per run)."""
+
+    backend: str
+    workers: list[tuple[Any, Connection]]
+    start: Event
+
+    def run(self, store_path: Path, folders: list[Path]) -> list[Any]:
+        """Load `folders` at once, one per worker; the workers' outcomes."""
+        active = self.workers[:len(folders)]
+        for (_, pipe), folder in zip(active, folders, strict=True):
+            pipe.send((str(store_path), str(folder)))
+        for _, pipe in active:
+            assert pipe.recv() == "ready"
+        self.start.set()
+        try:
+            return [pipe.recv() for _, pipe in active]
+        finally:
+            self.start.clear()
+
+    def close(self) -> None:
+        for proc, pipe in self.workers:
+            pipe.send(None)
+            proc.join(10)
+
+
+@pytest.fixture(scope="module")
+def variants(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Eight distinct tiny datasets that share the four agencies (with their org nrs)."""
+    base = tmp_path_factory.mktemp("variants")
+    return [tiny_variant(base, n) for n in range(max(SIZES))]
+
+
+def _pool(backend: str) -> Iterator[Pool]:
+    start = FORK.Event()
+    workers = []
+    for _ in range(max(SIZES)):
+        parent, child = FORK.Pipe()
+        proc = FORK.Process(target=_worker, args=(backend, child, start), daemon=True)
+        proc.start()
+        workers.append((proc, parent))
+    pool = Pool(backend, workers, start)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def embedded_pool() -> Iterator[Pool]:
+    yield from _pool("embedded")
+
+
+@pytest.fixture(scope="module")
+def neo4j_pool(neo4j_connection: Any) -> Iterator[Pool]:
+    yield from _pool("neo4j")
+
+
+def _digest(st: GraphStore) -> str:
+    return hashlib.sha256(json.dumps(state(st), sort_keys=True).encode()).hexdigest()
+
+
+Fresh = Callable[[], tuple[Path, GraphStore]]
+"""An empty store: (its file for the workers, the parent's handle)."""
+
+
+def _sequential(fresh: Fresh, folders: list[Path]) -> str:
+    _, st = fresh()
+    for folder in folders:
+        load_dataset(st, folder)
+    return _digest(st)
+
+
+def _concurrent_runs(pool: Pool, fresh: Fresh, variants: list[Path], n: int,
+                     mode: str) -> dict[str, int]:
+    """n concurrent loads, REPETITIONS times; the counts for the record."""
+    counts = {"runs": 0, "lost_datasets": 0}
+    folders = variants[:n] if mode == "different" else [variants[0]] * n
+    expected = _sequential(fresh, list(dict.fromkeys(folders)))
+    for rep in range(REPETITIONS):
+        path, fresh_store = fresh()  # empties Neo4j; a new file when embedded
+        outcomes = pool.run(path, folders)
+        assert all(o[0] == "ok" for o in outcomes), (n, mode, rep, outcomes)
+        st = EmbeddedStore(path) if pool.backend == "embedded" else fresh_store
+        loaded = {d.id for d in st.datasets()}
+        counts["lost_datasets"] += len({f.name for f in folders} - loaded)
+        assert _digest(st) == expected, (n, mode, rep, loaded)
+        counts["runs"] += 1
+        if pool.backend == "embedded":
+            st.close()
+    return counts
+
+
+RUNS = [pytest.param(n, mode, id=f"{n}-{mode}") for n in SIZES for mode in ("different", "same")]
+
+
+@pytest.mark.parametrize(("n", "mode"), RUNS)
+def test_concurrent_embedded_loads_equal_sequential(embedded_pool: Pool, variants: list[Path],
+                                                    tmp_path: Path, n: int, mode: str) -> None:
+    paths = (tmp_path / f"run-{i}" / "graph.db" for i in range(10_000))
+
+    def fresh() -> tuple[Path, GraphStore]:
+        path = next(paths)
+        return path, EmbeddedStore(path)
+
+    counts = _concurrent_runs(embedded_pool, fresh, variants, n, mode)
+    assert counts == {"runs": REPETITIONS, "lost_datasets": 0}
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(("n", "mode"), RUNS)
+def test_concurrent_neo4j_loads_equal_sequential(neo4j_pool: Pool, neo4j_connection: Any,
+                                                 variants: list[Path], tmp_path: Path, n: int,
+                                                 mode: str) -> None:
+    def fresh() -> tuple[Path, GraphStore]:
+        wipe_neo4j(neo4j_connection)
+        return tmp_path / "unused.db", neo4j_connection
+
+    counts = _concurrent_runs(neo4j_pool, fresh, variants, n, mode)
+    assert counts == {"runs": REPETITIONS, "lost_datasets": 0}
+
+
+def _rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path) -> None:
+    """n loads give one org nr to n different agency ids: one wins, the others are refused
+    with the winner's id as the hint."""
+    rivals = [org_nr_rival(tmp_path / "rivals", n) for n in range(max(SIZES))]
+    for n in SIZES:
+        for rep in range(REPETITIONS // 2):
+            path = tmp_path / f"rival-{n}-{rep}" / "graph.db"
+            st = fresh() if pool.backend == "neo4j" else EmbeddedStore(path)
+            outcomes = pool.run(path, rivals[:n])
+            winners = [o[1] for o in outcomes if o[0] == "ok"]
+            refused = [o[1] for o in outcomes if o[0] == "refused"]
+            assert len(winners) == 1 and len(refused) == n - 1, (n, rep, outcomes)
+            winner = winners[0].replace("rival-", "rival-agency-")
+            assert all(hints == [f"use id: {winner}, so that both are one agency"]
+                       for hints in refused)
+            if pool.backend == "embedded":
+                st = EmbeddedStore(path)
+            owners = st.agencies_by_org_nr()["202100-0001"]
+            assert [i for i, _ in owners] == [winner]
+
+
+def test_org_nr_rule_holds_under_concurrent_embedded_loads(embedded_pool: Pool,
+                                                           tmp_path: Path) -> None:
+    _rival_runs(embedded_pool, lambda: EmbeddedStore(tmp_path / "x.db"), tmp_path)
+
+
+@pytest.mark.neo4j
+def test_org_nr_rule_holds_under_concurrent_neo4j_loads(neo4j_pool: Pool, neo4j_connection: Any,
+                                                        tmp_path: Path) -> None:
+    def fresh() -> GraphStore:
+        wipe_neo4j(neo4j_connection)
+        return neo4j_connection  # type: ignore[no-any-return]
+
+    _rival_runs(neo4j_pool, fresh, tmp_path)
+
+
+# -- kill -9 during an embedded load -------------------------------------------------------------
+
+def _fingerprint(path: Path) -> str:
+    """Everything the store file holds about the graph and its datasets (not load times)."""
+    conn = sqlite3.connect(path)
+    h = hashlib.sha256()
+    for sql in ("SELECT key, label, id, props FROM nodes ORDER BY key",
+                "SELECT node, dataset, props FROM node_datasets ORDER BY node, dataset",
+                "SELECT start_key, end_key, type, props FROM rels ORDER BY 1, 2, 3",
+                "SELECT r.start_key, r.end_key, r.type, d.dataset, d.props FROM rel_datasets d "
+                "JOIN rels r ON r.id = d.rel ORDER BY 1, 2, 3, 4",
+                "SELECT id, title, nodes, relationships, labels FROM datasets ORDER BY id"):
+        for row in conn.execute(sql):
+            h.update(repr(row).encode())
+    conn.close()
+    return h.hexdigest()
+
+
+def _load_then_exit(store_path: str, data: Any) -> None:
+    st = EmbeddedStore(store_path)
+    load_checked(st, data, "agencies.yaml", "big")
+    os._exit(0)
+
+
+def test_kill_9_during_a_load_leaves_the_old_or_the_new_version(tmp_path: Path) -> None:
+    """Two versions of one large dataset; each round a child loads the version the store is
+    not at and is killed at a random moment of its load. The store is then at one of the two
+    versions exactly (graph, datasets, counts), passes SQLite's integrity check, and the next
+    load works."""
+    old = read_dataset(scaled_tiny(tmp_path / "a", copies=200, first=0))
+    new = read_dataset(scaled_tiny(tmp_path / "b", copies=200, first=1))
+    path = tmp_path / "store" / "graph.db"
+    digests = {}
+    for name, data in (("new", new), ("old", old)):
+        st = EmbeddedStore(path)
+        started = time.perf_counter()
+        st.load(data)
+        seconds = time.perf_counter() - started
+        st.close()
+        digests[name] = _fingerprint(path)
+    assert digests["old"] != digests["new"]
+    # how long a child takes from its start to its exit, unkilled (store at "old" again after)
+    window = 0.0
+    for data in (new, old):
+        child = FORK.Process(target=_load_then_exit, args=(str(path), data))
+        started = time.perf_counter()
+        child.start()
+        child.join()
+        window = max(window, time.perf_counter() - started)
+    assert _fingerprint(path) == digests["old"]
+    rnd = random.Random(9)
+    at, outcomes = "old", {"kept": 0, "switched": 0}
+    for _ in range(KILLS):
+        target = "new" if at == "old" else "old"
+        child = FORK.Process(target=_load_then_exit,
+                             args=(str(path), new if target == "new" else old))
+        child.start()
+        time.sleep(rnd.uniform(0.0, window * 1.1))
+        os.kill(child.pid or 0, signal.SIGKILL)
+        child.join()
+        EmbeddedStore(path).close()  # opens as a store, with SQLite's recovery of the WAL
+        digest = _fingerprint(path)
+        assert digest in (digests["old"], digests["new"])
+        now = "old" if digest == digests["old"] else "new"
+        outcomes["kept" if now == at else "switched"] += 1
+        at = now
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    # both outcomes happened, so the kills did land before and after commits
+    assert outcomes["kept"] > 0 and outcomes["switched"] > 0, outcomes
+    st = EmbeddedStore(path)
+    st.load(new)
+    st.close()
+    assert _fingerprint(path) == digests["new"]
+    print(f"kill -9 outcomes over {KILLS} kills (load {seconds:.2f} s, child {window:.2f} s): "
+          f"{outcomes}")
