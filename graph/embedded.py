@@ -117,24 +117,28 @@ def os_user() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _hash(props_json: str) -> str:
     return hashlib.blake2b(props_json.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def content_hash(data: GraphData) -> str:
-    """One hash of what a load writes: the dataset header (not its path) and every record."""
+def content_hash(data: GraphData, nodes: list[tuple[str, str]],
+                 rels: list[tuple[str, str, str, str]]) -> str:
+    """One hash of what a load writes: the dataset header (not its path) and every record
+    (`nodes` as (key, props JSON), `rels` as (start, end, type, props JSON)), in key order."""
     h = hashlib.sha256()
     ds = data.dataset
     h.update(_dumps([ds.id, ds.title, ds.description, ds.version]).encode("utf-8"))
-    for line in sorted(_dumps([n.key, n.props]) for n in data.nodes):
-        h.update(line.encode("utf-8") + b"\n")
-    for line in sorted(_dumps([r.start_key, r.end_key, r.type.value, r.props])
-                       for r in data.relationships):
-        h.update(line.encode("utf-8") + b"\n")
+    for record in sorted(nodes):
+        h.update(_dumps(record).encode("utf-8") + b"\n")
+    for rel in sorted(rels):
+        h.update(_dumps(rel).encode("utf-8") + b"\n")
     return h.hexdigest()
 
 
@@ -419,17 +423,17 @@ class EmbeddedStore:
         started = time.perf_counter()
         total = len(data.nodes) + len(data.relationships)
         ds = data.dataset
-        digest = content_hash(data)
         with self._writing(f"load dataset '{ds.id}' into") as conn:
             if check is not None:
                 check(_org_nr_owners(conn))
             if progress:
                 progress("write", 0, total)
             removed_nodes, removed_rels = _remove_dataset(conn, ds.id)
-            _merge_nodes(conn, ds.id, data.nodes)
+            own_nodes = _merge_nodes(conn, ds.id, data.nodes)
             if progress and data.nodes:
                 progress("write", len(data.nodes), total)
-            _merge_rels(conn, ds.id, data.relationships)
+            own_rels = _merge_rels(conn, ds.id, data.relationships)
+            digest = content_hash(data, own_nodes, own_rels)
             loaded_at = now_iso()
             labels = _dumps(data.label_counts())
             cur = conn.execute(
@@ -613,8 +617,10 @@ def _remove_dataset(conn: sqlite3.Connection, dataset_id: str) -> tuple[int, int
     return removed_nodes, removed_rels
 
 
-def _merge_nodes(conn: sqlite3.Connection, dataset_id: str, nodes: list[NodeRecord]) -> None:
-    """Create or update each node (`props` updated as dict.update does) and tag it."""
+def _merge_nodes(conn: sqlite3.Connection, dataset_id: str,
+                 nodes: list[NodeRecord]) -> list[tuple[str, str]]:
+    """Create or update each node (`props` updated as dict.update does) and tag it; returns
+    (key, the dataset's own props as JSON) per node."""
     incoming: dict[str, tuple[str, str, dict[str, Any]]] = {}
     for n in nodes:
         if n.key in incoming:
@@ -622,7 +628,7 @@ def _merge_nodes(conn: sqlite3.Connection, dataset_id: str, nodes: list[NodeReco
         else:
             incoming[n.key] = (n.label.value, n.id, dict(n.props))
     if not incoming:
-        return
+        return []
     existing = dict(conn.execute(
         "SELECT key, props FROM nodes WHERE key IN (SELECT value FROM json_each(?))",
         (_dumps(list(incoming)),)).fetchall())
@@ -642,10 +648,13 @@ def _merge_nodes(conn: sqlite3.Connection, dataset_id: str, nodes: list[NodeReco
     conn.executemany("UPDATE nodes SET props = ? WHERE key = ?", updates)
     conn.executemany("INSERT INTO node_datasets (node, dataset, props, hash) VALUES (?, ?, ?, ?)",
                      tags)
+    return [(key, own) for key, _, own, _ in tags]
 
 
-def _merge_rels(conn: sqlite3.Connection, dataset_id: str, rels: list[RelRecord]) -> None:
-    """Create or update each relationship and tag it; refuse ones whose nodes do not exist."""
+def _merge_rels(conn: sqlite3.Connection, dataset_id: str,
+                rels: list[RelRecord]) -> list[tuple[str, str, str, str]]:
+    """Create or update each relationship and tag it; refuse ones whose nodes do not exist.
+    Returns (start, end, type, the dataset's own props as JSON) per relationship."""
     incoming: dict[tuple[str, str, str], dict[str, Any]] = {}
     for r in rels:
         rkey = (r.start_key, r.end_key, r.type.value)
@@ -654,7 +663,7 @@ def _merge_rels(conn: sqlite3.Connection, dataset_id: str, rels: list[RelRecord]
         else:
             incoming[rkey] = dict(r.props)
     if not incoming:
-        return
+        return []
     keys = list(incoming)
     conn.execute("DELETE FROM incoming_rels")
     conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) VALUES (?, ?, ?, ?)",
@@ -693,6 +702,7 @@ def _merge_rels(conn: sqlite3.Connection, dataset_id: str, rels: list[RelRecord]
         "ON r.start_key = i.start_key AND r.end_key = i.end_key AND r.type = i.type").fetchall())
     conn.executemany("INSERT INTO rel_datasets (rel, dataset, props, hash) VALUES (?, ?, ?, ?)",
                      [(ids[i], dataset_id, own, _hash(own)) for i, own in enumerate(owns)])
+    return [(*k, own) for k, own in zip(keys, owns, strict=True)]
 
 
 def _build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
