@@ -304,3 +304,77 @@ def test_kill_9_during_a_load_leaves_the_old_or_the_new_version(tmp_path: Path) 
     assert _fingerprint(path) == digests["new"]
     print(f"kill -9 outcomes over {KILLS} kills (load {seconds:.2f} s, child {window:.2f} s): "
           f"{outcomes}")
+
+
+def _alternate_loads(store_path: str, versions: list[Any], rounds: int) -> None:
+    st = EmbeddedStore(store_path)
+    for i in range(rounds):
+        st.load(versions[i % 2])
+    os._exit(0)
+
+
+def test_readers_never_see_half_a_load(tmp_path: Path) -> None:
+    """While another process reloads two versions of a large dataset back and forth, every
+    graph a reader builds is exactly one of the two versions."""
+    old = read_dataset(scaled_tiny(tmp_path / "a", copies=60, first=0))
+    new = read_dataset(scaled_tiny(tmp_path / "b", copies=60, first=1))
+    path = tmp_path / "store" / "graph.db"
+    expected = set()
+    for data in (new, old):
+        st = EmbeddedStore(path)
+        st.load(data)
+        expected.add(_graph_digest(st))
+        st.close()
+    writer = FORK.Process(target=_alternate_loads, args=(str(path), [new, old], 6))
+    writer.start()
+    reader = EmbeddedStore(path)
+    seen: set[str] = set()
+    reads = 0
+    while writer.is_alive():
+        digest = _graph_digest(reader)
+        assert digest in expected
+        seen.add(digest)
+        reads += 1
+    writer.join()
+    assert writer.exitcode == 0 and reads > 0
+    assert _graph_digest(EmbeddedStore(path)) in expected
+
+
+def _graph_digest(st: EmbeddedStore) -> str:
+    from graph.export import graph_document
+
+    doc = graph_document(st.to_networkx())  # one read transaction: one snapshot
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()
+
+
+@pytest.mark.neo4j
+def test_neo4j_load_retried_after_a_transient_error_is_exact(neo4j_store: Any,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             variants: list[Path]) -> None:
+    """The driver reruns the whole transaction function after a transient error; a load
+    interrupted after its lock, check and removal gives the same result as one clean load."""
+    from neo4j.exceptions import TransientError
+
+    from graph.neo4j_store import Neo4jStore
+
+    load_dataset(neo4j_store, variants[1])
+    clean_path = variants[0]
+    original = Neo4jStore._remove
+    calls = {"n": 0}
+
+    def flaky(tx: Any, dataset_id: str) -> tuple[int, int]:
+        result = original(tx, dataset_id)
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise TransientError("simulated deadlock")
+        return result
+
+    monkeypatch.setattr(Neo4jStore, "_remove", staticmethod(flaky))
+    load_dataset(neo4j_store, clean_path)
+    monkeypatch.undo()
+    assert calls["n"] == 2
+    got = state(neo4j_store)
+    wipe_neo4j(neo4j_store)
+    load_dataset(neo4j_store, variants[1])
+    load_dataset(neo4j_store, clean_path)
+    assert got == state(neo4j_store)
