@@ -77,13 +77,15 @@ def concurrency(code: Path, tmp: Path, sizes: tuple[int, ...], runs: int) -> dic
     variants = [tiny_variant(tmp / "variants", n) for n in range(max(sizes))]
     out: dict[str, object] = {}
     for n in sizes:
-        lost, runs_losing, exit_codes = 0, 0, set()
+        lost, runs_losing, exit_codes, errors = 0, 0, set(), []
         for r in range(runs):
             store = tmp / f"c{n}-{r}" / "graph.db"
             procs = [insikt(code, store, "load", str(v), "-q") for v in variants[:n]]
             for p in procs:
-                p.communicate()
+                _, err = p.communicate()
                 exit_codes.add(p.returncode)
+                if p.returncode:
+                    errors.append(err.decode(errors="replace").strip()[-300:])
             proc = insikt(code, store, "datasets", "--format", "json")
             listed, _ = proc.communicate()
             got = {d["id"] for d in json.loads(listed)}
@@ -91,7 +93,8 @@ def concurrency(code: Path, tmp: Path, sizes: tuple[int, ...], runs: int) -> dic
             lost += missing
             runs_losing += missing > 0
         out[f"{n} loads"] = {"runs": runs, "runs losing data": runs_losing,
-                             "datasets lost": lost, "exit codes": sorted(exit_codes)}
+                             "datasets lost": lost, "exit codes": sorted(exit_codes),
+                             "errors": errors[:3]}
     return out
 
 
@@ -116,6 +119,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--code", type=Path, default=HERE, help="tree whose insikt_cli to run")
     ap.add_argument("--runs", type=int, default=5, help="repetitions per concurrency size")
+    ap.add_argument("--skip-loads", action="store_true", help="only the concurrent loads")
     ap.add_argument("--register", type=Path, default=None,
                     help="esv.json, for the large dataset (default: tests' ../shared)")
     args = ap.parse_args()
@@ -132,8 +136,9 @@ def main() -> None:
             folders["large (365 agencies, 500 insights)"] = build_large_dataset(
                 tmp / "large", register)
         report = {"code": str(args.code),
-                  "concurrent loads": concurrency(args.code, tmp, (2, 4, 8), args.runs),
-                  "loads": loads(args.code, tmp, folders)}
+                  "concurrent loads": concurrency(args.code, tmp, (2, 4, 8), args.runs)}
+        if not args.skip_loads:
+            report["loads"] = loads(args.code, tmp, folders)
     print(json.dumps(report, indent=1, ensure_ascii=False))
 
 

@@ -210,6 +210,7 @@ class EmbeddedStore:
                              "its permissions, or point --store/INSIKT_STORE elsewhere.") from exc
         if head == SQLITE_MAGIC:
             with self._lock, self._errors("open"):
+                self._check_length()
                 self._check_schema(self._connect())
         elif not head:
             return  # an empty file: SQLite treats it as an empty database
@@ -242,16 +243,27 @@ class EmbeddedStore:
                 f"this Insiktsgrafen reads version {SCHEMA_VERSION}. Use the Insiktsgrafen "
                 "that wrote it (e.g. to `insikt export --format json`), or move it away and "
                 "load your datasets again.")
-        self._check_length(conn)
 
-    def _check_length(self, conn: sqlite3.Connection) -> None:
-        """A truncated file: the header promises more pages than the file holds."""
-        wal = Path(f"{self.path}-wal")
-        if wal.exists() and wal.stat().st_size > 0:
-            return  # pages may legitimately live in the WAL until the next checkpoint
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        pages = conn.execute("PRAGMA page_count").fetchone()[0]
-        if self.path.stat().st_size < page_size * pages:
+    def _check_length(self) -> None:
+        """A truncated file: its header promises more pages than the file holds.
+
+        Read from the raw header, and only while no process has the file open (no -wal or
+        -journal beside it): a writer may legitimately extend the file or keep new pages in
+        the WAL, and SQLite reports damage it meets later anyway (as a StoreError)."""
+        if any(Path(f"{self.path}{s}").exists() for s in ("-wal", "-journal")):
+            return
+        with self.path.open("rb") as fh:
+            header = fh.read(100)
+            size = os.fstat(fh.fileno()).st_size
+        if len(header) < 100:
+            raise StoreError(f"{self.path} is damaged: it is shorter than an SQLite header "
+                             "(truncated). Restore it from a backup, or move it away and load "
+                             "your datasets again.")
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        valid = header[24:28] == header[92:96] and pages > 0
+        if valid and size < page_size * pages:
             raise StoreError(f"{self.path} is damaged: it is shorter than its header says "
                              "(truncated). Restore it from a backup, or move it away and load "
                              "your datasets again.")

@@ -364,3 +364,35 @@ def test_busy_timeout_comes_from_settings(store_path: Path, monkeypatch: pytest.
     finally:
         monkeypatch.delenv("INSIKT_STORE_BUSY_TIMEOUT")
         reset_settings()
+
+
+def test_counts_come_from_sql_without_building_the_graph(store: EmbeddedStore,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    load_dataset(store, TINY)
+    load_dataset(store, SEED)
+    expected_labels = dict(sorted(
+        (lbl, n) for lbl, n in _count(store.to_networkx(), "label").items()))
+    expected_rels = dict(sorted(_count_edges(store.to_networkx()).items()))
+
+    def no_graph(*_: object) -> nx.MultiDiGraph:
+        raise AssertionError("stats and datasets must not build the graph")
+
+    monkeypatch.setattr("graph.embedded._build_graph", no_graph)
+    fresh = EmbeddedStore(store.path)
+    assert fresh.stats().labels == expected_labels
+    assert fresh.stats().relationships == expected_rels
+    assert [d.id for d in fresh.datasets()] == ["seed", "tiny"]
+
+
+def _count(g: nx.MultiDiGraph, attr: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for _, a in g.nodes(data=True):
+        out[a[attr]] = out.get(a[attr], 0) + 1
+    return out
+
+
+def _count_edges(g: nx.MultiDiGraph) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for _, _, k in g.edges(keys=True):
+        out[k] = out.get(k, 0) + 1
+    return out
