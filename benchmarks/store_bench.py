@@ -2,8 +2,10 @@
 and peak memory of a load, for the code in this checkout or any other (`--code DIR`, e.g. an
 export of the commit before the SQLite store, to measure the old JSON store the same way).
 
-    .venv/bin/python benchmarks/store_bench.py                       # this checkout
-    .venv/bin/python benchmarks/store_bench.py --code /tmp/old-tree  # another tree
+    .venv/bin/python -m benchmarks.store_bench                       # this checkout
+    .venv/bin/python -m benchmarks.store_bench --code /tmp/old-tree  # another tree
+
+(run from the repository root: the test helpers in tests/ make the datasets)
 
 Every `insikt` command runs as its own process (`python -c` with PYTHONPATH=DIR first), as a
 user would run it; peak memory is that process's maximum resident set size.
@@ -123,7 +125,6 @@ def main() -> None:
     ap.add_argument("--register", type=Path, default=None,
                     help="esv.json, for the large dataset (default: tests' ../shared)")
     args = ap.parse_args()
-    sys.path.insert(0, str(HERE))  # tests.storekit and tests.builders of this checkout
     from tests.builders import build_large_dataset
     from tests.conftest import REGISTER, SEED
     from tests.storekit import scaled_tiny
