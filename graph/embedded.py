@@ -38,7 +38,7 @@ from typing import Any
 
 import networkx as nx
 
-from .errors import InsiktError, NotFound, QueryRefused, StoreError
+from .errors import BadStoreFile, InsiktError, NotFound, QueryRefused, StoreError
 from .model import GraphData, Label, NodeRecord, RelRecord
 from .settings import get_settings
 from .store import DatasetInfo, LoadCheck, LoadResult, OrgNrOwners, Progress, Stats
@@ -220,7 +220,7 @@ class EmbeddedStore:
             raise self._foreign("it is neither an SQLite database nor the old JSON store")
 
     def _foreign(self, why: str) -> StoreError:
-        return StoreError(
+        return BadStoreFile(
             f"{self.path} is not an Insiktsgrafen store: {why}. Move it away (or point "
             "--store/INSIKT_STORE at another file) and load your datasets again.")
 
@@ -238,7 +238,7 @@ class EmbeddedStore:
             raise self._foreign("it is an SQLite database of another program")
         version = rows.get("schema_version", "")
         if version != str(SCHEMA_VERSION):
-            raise StoreError(
+            raise BadStoreFile(
                 f"{self.path} is an Insiktsgrafen store of schema version {version or '?'}, and "
                 f"this Insiktsgrafen reads version {SCHEMA_VERSION}. Use the Insiktsgrafen "
                 "that wrote it (e.g. to `insikt export --format json`), or move it away and "
@@ -256,7 +256,7 @@ class EmbeddedStore:
             header = fh.read(100)
             size = os.fstat(fh.fileno()).st_size
         if len(header) < 100:
-            raise StoreError(f"{self.path} is damaged: it is shorter than an SQLite header "
+            raise BadStoreFile(f"{self.path} is damaged: it is shorter than an SQLite header "
                              "(truncated). Restore it from a backup, or move it away and load "
                              "your datasets again.")
         page_size = int.from_bytes(header[16:18], "big")
@@ -264,7 +264,7 @@ class EmbeddedStore:
         pages = int.from_bytes(header[28:32], "big")
         valid = header[24:28] == header[92:96] and pages > 0
         if valid and size < page_size * pages:
-            raise StoreError(f"{self.path} is damaged: it is shorter than its header says "
+            raise BadStoreFile(f"{self.path} is damaged: it is shorter than its header says "
                              "(truncated). Restore it from a backup, or move it away and load "
                              "your datasets again.")
 
@@ -327,7 +327,7 @@ class EmbeddedStore:
             raise StoreError(f"cannot {action} the store {self.path}: {exc}. Check the file "
                              "and its folder (permissions, free space).") from exc
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot {action} the store {self.path}: it is damaged ({exc}). "
+            raise BadStoreFile(f"cannot {action} the store {self.path}: it is damaged ({exc}). "
                              "Restore it from a backup, or move it away and load your datasets "
                              "again.") from exc
         except OSError as exc:
@@ -753,7 +753,7 @@ def _looks_like_json(path: Path) -> bool:
 def _read_legacy(path: Path) -> dict[str, Any]:
     """The old JSON store, checked: a clear StoreError for anything that is not one."""
     def foreign(why: str) -> StoreError:
-        return StoreError(f"{path} is not an Insiktsgrafen store: {why}. Move it away (or point "
+        return BadStoreFile(f"{path} is not an Insiktsgrafen store: {why}. Move it away (or point "
                           "--store/INSIKT_STORE at another file) and load your datasets again.")
 
     try:

@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 from graph.embedded import SCHEMA_VERSION, WAITING, EmbeddedStore
-from graph.errors import NotFound, StoreError, ValidationFailed
+from graph.errors import BadStoreFile, NotFound, StoreError, ValidationFailed
 from graph.export import export_graph
 from graph.store import apply_graph_data, remove_dataset
 from loaders.dataset import read_dataset
@@ -214,9 +214,9 @@ def test_foreign_or_broken_file_gives_clear_error(store_path: Path, content: byt
                                                   message: str) -> None:
     store_path.parent.mkdir(parents=True)
     store_path.write_bytes(content)
-    with pytest.raises(StoreError, match=message) as info:
+    with pytest.raises(BadStoreFile, match=message) as info:
         EmbeddedStore(store_path)
-    assert str(store_path) in str(info.value)
+    assert str(store_path) in str(info.value) and info.value.exit_code == 2
     assert store_path.read_bytes() == content
 
 
@@ -227,7 +227,7 @@ def test_truncated_store_is_reported(store_path: Path) -> None:
     data = store_path.read_bytes()
     for keep in (len(data) // 2, len(data) - 4096, 100):
         store_path.write_bytes(data[:keep])
-        with pytest.raises(StoreError, match="damaged") as info:
+        with pytest.raises(BadStoreFile, match="damaged") as info:
             opened = EmbeddedStore(store_path)
             opened.to_networkx()
         assert str(store_path) in str(info.value)

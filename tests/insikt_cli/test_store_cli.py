@@ -1,5 +1,5 @@
 """The embedded store as people meet it through the CLI: one-line messages for a migration,
-for waiting on another load and for a damaged store file (exit 1, no traceback)."""
+for waiting on another load and for a damaged store file (exit 2, no traceback)."""
 
 from __future__ import annotations
 
@@ -54,5 +54,5 @@ def test_damaged_store_is_one_clear_line(runner: CliRunner, store_path: Path) ->
     store_path.parent.mkdir(parents=True)
     store_path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 300)
     code, out, err = run(runner, store_path, "stats")
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""  # bad input, like an invalid dataset
     assert str(store_path) in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
