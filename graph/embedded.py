@@ -38,6 +38,11 @@ from typing import Any
 
 import networkx as nx
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: migrations are not locked
+    fcntl = None  # type: ignore[assignment]
+
 from .errors import BadStoreFile, InsiktError, NotFound, QueryRefused, StoreError
 from .model import GraphData, Label, NodeRecord, RelRecord
 from .settings import get_settings
@@ -195,29 +200,53 @@ class EmbeddedStore:
 
     def _open_existing(self) -> None:
         """Check the file (or migrate an old JSON store); a missing file stays missing."""
+        if self._legacy() is not None:
+            with self._migration_lock():
+                legacy = self._legacy()  # again: another process may have migrated it
+                if legacy is not None:
+                    self._migrate(legacy, in_place=legacy == self.path)
         if not self.path.exists():
-            legacy = self.path.with_suffix(".json")
-            if self.path.suffix != ".json" and legacy.is_file() and _looks_like_json(legacy):
-                self._migrate(legacy, in_place=False)
             return
         if not self.path.is_file():
             raise self._foreign("it is not a regular file")
-        try:
-            with self.path.open("rb") as fh:
-                head = fh.read(len(SQLITE_MAGIC))
-        except OSError as exc:
-            raise StoreError(f"cannot read the store {self.path}: {exc.strerror or exc}. Check "
-                             "its permissions, or point --store/INSIKT_STORE elsewhere.") from exc
+        head = self._head()
         if head == SQLITE_MAGIC:
             with self._lock, self._errors("open"):
                 self._check_length()
                 self._check_schema(self._connect())
-        elif not head:
-            return  # an empty file: SQLite treats it as an empty database
-        elif _looks_like_json(self.path):
-            self._migrate(self.path, in_place=True)
-        else:
+        elif head:  # (an empty file is an empty database to SQLite)
             raise self._foreign("it is neither an SQLite database nor the old JSON store")
+
+    def _head(self) -> bytes:
+        try:
+            with self.path.open("rb") as fh:
+                return fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise StoreError(f"cannot read the store {self.path}: {exc.strerror or exc}. Check "
+                             "its permissions, or point --store/INSIKT_STORE elsewhere.") from exc
+
+    def _legacy(self) -> Path | None:
+        """The old JSON store to migrate: the store path itself, or `<name>.json` beside a
+        store file that does not exist yet."""
+        if self.path.is_file():
+            return self.path if _looks_like_json(self.path) else None
+        if self.path.exists():
+            return None
+        legacy = self.path.with_suffix(".json")
+        if self.path.suffix != ".json" and legacy.is_file() and _looks_like_json(legacy):
+            return legacy
+        return None
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """One migration at a time: two processes opening an old store at once must not both
+        put a database in place (the second would replace the first's later loads)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = self.path.parent / f".{self.path.name}.migrate-lock"
+        with lock.open("a") as fh:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            yield
 
     def _foreign(self, why: str) -> StoreError:
         return BadStoreFile(

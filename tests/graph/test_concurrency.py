@@ -378,3 +378,51 @@ def test_neo4j_load_retried_after_a_transient_error_is_exact(neo4j_store: Any,
     load_dataset(neo4j_store, variants[1])
     load_dataset(neo4j_store, clean_path)
     assert got == state(neo4j_store)
+
+
+def _open_old_then_load(store_path: str, folder: str, start: Event, pipe: Connection) -> None:
+    messages: list[str] = []
+    start.wait()
+    st = EmbeddedStore(store_path, notify=messages.append)
+    load_dataset(st, folder)
+    pipe.send(messages)
+    os._exit(0)
+
+
+def test_processes_opening_an_old_json_store_at_once_migrate_it_once(tmp_path: Path,
+                                                                     variants: list[Path]) -> None:
+    """Four processes open an old JSON store at the same moment and each loads a dataset:
+    one migrates, and the migrated datasets and all four loads are there afterwards."""
+    import networkx as nx
+
+    from graph.store import apply_graph_data
+    from tests.conftest import TINY
+    from tests.storekit import legacy_document
+
+    g = nx.MultiDiGraph()
+    apply_graph_data(g, read_dataset(TINY))
+    meta = {"tiny": {"id": "tiny", "title": "Liten testgraf", "version": "1", "path": "",
+                     "loaded_at": "2026-01-01T00:00:00+00:00", "nodes": 19,
+                     "relationships": 38, "labels": {}}}
+    for rep in range(3):
+        folder = tmp_path / f"old-{rep}"
+        folder.mkdir()
+        (folder / "graph.json").write_text(json.dumps(legacy_document(g, meta)),
+                                           encoding="utf-8")
+        start = FORK.Event()
+        pipes, procs = [], []
+        for folder_n in variants[:4]:
+            parent, child = FORK.Pipe()
+            proc = FORK.Process(target=_open_old_then_load,
+                                args=(str(folder / "graph.db"), str(folder_n), start, child))
+            proc.start()
+            procs.append(proc)
+            pipes.append(parent)
+        start.set()
+        messages = [m for pipe in pipes for m in pipe.recv()]
+        for proc in procs:
+            proc.join()
+        assert sum("migrated the old JSON store" in m for m in messages) == 1, messages
+        st = EmbeddedStore(folder / "graph.db")
+        assert {d.id for d in st.datasets()} == {"tiny", *(v.name for v in variants[:4])}
+        assert (folder / "graph.json.bak").exists() and not (folder / "graph.json").exists()
