@@ -355,10 +355,15 @@ class EmbeddedStore:
                     "sets how long to wait.") from exc
             raise StoreError(f"cannot {action} the store {self.path}: {exc}. Check the file "
                              "and its folder (permissions, free space).") from exc
+        except json.JSONDecodeError as exc:
+            raise BadStoreFile(f"cannot {action} the store {self.path}: a stored value is not "
+                               f"JSON ({exc}); the file was changed outside Insiktsgrafen. "
+                               "Restore it from a backup, or move it away and load your "
+                               "datasets again.") from exc
         except sqlite3.DatabaseError as exc:
             raise BadStoreFile(f"cannot {action} the store {self.path}: it is damaged ({exc}). "
-                             "Restore it from a backup, or move it away and load your datasets "
-                             "again.") from exc
+                               "Restore it from a backup, or move it away and load your "
+                               "datasets again.") from exc
         except OSError as exc:
             raise StoreError(f"cannot {action} the store {self.path}: "
                              f"{exc.strerror or exc}") from exc
@@ -373,10 +378,12 @@ class EmbeddedStore:
             conn = self._connect()
             conn.execute("BEGIN")
             try:
-                if not _has_schema(conn):
-                    yield None
-                else:
-                    yield conn
+                yield conn if _has_schema(conn) else None
+            except (ValueError, TypeError, KeyError) as exc:  # rows this code never writes
+                raise BadStoreFile(
+                    f"cannot {action} the store {self.path}: its content is damaged "
+                    f"({type(exc).__name__}: {str(exc)[:200]}). Restore it from a backup, or "
+                    "move it away and load your datasets again.") from exc
             finally:
                 if conn.in_transaction:
                     conn.execute("COMMIT")
@@ -516,9 +523,9 @@ class EmbeddedStore:
             rows = conn.execute(
                 "SELECT id, title, version, loaded_at, path, nodes, relationships, description, "
                 "labels FROM datasets ORDER BY id").fetchall()
-        return [DatasetInfo(id=r[0], title=r[1], version=r[2], loaded_at=r[3], path=r[4],
-                            nodes=r[5], relationships=r[6], description=r[7],
-                            labels=json.loads(r[8])) for r in rows]
+            return [DatasetInfo(id=r[0], title=r[1], version=r[2], loaded_at=r[3], path=r[4],
+                                nodes=r[5], relationships=r[6], description=r[7],
+                                labels=json.loads(r[8])) for r in rows]
 
     def stats(self) -> Stats:
         """Counts per label and relationship type, from SQL (the graph is not built)."""
@@ -571,9 +578,9 @@ class EmbeddedStore:
             cur = conn.execute(sql + " ORDER BY version", args)
             names = [d[0] for d in cur.description]
             out = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-        for row in out:
-            row["labels"] = json.loads(row["labels"])
-        return out
+            for row in out:
+                row["labels"] = json.loads(row["labels"])
+            return out
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
                 timeout: float = 10.0) -> str:

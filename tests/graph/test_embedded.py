@@ -396,3 +396,26 @@ def _count_edges(g: nx.MultiDiGraph) -> dict[str, int]:
     for _, _, k in g.edges(keys=True):
         out[k] = out.get(k, 0) + 1
     return out
+
+
+def test_a_damaged_row_is_a_clear_error_and_changes_nothing(store: EmbeddedStore,
+                                                            store_path: Path,
+                                                            tmp_path: Path) -> None:
+    load_dataset(store, TINY)
+    store.close()
+    conn = sqlite3.connect(store_path)
+    conn.execute("UPDATE nodes SET props = '{broken' WHERE key = 'Agency:skatteverket'")
+    conn.commit()
+    conn.close()
+    before = store_path.read_bytes()
+    st = EmbeddedStore(store_path)
+    assert st.stats().labels["Agency"] == 4  # counts do not read the properties
+    with pytest.raises(BadStoreFile, match=r"damaged|not JSON"):
+        st.to_networkx()
+    with pytest.raises(BadStoreFile, match="not JSON"):  # merges into the damaged node
+        st.load(read_dataset(tiny_variant(tmp_path, 5)))
+    st.close()
+    assert store_path.read_bytes() == before
+    st = EmbeddedStore(store_path)
+    st.load(read_dataset(TINY))  # a reload of the dataset that alone defines it repairs it
+    assert st.to_networkx().nodes["Agency:skatteverket"]["name"] == "Skatteverket"
