@@ -426,3 +426,77 @@ def test_processes_opening_an_old_json_store_at_once_migrate_it_once(tmp_path: P
         st = EmbeddedStore(folder / "graph.db")
         assert {d.id for d in st.datasets()} == {"tiny", *(v.name for v in variants[:4])}
         assert (folder / "graph.json.bak").exists() and not (folder / "graph.json").exists()
+
+
+def _import_or_load(backend: str, store_path: str, what: str, arg: str, start: Event,
+                    pipe: Connection) -> None:
+    from loaders.register import import_register
+
+    st = _open(backend, store_path)
+    start.wait()
+    try:
+        if what == "register":
+            import_register(st, arg)
+        else:
+            load_dataset(st, arg)
+        pipe.send("ok")
+    except ValidationFailed:
+        pipe.send("refused")
+    except Exception as exc:  # reported to the parent, which fails the test
+        pipe.send(f"error {type(exc).__name__}: {exc}")
+    st.close()
+    os._exit(0)
+
+
+def _register_races(backend: str, fresh: Fresh, tmp_path: Path) -> list[str]:
+    """The register import runs at the same time as loads that give the register's org nrs
+    to other ids. Afterwards every org nr belongs to one agency (except the one the register
+    itself gives to two entries), whoever came first."""
+    from tests.conftest import REGISTER
+
+    if not REGISTER.exists():
+        pytest.skip("../shared register not present")
+    rivals = [tiny_variant(tmp_path / "renamed", n, rename_agencies=True) for n in range(3)]
+    outcomes: list[str] = []
+    for _ in range(4):
+        path, st = fresh()
+        start = FORK.Event()
+        jobs = [("register", str(REGISTER)), *(("load", str(r)) for r in rivals)]
+        pipes, procs = [], []
+        for what, arg in jobs:
+            parent, child = FORK.Pipe()
+            proc = FORK.Process(target=_import_or_load,
+                                args=(backend, str(path), what, arg, start, child))
+            proc.start()
+            pipes.append(parent)
+            procs.append(proc)
+        start.set()
+        got = [p.recv() for p in pipes]
+        for proc in procs:
+            proc.join()
+        assert got[0] == "ok" and all(g in ("ok", "refused") for g in got[1:]), got
+        outcomes.extend(got[1:])
+        st = EmbeddedStore(path) if backend == "embedded" else st
+        shared = {nr: ids for nr, ids in st.agencies_by_org_nr().items() if len(ids) > 1}
+        assert set(shared) <= {"202100-4169"}, shared
+    return outcomes
+
+
+def test_register_import_and_rival_loads_at_once_embedded(tmp_path: Path) -> None:
+    paths = iter(range(100))
+
+    def fresh() -> tuple[Path, GraphStore]:
+        path = tmp_path / f"reg-{next(paths)}" / "graph.db"
+        return path, EmbeddedStore(path)
+
+    _register_races("embedded", fresh, tmp_path)
+
+
+@pytest.mark.neo4j
+def test_register_import_and_rival_loads_at_once_neo4j(neo4j_connection: Any,
+                                                       tmp_path: Path) -> None:
+    def fresh() -> tuple[Path, GraphStore]:
+        wipe_neo4j(neo4j_connection)
+        return tmp_path / "unused.db", neo4j_connection
+
+    _register_races("neo4j", fresh, tmp_path)
