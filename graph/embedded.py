@@ -14,6 +14,7 @@ import networkx as nx
 
 from .errors import NotFound, QueryRefused, StoreError
 from .model import GraphData
+from .plan import QueryPlan
 from .store import (
     DatasetInfo,
     LoadResult,
@@ -147,12 +148,13 @@ class EmbeddedStore:
         return out
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
-                timeout: float = 10.0) -> str:
+                timeout: float = 10.0) -> QueryPlan:
         raise QueryRefused(NO_CYPHER)
 
     def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
-                 timeout: float = 10.0,
-                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+                 timeout: float = 10.0, row_cap: int | None = None,
+                 max_bytes: int | None = None, max_values: int | None = None,
+                 ) -> tuple[list[str], list[dict[str, Any]], bool]:
         raise QueryRefused(NO_CYPHER)
 
     def close(self) -> None:

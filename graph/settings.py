@@ -44,6 +44,25 @@ class Settings(BaseSettings):
     neo4j_batch: str = Field("1000", validation_alias=_env("INSIKT_NEO4J_BATCH"),
                              description="Records per UNWIND batch when loading into Neo4j.")
 
+    # -- the ad-hoc Cypher console (queries/adhoc.py; docs/security.md) ----------------
+    cypher_max_chars: int = Field(10_000, ge=1, validation_alias=_env("INSIKT_CYPHER_MAX_CHARS"),
+                                  description="Longest ad-hoc Cypher text accepted, in "
+                                  "characters (a size limit: the server's parser and planner "
+                                  "slow down badly on huge texts).")
+    cypher_max_nesting: int = Field(50, ge=1, validation_alias=_env("INSIKT_CYPHER_MAX_NESTING"),
+                                    description="Deepest nesting of ( [ { in ad-hoc Cypher (a "
+                                    "size limit: deeper nesting overflows the server's parser "
+                                    "stack, which then never answers).")
+    cypher_max_result_bytes: int = Field(16 * 2**20, ge=1024,
+                                         validation_alias=_env("INSIKT_CYPHER_MAX_RESULT_BYTES"),
+                                         description="Largest ad-hoc Cypher result, in bytes "
+                                         "as received from the server; a bigger one is cut off "
+                                         "as it streams.")
+    cypher_max_result_values: int = Field(1_000_000, ge=1,
+                                          validation_alias=_env("INSIKT_CYPHER_MAX_RESULT_VALUES"),
+                                          description="Most values (list elements, map entries, "
+                                          "properties) in an ad-hoc Cypher result.")
+
     # -- reference data (never assumed to be at ../shared) ------------------------------
     register_path: Path | None = Field(None, validation_alias=_env("INSIKT_REGISTER"),
                                   description="ESV agency register JSON (esv.json), used to "
@@ -57,6 +76,21 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The settings from the environment, read once per process (tests call `reset`)."""
     return Settings()
+
+
+def current_settings() -> Settings:
+    """The settings as the environment says now (not cached), with a bad value reported as a
+    SettingError that names the variable instead of a pydantic traceback."""
+    from pydantic import ValidationError
+
+    from .errors import SettingError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                             for e in exc.errors(include_url=False, include_input=False))
+        raise SettingError(f"invalid setting: {problems}") from None
 
 
 def reset_settings() -> None:
