@@ -625,11 +625,14 @@ class Neo4jStore:
         worker.start()
         if not done.wait(timeout + WATCHDOG_GRACE):
             guard.cancelled = True
-            self._terminate(tag)
+            still_running = self._terminate(tag)
             guard.shutdown()
-            raise QueryFailed(f"the query timed out after {timeout:g} s (its time limit); it was "
-                              "stopped. Narrow it with WHERE or LIMIT, or allow more time with "
-                              "--timeout.")
+            after = (" Neo4j marked it terminated but is still computing it (it cannot interrupt "
+                     "some expressions); the server may stay busy for a while."
+                     if still_running else "")
+            raise QueryFailed(f"the query timed out after {timeout:g} s (its time limit); the "
+                              f"client gave up and had the server terminate it.{after} Narrow "
+                              "it with WHERE or LIMIT, or allow more time with --timeout.")
         if "value" in box:
             return box["value"]  # type: ignore[no-any-return]
         exc = box.get("error")
@@ -653,20 +656,26 @@ class Neo4jStore:
             raise exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _terminate(self, tag: str) -> None:
-        """Ask the server to stop the tagged transaction (best effort, bounded in time)."""
+    def _terminate(self, tag: str) -> bool:
+        """Ask the server to stop the tagged transaction (best effort, bounded in time).
+
+        True if the server still lists it afterwards (terminated, but still computing).
+        """
         driver = self._driver
         if driver is None:
-            return
+            return False
+        found: list[bool] = []
+        find = ("SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
+                f"WHERE metaData.{QUERY_TAG} = $tag RETURN id")
 
         def run() -> None:
             try:
                 with driver.session(database=self.database) as s:
-                    ids = [r["id"] for r in s.run(
-                        "SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
-                        f"WHERE metaData.{QUERY_TAG} = $tag RETURN id", tag=tag)]
+                    ids = [r["id"] for r in s.run(find, tag=tag)]
                     if ids:
                         s.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+                        time.sleep(0.5)
+                        found.append(bool(list(s.run(find, tag=tag))))
             except (Neo4jError, DriverError, OSError) as exc:
                 logging.getLogger(__name__).info("could not terminate a timed-out query: %s",
                                                  type(exc).__name__)
@@ -674,6 +683,10 @@ class Neo4jStore:
         helper = threading.Thread(target=run, name="insikt-neo4j-terminate", daemon=True)
         helper.start()
         helper.join(TERMINATE_WAIT)
+        if found and found[0]:
+            logging.getLogger(__name__).info(
+                "a timed-out query is still running on Neo4j after TERMINATE TRANSACTIONS")
+        return bool(found and found[0])
 
 
 EXPLAIN_PREFIX = "EXPLAIN "

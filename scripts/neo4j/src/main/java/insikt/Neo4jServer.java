@@ -30,6 +30,12 @@ import org.neo4j.io.ByteUnit;
  *       absolute path).</li>
  *   <li>{@code INSIKT_NEO4J_PORT}: Bolt port on 127.0.0.1, default 7687.</li>
  *   <li>{@code INSIKT_NEO4J_PAGECACHE}: page cache size, default 256m.</li>
+ *   <li>{@code INSIKT_NEO4J_SECURITY_CONF}: the server-side walls of the Cypher console
+ *       (security.conf: LOAD CSV without file URLs or addresses, an empty import directory, a
+ *       procedure allow-list, transaction time and memory limits); required. neo4j.sh passes
+ *       scripts/neo4j/security.conf.</li>
+ *   <li>{@code INSIKT_NEO4J_TX_TIMEOUT}, {@code INSIKT_NEO4J_TX_MEMORY}: override
+ *       db.transaction.timeout and db.memory.transaction.max from that file.</li>
  *   <li>{@code NEO4J_PASSWORD}: initial password of user neo4j, set only while the user still
  *       has the factory password (fresh store). Default: insikt-dev-password. Never printed.</li>
  * </ul>
