@@ -219,5 +219,5 @@ def test_a_query_the_server_never_answers_still_ends(neo4j_store: Neo4jStore,
     with pytest.raises(QueryFailed, match="timed out after 1 s"):
         run_cypher(neo4j_store, "RETURN " + "(" * 3000 + "1" + ")" * 3000 + " AS x",
                    timeout=1.0)
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # ends (the server never answers); not a speed check
     assert neo4j_store.run_read("RETURN 1 AS one", {})[1] == [{"one": 1}]
