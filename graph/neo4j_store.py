@@ -576,7 +576,8 @@ class Neo4jStore:
                         truncated = True
                         break
                     row = {k: to_plain(v) for k, v in zip(columns, record.values(), strict=True)}
-                    values += _count_values(row)
+                    if max_values is not None:
+                        values += _count_values(row)
                     if max_values is not None and values > max_values:
                         raise QueryFailed(
                             f"the result has more than {max_values:,} values (the size limit); "

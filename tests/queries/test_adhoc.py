@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graph.embedded import EmbeddedStore
-from graph.errors import QueryFailed, QueryRefused
+from graph.errors import QueryFailed, QueryRefused, SettingError
 from graph.export import graph_document
 from graph.neo4j_store import Neo4jStore, _unprefixed
 from graph.plan import PlanOperator, QueryPlan, operators_of
@@ -221,3 +221,13 @@ def test_a_query_the_server_never_answers_still_ends(neo4j_store: Neo4jStore,
                    timeout=1.0)
     assert time.monotonic() - started < 30  # ends (the server never answers); not a speed check
     assert neo4j_store.run_read("RETURN 1 AS one", {})[1] == [{"one": 1}]
+
+
+def test_a_bad_limit_setting_is_a_setting_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSIKT_CYPHER_MAX_CHARS", "lots")
+    with pytest.raises(SettingError, match="INSIKT_CYPHER_MAX_CHARS") as info:
+        check_size("RETURN 1")
+    assert info.value.exit_code == 2
+    monkeypatch.setenv("INSIKT_CYPHER_MAX_CHARS", "5")
+    with pytest.raises(QueryRefused, match="at most 5 are accepted"):
+        check_size("RETURN 1")
