@@ -657,6 +657,20 @@ class Neo4jStore:
             raise exc
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def lingering_queries(self) -> int:
+        """How many of our own timed-out reads the server still computes after TERMINATE.
+
+        Neo4j cannot interrupt some expressions (docs/security.md); the console refuses new
+        queries while too many such transactions linger, so one user cannot pile them up.
+        """
+        def work(tx: ManagedTransaction) -> int:
+            rec = tx.run("SHOW TRANSACTIONS YIELD metaData, status "
+                         f"WHERE metaData.{QUERY_TAG} IS NOT NULL "
+                         "AND status STARTS WITH 'Terminated' RETURN count(*) AS c").single()
+            return int(rec["c"]) if rec else 0
+
+        return self._read(work, "list running queries")
+
     def _terminate(self, tag: str) -> bool:
         """Ask the server to stop the tagged transaction (best effort, bounded in time).
 

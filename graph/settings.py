@@ -58,6 +58,10 @@ class Settings(BaseSettings):
                                          description="Largest ad-hoc Cypher result, in bytes "
                                          "as received from the server; a bigger one is cut off "
                                          "as it streams.")
+    cypher_max_lingering: int = Field(2, ge=1, validation_alias=_env("INSIKT_CYPHER_MAX_LINGERING"),
+                                      description="Refuse new ad-hoc Cypher while this many "
+                                      "earlier timed-out queries are still being computed by "
+                                      "Neo4j after termination.")
     cypher_max_result_values: int = Field(1_000_000, ge=1,
                                           validation_alias=_env("INSIKT_CYPHER_MAX_RESULT_VALUES"),
                                           description="Most values (list elements, map entries, "

@@ -134,6 +134,18 @@ def check_size(text: str, max_chars: int | None = None, max_nesting: int | None 
                            f"{max_nesting} are accepted (INSIKT_CYPHER_MAX_NESTING)")
 
 
+def check_not_busy(store: GraphStore, most: int) -> None:
+    """Refuse while the server still computes `most` or more of our timed-out queries."""
+    lingering = getattr(store, "lingering_queries", None)
+    if lingering is None:
+        return
+    count = int(lingering())
+    if count >= most:
+        raise QueryRefused(f"refused for now: Neo4j is still computing {count} earlier queries "
+                           "that timed out (it cannot interrupt some expressions). Try again "
+                           "later, or restart the server (`insikt neo4j restart`).")
+
+
 def _write_clause(base: str) -> str:
     for prefix, clause in _WRITE_CLAUSES:
         if base.startswith(prefix):
@@ -207,10 +219,11 @@ def run_cypher(store: GraphStore, text: str, params: dict[str, Any] | None = Non
     if timeout <= 0:
         raise QueryRefused(f"refused: the timeout must be positive, not {timeout:g} s")
     params = dict(params or {})
-    check_size(text)
+    settings = current_settings()
+    check_size(text, settings.cypher_max_chars, settings.cypher_max_nesting)
+    check_not_busy(store, settings.cypher_max_lingering)
     plan = store.explain(text, params, timeout=timeout)
     check_plan(plan, getattr(store, "database", plan.database))
-    settings = current_settings()
     columns, rows, truncated = store.run_read(
         text, params, timeout=timeout, row_cap=row_cap,
         max_bytes=max_bytes or settings.cypher_max_result_bytes,

@@ -231,3 +231,40 @@ def test_a_bad_limit_setting_is_a_setting_error(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("INSIKT_CYPHER_MAX_CHARS", "5")
     with pytest.raises(QueryRefused, match="at most 5 are accepted"):
         check_size("RETURN 1")
+
+
+class LingeringStore:
+    """Only what run_cypher asks before planning: how many timed-out queries still run."""
+
+    def __init__(self, lingering: int) -> None:
+        self.lingering = lingering
+        self.planned = 0
+
+    def lingering_queries(self) -> int:
+        return self.lingering
+
+    def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
+                timeout: float = 10.0) -> QueryPlan:
+        self.planned += 1
+        raise QueryRefused("refused: planned")
+
+
+def test_new_queries_wait_while_timed_out_ones_linger_on_the_server() -> None:
+    busy = LingeringStore(2)
+    with pytest.raises(QueryRefused, match="still computing 2 earlier queries"):
+        run_cypher(busy, "RETURN 1")  # type: ignore[arg-type]
+    assert busy.planned == 0
+    calm = LingeringStore(1)
+    with pytest.raises(QueryRefused, match="planned"):
+        run_cypher(calm, "RETURN 1")  # type: ignore[arg-type]
+    assert calm.planned == 1
+
+
+@pytest.mark.neo4j
+def test_no_query_lingers_after_the_ones_the_server_stops(neo4j_store: Neo4jStore) -> None:
+    with pytest.raises(QueryFailed, match="timed out"):
+        run_cypher(neo4j_store, RUNAWAY, timeout=1.0)
+    deadline = time.monotonic() + 20
+    while neo4j_store.lingering_queries() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert neo4j_store.lingering_queries() == 0
