@@ -223,7 +223,11 @@ def run_cypher(store: GraphStore, text: str, params: dict[str, Any] | None = Non
     check_size(text, settings.cypher_max_chars, settings.cypher_max_nesting)
     check_not_busy(store, settings.cypher_max_lingering)
     plan = store.explain(text, params, timeout=timeout)
-    check_plan(plan, getattr(store, "database", plan.database))
+    database = getattr(store, "database", None)  # the configured one, never the plan's own
+    if not isinstance(database, str) or not database:
+        raise QueryRefused("refused: the store does not say which database it uses, so the "
+                           "plan cannot be checked against it")
+    check_plan(plan, database)
     columns, rows, truncated = store.run_read(
         text, params, timeout=timeout, row_cap=row_cap,
         max_bytes=max_bytes or settings.cypher_max_result_bytes,
