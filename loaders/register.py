@@ -9,6 +9,7 @@ names that are empty or '?'.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from graph.errors import InsiktError, Problem, ValidationFailed
 from graph.ids import org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 from graph.store import REGISTER_DATASET, GraphStore, LoadResult, Progress
+
+from .limits import Limits, json_depth_problem, read_text_file
 
 REGISTER_SOURCE_ID = "esv-myndighetsregister"
 _EXCEL_CR = "_x000D_"  # a carriage return escaped by a spreadsheet export
@@ -73,14 +76,25 @@ def _year(value: Any) -> int | None:
 
 def read_register(path: str | Path) -> dict[str, dict[str, Any]]:
     p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
+    if not os.path.lexists(p):
         raise InsiktError(f"no register file at {p}: give the path of esv.json, e.g. "
-                          "../shared/data/agency-register/esv.json") from exc
+                          "../shared/data/agency-register/esv.json")
+    limits = Limits.current()
+    text, bad = read_text_file(p, p.name, "save the register as UTF-8",
+                               max_bytes=limits.max_file_bytes)
+    if text is None:
+        raise ValidationFailed(bad, str(p))
+    deep = json_depth_problem(text, limits.max_depth)
+    if deep:
+        raise ValidationFailed([Problem(p.name, "-", "", f"refused: {deep}", "")], str(p))
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationFailed([Problem(p.name, f"line {exc.lineno}", "",
                                         f"not valid JSON: {exc.msg}", "")], str(p)) from exc
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise ValidationFailed([Problem(p.name, "-", "", f"not valid JSON: {exc}", "")],
+                               str(p)) from exc
     if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
         raise ValidationFailed([Problem(p.name, "-", "", "expected a JSON object of agencies "
                                         "keyed by their Swedish name (ESV register format)",
