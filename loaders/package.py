@@ -501,8 +501,10 @@ def read_package(zip_path: str | Path, max_member_bytes: int | None = None,
                 with zf.open(members[name]) as fh:
                     body = fh.read(member_cap + 1)
             except _ZIP_ERRORS as exc:
+                method = members[name].compress_type
                 raise _refuse(path, f"member {excerpt(name)} cannot be read "
-                                    f"({excerpt(str(exc))})") from exc
+                                    f"({excerpt(str(exc))}; compression method {method})"
+                              ) from exc
             if len(body) > member_cap:
                 raise _refuse(path, f"member {excerpt(name)} is over the limit of {member_cap} "
                                     "bytes per file")
@@ -571,20 +573,20 @@ def read_package(zip_path: str | Path, max_member_bytes: int | None = None,
     return verified
 
 
-def _extract(verified: VerifiedPackage, root: Path) -> Path:
+def _extract(verified: VerifiedPackage, root: Path, path: Path) -> Path:
     """Write the verified files under `root`, never outside it."""
     base = root.resolve()
     for name, body in verified.files.items():
         target = (base / name).resolve()
         if not target.is_relative_to(base):  # already refused in read_package; belt and braces
-            raise PackageRefused(f"member {excerpt(name)} would be written outside the "
-                                 "package folder")
+            raise _refuse(path, f"member {excerpt(name)} would be written outside the "
+                                "package folder")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
         except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
-            raise PackageRefused(f"member {excerpt(name)} cannot be extracted "
-                                 f"({excerpt(str(exc))})") from exc
+            raise _refuse(path, f"member {excerpt(name)} cannot be extracted "
+                                f"({excerpt(str(exc))})") from exc
     return base / DATASET_DIR
 
 
@@ -598,7 +600,7 @@ def import_package(store: GraphStore, zip_path: str | Path,
     verified = read_package(path, max_member_bytes, max_total_bytes)
     m = verified.manifest
     with tempfile.TemporaryDirectory(prefix="insikt-pkg-") as tmp:
-        folder = _extract(verified, Path(tmp))
+        folder = _extract(verified, Path(tmp), path)
         try:
             data = read_dataset(folder)
         except ValidationFailed as exc:

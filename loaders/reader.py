@@ -300,7 +300,7 @@ def read_csv_entries(path: Path, file: str, root: Path | None = None,
             entries.append(RawEntry(file, i, reader.line_num, csv_row_to_entry(row),
                                     is_csv=True))
     except csv.Error as exc:
-        line = reader.line_num or 1
+        line = reader.line_num + 1  # the row being read when it failed
         why = str(exc)
         if "field larger than field limit" in why:
             return [], [Problem(file, f"row {line}", "",
