@@ -194,6 +194,9 @@ def parse_dataset(path: str | Path) -> tuple[Parsed, list[Problem]]:
                 continue
             try:
                 valid.append((raw, model.model_validate(raw.data)))
+                # The model holds the values now; keep only what locates the entry, so that a
+                # large file is not held twice (cross-checks read ids, messages read where()).
+                raw.data = {k: raw.data[k] for k in ("id", "life_event") if k in raw.data}
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(exc, raw, model))
         parsed.entries[stem] = valid
