@@ -9,6 +9,7 @@ INSIKT_FUZZ_SCALE=N to multiply every test's number of examples.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -76,7 +77,16 @@ def package_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
                                    "-o", str(out)])
     assert res.exit_code == 0, res.output
     with zipfile.ZipFile(out) as zf:
-        return Members({name: zf.read(name) for name in zf.namelist()})
+        files = {name: zf.read(name) for name in zf.namelist()}
+    # The same bytes on every run, so that the fixed profile gives the same outcomes: pin the
+    # creation time (in the manifest and the README) and checksum the README again.
+    created = json.loads(files["manifest.json"])["created"].encode()
+    files = {n: b.replace(created, b"2026-01-01T00:00:00Z") for n, b in files.items()}
+    manifest = json.loads(files["manifest.json"])
+    for item in manifest["files"]:
+        item["sha256"] = hashlib.sha256(files[item["path"]]).hexdigest()
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    return Members(files)
 
 
 class Members(dict[str, bytes]):

@@ -206,7 +206,7 @@ def test_aliases_and_anchors(fuzz_store: Store, work: Path, shape: str, breadth:
     load("dataset: aliases", fuzz_store, dataset(work, {name: text.encode("utf-8")}))
 
 
-def _csv_text(rows: list[dict[str, Any]], quoting: int, delimiter: str) -> str:
+def _csv_text(rows: list[dict[str, Any]], quoting: Any, delimiter: str) -> str:
     fields = list(dict.fromkeys(k for r in rows for k in r))
     buf = io.StringIO()
     w = csv.writer(buf, quoting=quoting, delimiter=delimiter, lineterminator="\r\n",
@@ -233,7 +233,7 @@ def _csv_text(rows: list[dict[str, Any]], quoting: int, delimiter: str) -> str:
                                "bom", "header", "empty-header", "dup-header", "year", "parts",
                                "both"]),
        where=st.floats(0, 1), cell=texts)
-def test_csv_quoting(fuzz_store: Store, work: Path, stem: str, quoting: int, delimiter: str,
+def test_csv_quoting(fuzz_store: Store, work: Path, stem: str, quoting: Any, delimiter: str,
                      damage: str, where: float, cell: str) -> None:
     rows = [dict(e) for e in TINY_DATA[f"{stem}.yaml"]]
     text = _csv_text(rows, quoting, delimiter)

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import struct
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,8 @@ def test_zip_structure(fuzz_store: Store, work: Path, package_files: dict[str, b
         files[name] = files.pop(pick)
     elif op == "duplicate":
         buf = io.BytesIO(zip_of(files))
-        with zipfile.ZipFile(buf, "a") as zf, _quiet():
+        with zipfile.ZipFile(buf, "a") as zf, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate made on purpose
             zf.writestr(pick, body)
         raw = buf.getvalue()
     elif op == "symlink":
@@ -151,20 +153,6 @@ def test_zip_structure(fuzz_store: Store, work: Path, package_files: dict[str, b
     # Some of these stay valid (a stored zip, a folder entry, a listed extra file that the
     # dataset reader ignores): then the package must have been imported.
     run("package: zip structure", fuzz_store, work, raw, files if MANIFEST in files else None)
-
-
-class _quiet:
-    """zipfile warns about a duplicate name; the test makes one on purpose."""
-
-    def __enter__(self) -> None:
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.simplefilter("ignore")
-
-    def __exit__(self, *exc: object) -> None:
-        self._w.__exit__(*exc)
 
 
 @examples(300)

@@ -12,7 +12,7 @@ import json
 import os
 import struct
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,13 +34,16 @@ def fresh_settings() -> Iterator[None]:
     reset_settings()
 
 
+SetLimit = Callable[[str, int], None]
+
+
 @pytest.fixture
-def limit(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def limit(monkeypatch: pytest.MonkeyPatch) -> SetLimit:
     def set_limit(name: str, value: int) -> None:
         monkeypatch.setenv(name, str(value))
         reset_settings()
 
-    yield set_limit
+    return set_limit
 
 
 def load(runner: CliRunner, store: Path, *args: str) -> tuple[int, str]:
@@ -168,23 +171,23 @@ def test_deep_nesting_is_refused_before_python_recurses(tiny_copy: Path) -> None
                                              "error: exceeded maximum nesting depth")
 
 
-def test_limits_are_settings(tiny_copy: Path, limit: object) -> None:
+def test_limits_are_settings(tiny_copy: Path, limit: SetLimit) -> None:
     set_limit = limit
     assert problems(tiny_copy) == []
-    set_limit("INSIKT_MAX_STRING", 30)  # type: ignore[operator]
+    set_limit("INSIKT_MAX_STRING", 30)
     assert problems(tiny_copy)[0].startswith(
         "insights.yaml: line 3, column 13: refused: a text of 34 characters, over the limit of "
         "30 (INSIKT_MAX_STRING)")
-    set_limit("INSIKT_MAX_STRING", 100_000)  # type: ignore[operator]
-    set_limit("INSIKT_MAX_ENTRIES", 4)  # type: ignore[operator]
+    set_limit("INSIKT_MAX_STRING", 100_000)
+    set_limit("INSIKT_MAX_ENTRIES", 4)
     assert problems(tiny_copy)[0].startswith(
         "insights.yaml: line 34, column 3: refused: more than 4 entries (INSIKT_MAX_ENTRIES)")
-    set_limit("INSIKT_MAX_ENTRIES", 100)  # type: ignore[operator]
-    set_limit("INSIKT_MAX_FILE_BYTES", 1000)  # type: ignore[operator]
+    set_limit("INSIKT_MAX_ENTRIES", 100)
+    set_limit("INSIKT_MAX_FILE_BYTES", 1000)
     assert problems(tiny_copy)[0].startswith(
         "insights.yaml: -: is 1244 bytes, over the limit of 1000 bytes")
-    set_limit("INSIKT_MAX_FILE_BYTES", 10_000)  # type: ignore[operator]
-    set_limit("INSIKT_MAX_DEPTH", 3)  # type: ignore[operator]
+    set_limit("INSIKT_MAX_FILE_BYTES", 10_000)
+    set_limit("INSIKT_MAX_DEPTH", 3)
     assert "refused: nested deeper than 3 levels" in problems(tiny_copy)[0]
 
 
@@ -275,12 +278,12 @@ def test_package_errors_are_refusals(runner: CliRunner, package: Path, tmp_path:
 
 
 def test_package_limits(runner: CliRunner, package: Path, tmp_path: Path, store_path: Path,
-                        limit: object) -> None:
+                        limit: SetLimit) -> None:
     files = _members(package)
-    limit("INSIKT_MAX_PACKAGE_MEMBERS", 5)  # type: ignore[operator]
+    limit("INSIKT_MAX_PACKAGE_MEMBERS", 5)
     out = _import(runner, store_path, package.read_bytes(), tmp_path)
     assert "10 members; a package has at most 5 (INSIKT_MAX_PACKAGE_MEMBERS)" in out
-    limit("INSIKT_MAX_PACKAGE_MEMBERS", 100)  # type: ignore[operator]
+    limit("INSIKT_MAX_PACKAGE_MEMBERS", 100)
     # a zip bomb: 50 MB of zeros in a 50 kB member, declared as 10 bytes
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -288,7 +291,7 @@ def test_package_limits(runner: CliRunner, package: Path, tmp_path: Path, store_
             zf.writestr(name, body)
         zf.writestr("dataset/bomb.txt", b"\0" * 50_000_000)
     raw = bytearray(buf.getvalue())
-    limit("INSIKT_MAX_PACKAGE_BYTES", 1_000_000)  # type: ignore[operator]
+    limit("INSIKT_MAX_PACKAGE_BYTES", 1_000_000)
     out = _import(runner, store_path, bytes(raw), tmp_path)
     assert "the members add up to more than 1000000 bytes" in out
 
@@ -315,14 +318,14 @@ def test_notes_files_that_are_not_notes(runner: CliRunner, tmp_path: Path,
 
 
 def test_notes_bullet_limit(runner: CliRunner, tmp_path: Path, store_path: Path,
-                            limit: object) -> None:
+                            limit: SetLimit) -> None:
     notes = tmp_path / "many.md"
     notes.write_text("# Möte\n## Insikter\n" + "- en insikt\n" * 30, encoding="utf-8")
-    limit("INSIKT_MAX_NOTES_BULLETS", 20)  # type: ignore[operator]
+    limit("INSIKT_MAX_NOTES_BULLETS", 20)
     code, out = load(runner, store_path, "import-notes", str(notes))
     assert code == 2 and "many.md: line 22: insights: refused: more than 20 insight bullets " \
         "(INSIKT_MAX_NOTES_BULLETS)" in out
-    limit("INSIKT_MAX_NOTES_BULLETS", 30)  # type: ignore[operator]
+    limit("INSIKT_MAX_NOTES_BULLETS", 30)
     code, out = load(runner, store_path, "import-notes", str(notes))
     assert code == 0 and "Imported 30 proposed insights" in out
 
