@@ -10,8 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.errors import InsiktError
 
 
 def _env(name: str) -> AliasChoices:
@@ -84,10 +86,22 @@ class Settings(BaseSettings):
                                    description="Most insight bullets in one workshop notes file.")
 
 
+class SettingsInvalid(InsiktError):
+    """An environment variable holds a value its setting cannot take (e.g. a limit that is
+    not a whole number)."""
+
+    exit_code = 2
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings from the environment, read once per process (tests call `reset`)."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        wrong = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                          for e in exc.errors())
+        raise SettingsInvalid(f"invalid setting in the environment: {wrong}") from None
 
 
 def reset_settings() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from graph.ids import org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 from graph.store import REGISTER_DATASET, GraphStore, LoadResult, Progress
 
-from .limits import Limits, json_depth_problem, read_text_file
+from .limits import Limits, excerpt, json_depth_problem, read_text_file
 
 REGISTER_SOURCE_ID = "esv-myndighetsregister"
 _EXCEL_CR = "_x000D_"  # a carriage return escaped by a spreadsheet export
@@ -68,10 +69,9 @@ class RegisterReport:
 
 
 def _year(value: Any) -> int | None:
-    try:
-        return int(str(value)[:4]) if value not in (None, "") else None
-    except ValueError:
-        return None
+    """The year a date text starts with (ASCII digits only), or None."""
+    head = str(value)[:4] if value not in (None, "") else ""
+    return int(head) if re.fullmatch(r"[0-9]{4}", head) else None
 
 
 def read_register(path: str | Path) -> dict[str, dict[str, Any]]:
@@ -99,6 +99,22 @@ def read_register(path: str | Path) -> dict[str, dict[str, Any]]:
         raise ValidationFailed([Problem(p.name, "-", "", "expected a JSON object of agencies "
                                         "keyed by their Swedish name (ESV register format)",
                                         "")], str(p))
+    problems = []
+    for name, entry in doc.items():
+        for key in ("org_nr", "name_en", "short_name", "end"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                problems.append(Problem(p.name, f"'{excerpt(name)[1:-1]}'", key,
+                                        f"expected text, got {excerpt(entry[key])}", ""))
+        old = entry.get("old_names")
+        if old is not None and not (isinstance(old, list)
+                                    and all(isinstance(o, str) for o in old)):
+            problems.append(Problem(p.name, f"'{excerpt(name)[1:-1]}'", "old_names",
+                                    "expected a list of names", ""))
+        if isinstance(entry.get("id"), dict | list):
+            problems.append(Problem(p.name, f"'{excerpt(name)[1:-1]}'", "id",
+                                    "expected a number or text", ""))
+    if problems:
+        raise ValidationFailed(problems, str(p))
     return doc
 
 

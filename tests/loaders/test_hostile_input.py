@@ -339,3 +339,25 @@ def test_notes_with_one_title_many_times_get_distinct_ids(runner: CliRunner, tmp
     assert code == 0, out
     res = runner.invoke(cli, ["--store", str(store_path), "stats", "--format", "json"])
     assert json.loads(res.stdout)["labels"]["Insight"] == 500
+
+
+# -- settings and the register -------------------------------------------------------------------
+
+def test_a_limit_that_is_not_a_number(runner: CliRunner, limit: SetLimit,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSIKT_MAX_DEPTH", "twenty")
+    reset_settings()
+    res = runner.invoke(cli, ["validate", str(TINY)])
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit)
+    assert "invalid setting in the environment: INSIKT_MAX_DEPTH: Input should be a valid " \
+        "integer" in res.output
+
+
+def test_register_with_wrong_types(runner: CliRunner, tmp_path: Path, store_path: Path) -> None:
+    reg = tmp_path / "esv.json"
+    reg.write_text(json.dumps({"Skatteverket": {"org_nr": 2021005448, "old_names": "SKV",
+                                                "end": "２０２０-01-01"}}), encoding="utf-8")
+    code, out = load(runner, store_path, "import-register", str(reg))
+    assert code == 2 and not store_path.exists()
+    assert "esv.json: 'Skatteverket': org_nr: expected text, got 2021005448" in out
+    assert "esv.json: 'Skatteverket': old_names: expected a list of names" in out
