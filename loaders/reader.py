@@ -12,7 +12,7 @@ import yaml
 
 from graph.errors import Problem
 
-from .limits import Limits, read_text_file, too_big_hint
+from .limits import Limits, excerpt, read_text_file, too_big_hint
 from .schema import CSV_LIST_FIELDS, CSV_NESTED_FIELDS
 
 _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml, 9x faster
@@ -161,7 +161,16 @@ def parse_yaml(text: str, file: str,
         data: Any = None
         for kind, node in loader.items():
             problems += _duplicate_keys(node, file)
-            value = loader.construct_document(node)
+            try:
+                value = loader.construct_document(node)
+            except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError) as exc:
+                # PyYAML's constructors on hostile scalars: an integer of 5,000 digits,
+                # `!!timestamp 2020-99-99`, `!!int ''` (IndexError), `!!float abc`
+                mark = node.start_mark
+                return None, [], [Problem(
+                    file, f"line {mark.line + 1}, column {mark.column + 1}", "",
+                    f"a value YAML cannot read: {excerpt(str(exc))[1:-1]}",
+                    "write the number or date as text in quotes, or fix the tag")]
             if kind == "doc":
                 data = value
             else:

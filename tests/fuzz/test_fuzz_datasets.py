@@ -206,6 +206,30 @@ def test_aliases_and_anchors(fuzz_store: Store, work: Path, shape: str, breadth:
     load("dataset: aliases", fuzz_store, dataset(work, {name: text.encode("utf-8")}))
 
 
+@examples(160)
+@given(tag=st.sampled_from(["!!int", "!!float", "!!timestamp", "!!binary", "!!set", "!!omap",
+                            "!!pairs", "!!str", "!!null", "!!bool", "!!seq", "!!map", "!foo",
+                            "!!python/tuple", "!<tag:yaml.org,2002:int>", ""]),
+       text=st.one_of(texts, st.sampled_from(["9" * 5000, "-" + "1" * 4301, "0x" + "f" * 4000,
+                                              "0b" + "1" * 20000, "2020-99-99", "1e99999",
+                                              ".nan", "0o777", "1_000", "=", "<<",
+                                              "[1, 2]", "{a: 1}", "!!!", "AAAA====",
+                                              "2001-12-14t21:59:43.10-05:00"])),
+       name=st.sampled_from(["insights.yaml", "sources.yaml", "dataset.yaml"]),
+       key=st.sampled_from(["year", "date", "title", "note", "version", "sources"]))
+def test_tags_and_scalars(fuzz_store: Store, work: Path, tag: str, text: str, name: str,
+                          key: str) -> None:
+    """Explicit tags and scalars that YAML's constructors cannot turn into values (an
+    integer over Python's 4,300 digits, an impossible timestamp, bad base64)."""
+    value = f"{tag} {text}" if tag else text
+    if name == "dataset.yaml":
+        body = TINY_BYTES[name].decode("utf-8") + f"{key}: {value}\n"
+    else:
+        lines = TINY_BYTES[name].decode("utf-8").split("\n")
+        body = "\n".join([lines[0], f"  {key}: {value}", *lines[1:]])
+    load("dataset: tags", fuzz_store, dataset(work, {name: body.encode("utf-8")}))
+
+
 def _csv_text(rows: list[dict[str, Any]], quoting: Any, delimiter: str) -> str:
     fields = list(dict.fromkeys(k for r in rows for k in r))
     buf = io.StringIO()
