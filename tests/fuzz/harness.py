@@ -21,6 +21,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from hypothesis import settings
+from hypothesis import strategies as st
 
 from insikt_cli.main import cli
 
@@ -125,3 +126,18 @@ def summary() -> list[str]:
                           if k.startswith(category + ":"))
         lines.append(f"  {category:<32}{n:>6}  ({exits})")
     return lines
+
+
+# -- values of every type, for the type mutations ----------------------------------------------
+
+texts = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", " ", "２０２１", "٢٠٢١", "2021", "2_021", "1e3", "0x10", "yes", "null",
+                     "~", "202100-5448", "２０２１００-５５２１", "kurir", "Kurir", "a" * 300,
+                     "skatteverket", "nar-nagon-har-dott", "general", "specific", "\u2028",
+                     "\x00", "\ufeff", "-", "--", "a--b", "2021-02-30", "2021-13", "!!python/x"]),
+)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-2**70, 2**70),
+                    st.floats(allow_nan=True, allow_infinity=True), texts)
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(texts, inner, max_size=4)), max_leaves=12)

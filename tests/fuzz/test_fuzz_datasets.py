@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from click.testing import Result
 from hypothesis import given
@@ -21,12 +22,14 @@ from hypothesis import strategies as st
 
 from loaders.dataset import validate_dataset
 from tests.conftest import TINY
-from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case
+from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case, texts, values
 
 FILES = sorted(p.name for p in TINY.iterdir())
 ENTITY_FILES = [f for f in FILES if f != "dataset.yaml"]
 TINY_BYTES = {name: (TINY / name).read_bytes() for name in FILES}
 TINY_DATA: dict[str, Any] = {name: yaml.safe_load(body) for name, body in TINY_BYTES.items()}
+
+pytestmark = pytest.mark.fuzz
 
 
 def dataset(work: Path, changes: dict[str, bytes | None]) -> Path:
@@ -58,21 +61,6 @@ def load(category: str, store: Store, folder: Path) -> Result:
 
 def dump(data: Any) -> bytes:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
-
-
-# -- values of every type, for the type mutations ----------------------------------------------
-
-texts = st.one_of(
-    st.text(max_size=30),
-    st.sampled_from(["", " ", "２０２１", "٢٠٢١", "2021", "2_021", "1e3", "0x10", "yes", "null",
-                     "~", "202100-5448", "２０２１００-５５２１", "kurir", "Kurir", "a" * 300,
-                     "skatteverket", "nar-nagon-har-dott", "general", "specific", "\u2028",
-                     "\x00", "\ufeff", "-", "--", "a--b", "2021-02-30", "2021-13", "!!python/x"]),
-)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.integers(-2**70, 2**70),
-                    st.floats(allow_nan=True, allow_infinity=True), texts)
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(texts, inner, max_size=4)), max_leaves=12)
 
 
 @examples(320)

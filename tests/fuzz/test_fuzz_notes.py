@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
@@ -44,6 +45,8 @@ heading = st.sampled_from(["## Insikter", "## Insights", "## Kundinsikter", "###
                            "## Övrigt", "# Ny titel", "##Insikter", "## Insikter ##",
                            "####### Insikter"])
 line = st.one_of(front, heading, bullet, phrase)
+
+pytestmark = pytest.mark.fuzz
 
 
 def imported(store: Store) -> Any:

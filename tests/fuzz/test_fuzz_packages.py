@@ -14,14 +14,16 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case
-from tests.fuzz.test_fuzz_datasets import values
+from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case, values
 
 MANIFEST = "manifest.json"
+
+pytestmark = pytest.mark.fuzz
 
 
 def zip_of(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED,
