@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from graph.ids import slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 
 from . import schema as s
-from .limits import Limits, excerpt, read_text_file
+from .limits import Limits, excerpt, read_text_file, shorten
 from .reader import RawEntry, parse_yaml, read_csv_entries, read_yaml_entries
 
 FORMAT_VERSION = 1
@@ -143,7 +144,15 @@ def parse_dataset(path: str | Path) -> tuple[Parsed, list[Problem]]:
     """Read and check every entry on its own; the cross-entry checks come after."""
     folder = Path(path)
     problems: list[Problem] = []
-    if not folder.is_dir():
+    try:
+        is_dir = stat.S_ISDIR(os.stat(folder).st_mode)
+    except OSError as exc:  # e.g. a name too long for the file system; absent is "not a folder"
+        is_dir = False
+        if not isinstance(exc, FileNotFoundError | NotADirectoryError):
+            raise ValidationFailed([Problem(shorten(str(folder)), "-", "",
+                                            f"cannot be read ({exc.strerror or exc})", "")],
+                                   shorten(str(folder))) from exc
+    if not is_dir:
         raise ValidationFailed([Problem(str(folder), "-", "", "is not a folder",
                                         "give the path of a dataset folder, e.g. seed_data")],
                                str(folder))

@@ -60,6 +60,11 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
 
 
+def shorten(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """A text as it may appear inside a message (no quotes): cut to `limit` characters."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+
+
 def too_big_hint(setting: str) -> str:
     return f"split the input, or raise {setting} if it is meant to be this large"
 

@@ -43,7 +43,7 @@ from graph.store import GraphStore, LoadResult
 
 from .dataset import FORMAT_VERSION as DATASET_FORMAT_VERSION
 from .dataset import read_dataset
-from .limits import Limits, excerpt, json_depth_problem
+from .limits import Limits, excerpt, json_depth_problem, shorten
 from .load import org_nr_conflicts
 from .writer import write_dataset
 
@@ -541,7 +541,7 @@ def read_package(zip_path: str | Path, max_member_bytes: int | None = None,
         except ValidationError as exc:
             err = exc.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
-            raise _refuse(path, f"{MANIFEST}: field '{excerpt(where)[1:-1]}': {err['msg']} "
+            raise _refuse(path, f"{MANIFEST}: field '{shorten(where)}': {err['msg']} "
                                 f"(got {excerpt(err.get('input'))})") from exc
         listed: dict[str, dict[str, Any]] = {}
         for item in typed.files:
@@ -556,11 +556,11 @@ def read_package(zip_path: str | Path, max_member_bytes: int | None = None,
         missing = sorted(set(listed) - set(members))
         if missing:
             raise _refuse(path, f"files listed in {MANIFEST} are missing: "
-                                f"{excerpt(', '.join(missing))[1:-1]}")
+                                f"{shorten(', '.join(missing), 300)}")
         extra = sorted(set(members) - set(listed) - {MANIFEST})
         if extra:
             raise _refuse(path, f"files not listed in {MANIFEST}: "
-                                f"{excerpt(', '.join(extra))[1:-1]}")
+                                f"{shorten(', '.join(extra), 300)}")
         if f"{DATASET_DIR}/dataset.yaml" not in listed:
             raise _refuse(path, f"no {DATASET_DIR}/dataset.yaml in the package")
         verified = VerifiedPackage(typed.model_dump())

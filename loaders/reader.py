@@ -12,7 +12,7 @@ import yaml
 
 from graph.errors import Problem
 
-from .limits import Limits, excerpt, read_text_file, too_big_hint
+from .limits import Limits, read_text_file, shorten, too_big_hint
 from .schema import CSV_LIST_FIELDS, CSV_NESTED_FIELDS
 
 _CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)  # libyaml, 9x faster
@@ -169,7 +169,7 @@ def parse_yaml(text: str, file: str,
                 mark = node.start_mark
                 return None, [], [Problem(
                     file, f"line {mark.line + 1}, column {mark.column + 1}", "",
-                    f"a value YAML cannot read: {excerpt(str(exc))[1:-1]}",
+                    f"a value YAML cannot read: {shorten(str(exc))}",
                     "write the number or date as text in quotes, or fix the tag")]
             if kind == "doc":
                 data = value

@@ -20,7 +20,7 @@ from graph.ids import org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 from graph.store import REGISTER_DATASET, GraphStore, LoadResult, Progress
 
-from .limits import Limits, excerpt, json_depth_problem, read_text_file
+from .limits import Limits, excerpt, json_depth_problem, read_text_file, shorten
 
 REGISTER_SOURCE_ID = "esv-myndighetsregister"
 _EXCEL_CR = "_x000D_"  # a carriage return escaped by a spreadsheet export
@@ -103,15 +103,15 @@ def read_register(path: str | Path) -> dict[str, dict[str, Any]]:
     for name, entry in doc.items():
         for key in ("org_nr", "name_en", "short_name", "end"):
             if entry.get(key) is not None and not isinstance(entry[key], str):
-                problems.append(Problem(p.name, f"'{excerpt(name)[1:-1]}'", key,
+                problems.append(Problem(p.name, f"'{shorten(name)}'", key,
                                         f"expected text, got {excerpt(entry[key])}", ""))
         old = entry.get("old_names")
         if old is not None and not (isinstance(old, list)
                                     and all(isinstance(o, str) for o in old)):
-            problems.append(Problem(p.name, f"'{excerpt(name)[1:-1]}'", "old_names",
+            problems.append(Problem(p.name, f"'{shorten(name)}'", "old_names",
                                     "expected a list of names", ""))
         if isinstance(entry.get("id"), dict | list):
-            problems.append(Problem(p.name, f"'{excerpt(name)[1:-1]}'", "id",
+            problems.append(Problem(p.name, f"'{shorten(name)}'", "id",
                                     "expected a number or text", ""))
     if problems:
         raise ValidationFailed(problems, str(p))

@@ -361,3 +361,8 @@ def test_register_with_wrong_types(runner: CliRunner, tmp_path: Path, store_path
     assert code == 2 and not store_path.exists()
     assert "esv.json: 'Skatteverket': org_nr: expected text, got 2021005448" in out
     assert "esv.json: 'Skatteverket': old_names: expected a list of names" in out
+
+
+def test_a_path_too_long_for_the_file_system(runner: CliRunner, store_path: Path) -> None:
+    code, out = load(runner, store_path, "load", "a" * 5000)
+    assert code == 2 and "… (5000 chars): -: cannot be read (File name too long)" in out
