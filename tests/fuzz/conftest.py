@@ -47,7 +47,7 @@ def default_limits() -> Iterator[None]:
 
 
 def _loaded_store(folder: Path) -> Store:
-    path = folder / "graph.json"
+    path = folder / "graph.db"  # the embedded store's file (JSON today; any format works)
     res = CliRunner().invoke(cli, ["--store", str(path), "load", "-q", str(TINY)])
     assert res.exit_code == 0, res.output
     return Store(folder, path, snapshot(folder))

@@ -53,6 +53,13 @@ def load(runner: CliRunner, store: Path, *args: str) -> tuple[int, str]:
     return res.exit_code, res.output
 
 
+def empty(runner: CliRunner, store: Path) -> bool:
+    """Nothing was written: the store holds no dataset (asked through the CLI, so that this
+    holds for a JSON file and for a database that opening may create)."""
+    res = runner.invoke(cli, ["--store", str(store), "datasets", "--format", "json"])
+    return res.exit_code == 0 and json.loads(res.stdout) == []
+
+
 def problems(folder: Path) -> list[str]:
     return [str(p) for p in validate_dataset(folder)[1]]
 
@@ -62,7 +69,7 @@ def problems(folder: Path) -> list[str]:
 def test_dataset_yaml_not_utf8(runner: CliRunner, tiny_copy: Path, store_path: Path) -> None:
     (tiny_copy / "dataset.yaml").write_bytes("id: tiny\ntitle: Gr\u00e4ns\n".encode("latin-1"))
     code, out = load(runner, store_path, "load", str(tiny_copy))
-    assert code == 2 and not store_path.exists()
+    assert code == 2 and empty(runner, store_path)
     assert "dataset.yaml: line 2: not UTF-8 text (invalid continuation byte at byte 18)" in out
 
 
@@ -236,7 +243,7 @@ def _import(runner: CliRunner, store: Path, body: bytes, tmp_path: Path) -> str:
     path = tmp_path / "case.zip"
     path.write_bytes(body)
     code, out = load(runner, store, "package", "import", str(path))
-    assert code == 2 and not store.exists(), out
+    assert code == 2 and empty(runner, store), out
     return out
 
 
@@ -314,7 +321,7 @@ def test_notes_files_that_are_not_notes(runner: CliRunner, tmp_path: Path,
     (tmp_path / "zero.md").symlink_to("/dev/zero")
     code, out = load(runner, store_path, "import-notes", str(tmp_path / "zero.md"))
     assert code == 2 and "zero.md: -: is not a regular file" in out
-    assert not store_path.exists()
+    assert empty(runner, store_path)
 
 
 def test_notes_bullet_limit(runner: CliRunner, tmp_path: Path, store_path: Path,
@@ -358,7 +365,7 @@ def test_register_with_wrong_types(runner: CliRunner, tmp_path: Path, store_path
     reg.write_text(json.dumps({"Skatteverket": {"org_nr": 2021005448, "old_names": "SKV",
                                                 "end": "２０２０-01-01"}}), encoding="utf-8")
     code, out = load(runner, store_path, "import-register", str(reg))
-    assert code == 2 and not store_path.exists()
+    assert code == 2 and empty(runner, store_path)
     assert "esv.json: 'Skatteverket': org_nr: expected text, got 2021005448" in out
     assert "esv.json: 'Skatteverket': old_names: expected a list of names" in out
 
