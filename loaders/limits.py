@@ -56,6 +56,8 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     if isinstance(value, dict | list | tuple | set):
         kind = type(value).__name__
         return f"a {kind} of {len(value)} items"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"  # repr() of it may even fail
     text = repr(value) if isinstance(value, int | float | bool | None) else type(value).__name__
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} chars)"
 

@@ -206,6 +206,12 @@ def test_values_in_messages_are_bounded_excerpts(tiny_copy: Path) -> None:
     assert "'XXXX" in found[0] and "… (90000 chars)" in found[0]
     assert excerpt("a" * 100) == repr("a" * 80) + "… (100 chars)"
     assert excerpt(["x"] * 10**6) == "a list of 1000000 items"
+    # an integer whose decimal text Python refuses to build (over 4,300 digits)
+    assert excerpt(int("f" * 4000, 16)) == "an integer of 16000 bits"
+    text = (TINY / "domains.yaml").read_text(encoding="utf-8")
+    (tiny_copy / "domains.yaml").write_text(text.replace("name: Arbete", "name: !!int 0x"
+                                                         + "f" * 4000), encoding="utf-8")
+    assert "name: expected text, got int an integer of 16000 bits" in problems(tiny_copy)[0]
 
 
 def test_years_and_dates_take_ascii_digits_only(tiny_copy: Path) -> None:
