@@ -181,3 +181,19 @@ AGENCIES_WITH_ORG_NR = (
 TAKE_LOCK = (f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) "
              "SET l.writes = coalesce(l.writes, 0) + 1 RETURN l.writes AS c")
 READ_LOCK_WRITES = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) RETURN l.writes AS c"
+
+
+# -- the console's watchdog (Neo4jStore.run_read): our own tagged reads -----------------------
+def count_lingering(tag_key: str) -> str:
+    """How many of our tagged reads the server still lists after terminating them."""
+    return (f"SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.{bare(tag_key)} IS NOT NULL "
+            "AND status STARTS WITH 'Terminated' RETURN count(*) AS c")
+
+
+def find_tagged_transactions(tag_key: str) -> str:
+    """The ids of the running transactions that carry our tag $tag."""
+    return (f"SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
+            f"WHERE metaData.{bare(tag_key)} = $tag RETURN id")
+
+
+TERMINATE_TRANSACTIONS = "TERMINATE TRANSACTIONS $ids"

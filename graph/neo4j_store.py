@@ -610,9 +610,7 @@ class Neo4jStore:
         queries while too many such transactions linger, so one user cannot pile them up.
         """
         def work(tx: ManagedTransaction) -> int:
-            rec = tx.run("SHOW TRANSACTIONS YIELD metaData, status "
-                         f"WHERE metaData.{QUERY_TAG} IS NOT NULL "
-                         "AND status STARTS WITH 'Terminated' RETURN count(*) AS c").single()
+            rec = tx.run(cypher.count_lingering(QUERY_TAG)).single()
             return int(rec["c"]) if rec else 0
 
         return self._read(work, "list running queries")
@@ -626,15 +624,14 @@ class Neo4jStore:
         if driver is None:
             return False
         found: list[bool] = []
-        find = ("SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
-                f"WHERE metaData.{QUERY_TAG} = $tag RETURN id")
+        find = cypher.find_tagged_transactions(QUERY_TAG)
 
         def run() -> None:
             try:
                 with driver.session(database=self.database) as s:
                     ids = [r["id"] for r in s.run(find, tag=tag)]
                     if ids:
-                        s.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+                        s.run(cypher.TERMINATE_TRANSACTIONS, ids=ids).consume()
                         time.sleep(0.5)
                         found.append(bool(list(s.run(find, tag=tag))))
             except (Neo4jError, DriverError, OSError) as exc:
