@@ -25,6 +25,12 @@ class Problem:
     message: str
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        # One line per problem, and never a huge one, whatever the input held: each part is
+        # flattened onto one line and cut to a bounded length (docs/reliability.md).
+        for name in ("file", "entry", "field", "message", "hint"):
+            object.__setattr__(self, name, _one_line(str(getattr(self, name))))
+
     def __str__(self) -> str:
         where = f"{self.file}: {self.entry}"
         if self.field:
@@ -33,6 +39,23 @@ class Problem:
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
+
+
+PROBLEM_PART_MAX = 400
+
+
+def _one_line(text: str, limit: int = PROBLEM_PART_MAX) -> str:
+    """`text` on one line (control characters become spaces), at most `limit` characters."""
+    if len(text) > 4 * limit:
+        text = text[: 4 * limit]  # enough to cut from, without scanning a huge text
+        more = True
+    else:
+        more = False
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if len(text) > limit or more:
+        text = text[:limit] + "…"
+    return text
 
 
 class ValidationFailed(InsiktError):
@@ -45,6 +68,12 @@ class ValidationFailed(InsiktError):
         self.source = source
         noun = "problem" if len(problems) == 1 else "problems"
         super().__init__(f"{source or 'dataset'} has {len(problems)} {noun}")
+
+
+class SettingError(InsiktError):
+    """A setting (an environment variable such as NEO4J_URI) has a value that cannot be used."""
+
+    exit_code = 2
 
 
 class BackendUnavailable(InsiktError):
@@ -71,7 +100,27 @@ class StoreError(InsiktError):
     exit_code = 1
 
 
+class BadStoreFile(StoreError):
+    """The store file is not an Insiktsgrafen store, is damaged, or has another schema
+    version: bad input, like an invalid dataset (exit 2); nothing was written."""
+
+    exit_code = 2
+
+
 class NotFound(InsiktError):
     """A named thing (dataset, query, node) does not exist."""
 
     exit_code = 6
+
+
+def exit_codes() -> dict[int, list[type[InsiktError]]]:
+    """Every exit code the error classes define, with the classes that use it (every class
+    imported so far: `InsiktError` and its subclasses, wherever they are declared). The CLI's
+    help lists exactly these, so a new code cannot be left out of it."""
+    found: dict[int, list[type[InsiktError]]] = {}
+    todo: list[type[InsiktError]] = [InsiktError]
+    while todo:
+        cls = todo.pop(0)
+        found.setdefault(cls.exit_code, []).append(cls)
+        todo.extend(cls.__subclasses__())
+    return dict(sorted(found.items()))

@@ -15,9 +15,18 @@ from typing import Any, Protocol
 import networkx as nx
 
 from .model import GraphData
+from .plan import QueryPlan
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long operations."""
+
+OrgNrOwners = dict[str, list[tuple[str, list[str]]]]
+"""org nr → [(agency id, datasets)] for every Agency that has one."""
+
+LoadCheck = Callable[[OrgNrOwners], None]
+"""Run by `GraphStore.load` inside its write transaction, after the store's write lock is taken,
+with the org nrs as they are then; raises (e.g. ValidationFailed) to refuse the load. This is
+how cross-dataset rules hold under concurrent loads. It may run more than once (retries)."""
 
 REGISTER_DATASET = "esv-register"
 
@@ -75,7 +84,7 @@ class AnswerableQuery(Protocol):
 
 
 class GraphStore(Protocol):
-    """A place that holds the graph: the embedded networkx file, or Neo4j.
+    """A place that holds the graph: the embedded SQLite file, or Neo4j.
 
     Callers ask what a store can do (`runs_cypher`, `local`), never which backend it is.
     """
@@ -92,8 +101,10 @@ class GraphStore(Protocol):
         """Where the graph lives, for people (no secrets)."""
         ...
 
-    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` (idempotent)."""
+    def load(self, data: GraphData, progress: Progress | None = None,
+             check: LoadCheck | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` (idempotent), in one transaction that
+        runs `check` first (see `LoadCheck`)."""
         ...
 
     def unload(self, dataset_id: str) -> LoadResult:
@@ -108,18 +119,19 @@ class GraphStore(Protocol):
         """The whole graph in the shared networkx form (see this module's docstring)."""
         ...
 
-    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
+    def agencies_by_org_nr(self) -> OrgNrOwners:
         """org nr → [(agency id, datasets)] for every Agency that has one."""
         ...
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
-                timeout: float = 10.0) -> str:
-        """The query type the server plans for `cypher`; stores without Cypher refuse."""
+                timeout: float = 10.0) -> QueryPlan:
+        """The server's plan for `cypher` (graph.plan); stores without Cypher refuse."""
         ...
 
     def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
-                 timeout: float = 10.0,
-                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+                 timeout: float = 10.0, row_cap: int | None = None,
+                 max_bytes: int | None = None, max_values: int | None = None,
+                 ) -> tuple[list[str], list[dict[str, Any]], bool]:
         """Run read-only Cypher: (columns, rows, truncated); stores without Cypher refuse."""
         ...
 

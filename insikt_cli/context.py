@@ -26,7 +26,8 @@ class Ctx:
     def store(self) -> Iterator[GraphStore]:
         from graph.backends import open_store
 
-        st = open_store(self.backend, self.store_path)
+        st = open_store(self.backend, self.store_path,
+                        notify=lambda message: click.echo(message, err=True))
         try:
             yield st
         finally:

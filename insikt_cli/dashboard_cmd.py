@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 from importlib import resources
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import click
 
 from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.messages import say
 
 
 def app_path() -> Path:
@@ -29,9 +32,49 @@ def streamlit_command(address: str, port: int) -> list[str]:
             "--global.developmentMode", "false", "--client.toolbarMode", "minimal"]
 
 
+class PortUnusable(Exception):
+    """The dashboard's port cannot be listened on; `message` says why and what to do."""
+
+
+def bind_port(address: str, port: int) -> int:
+    """Listen on (address, port) for a moment, as Streamlit's server will (SO_REUSEADDR), and
+    give the port back: `port` itself, or the one the system chose for port 0. Raises OSError
+    when that is not possible (EADDRINUSE: another server has it)."""
+    family, kind, proto, _, sockaddr = socket.getaddrinfo(address, port,
+                                                          type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(sockaddr)
+        s.listen(1)
+        return int(s.getsockname()[1])
+
+
+def usable_port(address: str, port: int) -> int:
+    """The port to serve on, checked before anything is printed or loaded: a busy port stops
+    with a hint (the next free port, or --port 0), not with Streamlit failing after our
+    "Dashboard on …" line."""
+    try:
+        return bind_port(address, port)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            reason = exc.strerror or str(exc)
+            raise PortUnusable(say("dashboard.bad_address", address=address, port=port,
+                                   reason=reason)) from None
+    suggestion = 0
+    for candidate in range(port + 1, min(port + 50, 65536)):
+        try:
+            suggestion = bind_port(address, candidate)
+            break
+        except OSError:
+            continue
+    raise PortUnusable(say("dashboard.port_busy", port=port, address=address,
+                           suggestion=suggestion))
+
+
 @click.command("dashboard")
-@click.option("--port", type=int, default=8501, show_default=True,
-              help="Port for the dashboard's web server.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8501, show_default=True,
+              help="Port for the dashboard's web server; 0 takes any free port. A port in use "
+              "stops the command (exit code 2) before anything is loaded.")
 @click.option("--address", default="127.0.0.1", show_default=True,
               help="Address to bind to. The default serves this machine only; use 0.0.0.0 "
               "only on a trusted network.")
@@ -48,7 +91,13 @@ def dashboard(obj: Ctx, port: int, address: str, no_load: bool) -> None:
     Example:
       insikt dashboard
       insikt --backend neo4j dashboard --port 8600 --no-load
+      insikt dashboard --port 0
     """
+    try:
+        port = usable_port(address, port)
+    except PortUnusable as exc:
+        click.secho(say("error", error=exc), fg="red", err=True)
+        click.get_current_context().exit(2)
     # The app reads its settings from its environment: hand over the global options.
     from loaders.load import load_dataset
     from loaders.seed import seed_dir
@@ -61,10 +110,9 @@ def dashboard(obj: Ctx, port: int, address: str, no_load: bool) -> None:
     with obj.store() as st:
         if not no_load and st.stats().node_total == 0:
             res = load_dataset(st, seed_dir())
-            click.echo(f"The store was empty: loaded '{res.dataset}' ({res.nodes} nodes, "
-                       f"{res.relationships} relationships) into {st.describe()}.")
-        click.echo(f"Dashboard on http://{address}:{port}/ using {st.describe()}. "
-                   "Stop it with Ctrl+C.")
+            click.echo(say("dashboard.loaded_seed", dataset=res.dataset, nodes=res.nodes,
+                           relationships=res.relationships, where=st.describe()))
+        click.echo(say("dashboard.on", address=address, port=port, where=st.describe()))
     cmd = streamlit_command(address, port)
     sys.stdout.flush()
     os.execve(cmd[0], cmd, env)

@@ -29,13 +29,14 @@ BACKEND_NAMES = ("embedded", "neo4j")
 EXPORT_FORMAT_NAMES = ("json", "graphml", "neo4j-admin", "cypher", "jsonld")
 GLOBAL_OPTION_HELP = {
     "backend": "Graph store: embedded (default, no server) or neo4j. Env: INSIKT_BACKEND.",
-    "store": "Embedded store file (default .insikt/graph.json). Env: INSIKT_STORE.",
+    "store": "Embedded store file, an SQLite database (default .insikt/graph.db). Env: "
+             "INSIKT_STORE.",
 }
 """`graph.settings.option_help(name)` of the settings the global options override."""
 
 LAZY_COMMANDS = {
     "queries": LazyCommand("insikt_cli.query_cmds:queries_cmd",
-                           "List the saved-query catalog: names, titles and parameters."),
+                           "List the saved-query catalog: names, titles and where each runs."),
     "query": LazyCommand("insikt_cli.query_cmds:query_cmd",
                          "Run a saved query on the current backend (embedded or Neo4j)."),
     "neo4j": LazyCommand("insikt_cli.neo4j_cmds:neo4j_group",
@@ -69,12 +70,16 @@ LAZY_COMMANDS = {
 }
 """Commands defined in other modules: imported when used (their help included)."""
 
-EPILOG = "Docs: README.md and docs/dataset-format.md. Exit codes: 0 ok, 2 invalid data, " \
-    "3 backend unreachable, 4 query refused, 5 query failed."
+from insikt_cli.messages import count, epilog, say  # noqa: E402  (small, no library)
 
 
 class InsiktGroup(LazyGroup):
-    """Turns library errors into one clear message and a distinct exit code."""
+    """Turns library errors into one clear message and a distinct exit code; its help ends
+    with every exit code the error classes define (worked out when the help is shown)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = epilog()
+        super().format_epilog(ctx, formatter)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -83,17 +88,15 @@ class InsiktGroup(LazyGroup):
             report_problems(exc.source, exc.problems)
             ctx.exit(exc.exit_code)
         except InsiktError as exc:
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            click.secho(say("error", error=exc), fg="red", err=True)
             ctx.exit(exc.exit_code)
 
 
 def report_problems(source: str, problems: list[Any]) -> None:
-    noun = "problem" if len(problems) == 1 else "problems"
-    click.secho(f"{source}: {len(problems)} {noun}; nothing was written.", fg="red", err=True)
+    click.secho(say("nothing_written", source=source, problems=count(len(problems), "problems")),
+                fg="red", err=True)
     for p in problems:
         click.echo(f"  {p}", err=True)
-
-
 
 
 class LoadProgress:
@@ -116,7 +119,8 @@ class LoadProgress:
         if self._bar is None or stage != self._stage:
             self.close()
             self._stage, self._pos, self._total = stage, 0, total
-            self._bar = click.progressbar(length=total, label=f"{self.label}: {stage} ({total})",
+            self._bar = click.progressbar(length=total, label=say("progress", label=self.label,
+                                                                  stage=stage, total=total),
                                           file=sys.stderr, show_pos=True)
             self._bar.__enter__()
         if done > self._pos:
@@ -132,7 +136,8 @@ class LoadProgress:
         bar, self._bar = self._bar, None
         bar.__exit__(None, None, None)
         if not sys.stderr.isatty():
-            click.echo(f"{self.label}: {self._stage} {self._pos}/{self._total}", err=True)
+            click.echo(say("progress_done", label=self.label, stage=self._stage, done=self._pos,
+                           total=self._total), err=True)
 
     def __enter__(self) -> LoadProgress:
         return self
@@ -141,7 +146,7 @@ class LoadProgress:
         self.close()
 
 
-@click.group(cls=InsiktGroup, epilog=EPILOG, lazy=LAZY_COMMANDS,
+@click.group(cls=InsiktGroup, lazy=LAZY_COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--backend", type=click.Choice(BACKEND_NAMES), default=None,
               help=GLOBAL_OPTION_HELP["backend"])
@@ -170,12 +175,16 @@ def print_stats(stats: Stats, fmt: str) -> None:
                                "nodes_total": stats.node_total,
                                "relationships_total": stats.relationship_total}, indent=2))
         return
-    click.echo(f"Nodes ({stats.node_total})")
+    names = [*stats.labels, *stats.relationships]
+    w = max([16, *(len(n) + 2 for n in names)])
+    counts = [*stats.labels.values(), *stats.relationships.values()]
+    nw = max([8, *(len(str(n)) + 2 for n in counts)])
+    click.echo(say("stats.nodes", n=stats.node_total))
     for label, n in stats.labels.items():
-        click.echo(f"  {label:<16}{n:>8}")
-    click.echo(f"Relationships ({stats.relationship_total})")
+        click.echo(f"  {label:<{w}}{n:>{nw}}")
+    click.echo(say("stats.relationships", n=stats.relationship_total))
     for rel, n in stats.relationships.items():
-        click.echo(f"  {rel:<16}{n:>8}")
+        click.echo(f"  {rel:<{w}}{n:>{nw}}")
 
 
 @cli.command()
@@ -201,12 +210,12 @@ def validate(path: str, fmt: str) -> None:
                                "problems": [p.__dict__ for p in problems]},
                               ensure_ascii=False, indent=2))
     elif problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        click.secho(f"{path}: {len(problems)} {noun}", fg="red", err=True)
+        click.secho(say("invalid", path=path, problems=count(len(problems), "problems")),
+                    fg="red", err=True)
         for p in problems:
             click.echo(f"  {p}", err=True)
     else:
-        click.secho(f"{path}: valid", fg="green")
+        click.secho(say("valid", path=path), fg="green")
     if problems:
         sys.exit(2)
 
@@ -233,8 +242,8 @@ def load(obj: Ctx, path: str, quiet: bool) -> None:
     with obj.store() as st, LoadProgress(path) as progress:
         res = load_dataset(st, dataset_folder(path), None if quiet else progress)
         if not quiet:
-            click.echo(f"Loaded dataset '{res.dataset}' into {st.describe()}: {res.nodes} nodes, "
-                       f"{res.relationships} relationships in {res.seconds:.2f} s.")
+            click.echo(say("loaded", dataset=res.dataset, where=st.describe(), nodes=res.nodes,
+                           relationships=res.relationships, seconds=res.seconds))
 
 
 @cli.command()
@@ -249,8 +258,8 @@ def unload(obj: Ctx, dataset_id: str) -> None:
     """
     with obj.store() as st:
         res = st.unload(dataset_id)
-        click.echo(f"Unloaded '{dataset_id}': removed {res.removed_nodes} nodes and "
-                   f"{res.removed_relationships} relationships.")
+        click.echo(say("unloaded", dataset=dataset_id, nodes=res.removed_nodes,
+                       relationships=res.removed_relationships))
 
 
 @cli.command()
@@ -270,11 +279,13 @@ def datasets(obj: Ctx, fmt: str) -> None:
         click.echo(json.dumps([i.__dict__ for i in infos], ensure_ascii=False, indent=2))
         return
     if not infos:
-        click.echo("No datasets loaded. Try: insikt load seed_data")
+        click.echo(say("no_datasets"))
         return
-    click.echo(f"{'id':<20}{'nodes':>8}{'rels':>8}  {'loaded at':<26}title")
-    for i in infos:
-        click.echo(f"{i.id:<20}{i.nodes:>8}{i.relationships:>8}  {i.loaded_at:<26}{i.title}")
+    from insikt_cli.output import print_rows
+
+    columns = ("id", "nodes", "relationships", "loaded_at", "title")
+    print_rows(columns, [i.__dict__ for i in infos], "table", width=80, count=False,
+               headers=[say(f"col.{c}") for c in ("id", "nodes", "rels", "loaded_at", "title")])
 
 
 @cli.command()
@@ -310,7 +321,7 @@ def export(obj: Ctx, fmt: str, output: str) -> None:
 
     with obj.store() as st:
         path = export_graph(st.to_networkx(), fmt, output)
-    click.echo(f"Wrote {path}")
+    click.echo(say("wrote", path=path))
 
 
 @cli.command("import-register")
@@ -331,7 +342,7 @@ def import_register_cmd(obj: Ctx, path: str | None) -> None:
     from loaders.register import import_register
 
     register = Path(path) if path else require_path(
-        "register_path", get_settings().register_path, "the agency register (esv.json)")
+        "register_path", get_settings().register_path, say("what.register"))
     with obj.store() as st, LoadProgress("register") as progress:
         report = import_register(st, register, progress)
     click.echo(report.summary())

@@ -1,4 +1,7 @@
-"""Printing result rows as a table, CSV or JSON (shared by `insikt query` and `insikt cypher`)."""
+"""Printing rows as a table, CSV or JSON: the one table printer of every command.
+
+Column widths come from the widest cell (so long ids do not push the columns out of line),
+numbers are right-aligned, and long cells are cut with '…' at `width` characters."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ from typing import Any
 import click
 
 from graph.errors import QueryRefused
+from insikt_cli.messages import count as count_of
+from insikt_cli.messages import say
 
 FORMATS = ("table", "csv", "json")
 
@@ -37,19 +42,33 @@ def rows_to_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def rows_to_table(columns: Sequence[str], rows: Sequence[dict[str, Any]], width: int = 48) -> str:
+def _numeric(values: list[Any]) -> bool:
+    present = [v for v in values if v is not None]
+    return bool(present) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                 for v in present)
+
+
+def rows_to_table(columns: Sequence[str], rows: Sequence[dict[str, Any]], width: int = 48, *,
+                  headers: Sequence[str] | None = None) -> str:
+    """An aligned text table; `headers` (default: the column names) head the columns."""
+    heads = list(headers) if headers is not None else list(columns)
     texts = [[cell(r.get(c)) for c in columns] for r in rows]
     texts = [[t if len(t) <= width else t[: width - 1] + "…" for t in row] for row in texts]
-    widths = [max([len(c), *(len(row[i]) for row in texts)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(t.ljust(w) for t, w in zip(row, widths, strict=True)).rstrip()
-              for row in texts]
+    widths = [max([len(h), *(len(row[i]) for row in texts)]) for i, h in enumerate(heads)]
+    right = [_numeric([r.get(c) for r in rows]) for c in columns]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(t.rjust(w) if r else t.ljust(w)
+                         for t, w, r in zip(cells, widths, right, strict=True)).rstrip()
+
+    lines = [line(heads), "  ".join("-" * w for w in widths)]
+    lines += [line(row) for row in texts]
     return "\n".join(lines)
 
 
 def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str, *,
-               full: Any = None, width: int = 48, count: bool = True) -> None:
+               full: Any = None, width: int = 48, count: bool = True,
+               headers: Sequence[str] | None = None) -> None:
     """Rows as a table or CSV; JSON prints `full` (every detail) when given, else the rows."""
     if fmt == "json":
         doc = full if full is not None else [{c: r.get(c) for c in columns} for r in rows]
@@ -57,9 +76,9 @@ def print_rows(columns: Sequence[str], rows: Sequence[dict[str, Any]], fmt: str,
     elif fmt == "csv":
         click.echo(rows_to_csv(columns, rows), nl=False)
     else:
-        click.echo(rows_to_table(columns, rows, width))
+        click.echo(rows_to_table(columns, rows, width, headers=headers))
         if count:
-            click.echo(f"({len(rows)} rows)")
+            click.echo(count_of(len(rows), "rows"))
 
 
 def split_params(items: tuple[str, ...], example: str) -> dict[str, str]:
@@ -68,6 +87,6 @@ def split_params(items: tuple[str, ...], example: str) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise QueryRefused(f"parameter '{item}' must look like key=value, e.g. -p {example}")
+            raise QueryRefused(say("param_format", item=item, example=example))
         out[key.strip()] = value
     return out

@@ -7,7 +7,8 @@ from running them (`queries.catalog`), so that the import order is one way:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import difflib
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,12 +18,17 @@ from graph.errors import QueryRefused
 from graph.model import Label
 
 ParamType = Literal["str", "int", "float", "bool"]
+PARAM_TYPES: tuple[ParamType, ...] = ("str", "int", "float", "bool")
+QueryOrigin = Literal["builtin", "library", "user"]
+"""Where a saved query comes from: `queries.saved` (Python, with a networkx twin), the query
+files shipped in `queries/library/`, or the analyst's own folder (`INSIKT_QUERY_DIR`)."""
 Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Param:
-    """A typed query parameter. `choices` names the label whose node ids are valid values."""
+    """A typed query parameter. `choices` names the label whose node ids are valid values;
+    `help` is English, `help_sv` Swedish (query files give both)."""
 
     name: str
     type: ParamType
@@ -32,6 +38,7 @@ class Param:
     choices: Label | None = None
     minimum: float | None = None
     maximum: float | None = None
+    help_sv: str = ""
 
     def parse(self, raw: Any) -> Any:
         """Turn a value (often text from a CLI flag or URL) into the parameter's type."""
@@ -63,9 +70,30 @@ class Param:
         return value
 
 
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The candidates that look most like `word` (for "did you mean"), best first."""
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
+
+
+def needs_neo4j(name: str, path: str) -> Callable[[nx.MultiDiGraph, dict[str, Any]], list[Row]]:
+    """The stand-in twin of a file query that has none: it refuses, saying how to get Neo4j."""
+
+    def refuse(g: nx.MultiDiGraph, params: dict[str, Any]) -> list[Row]:
+        raise QueryRefused(
+            f"the saved query '{name}' ({path}) is Cypher only and runs on Neo4j, not on the "
+            "embedded store: start the local server with `insikt neo4j start`, load your data "
+            "into it (e.g. `insikt --backend neo4j load seed_data`) and run the query with "
+            "--backend neo4j (or INSIKT_BACKEND=neo4j)")
+
+    return refuse
+
+
 @dataclass(frozen=True)
 class SavedQuery:
-    """One named query. `order_by` gives the row order both implementations must follow."""
+    """One named query. `order_by` gives the row order both implementations must follow.
+
+    A query file without a networkx twin has `has_twin` False, no declared `columns` (they
+    come from its Cypher's RETURN) and no `order_by` (its Cypher's ORDER BY stands)."""
 
     name: str
     title_sv: str
@@ -80,13 +108,28 @@ class SavedQuery:
     example: dict[str, str] = field(default_factory=dict)
     prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     """Derives extra Cypher parameters (e.g. a Lucene query) from the bound ones."""
+    description_sv: str = ""
+    origin: QueryOrigin = "builtin"
+    path: str = ""
+    """The query file it was read from ('' for a built-in query)."""
+    has_twin: bool = True
+    """Whether `embedded` answers on the embedded store (False: the query needs Neo4j)."""
+
+    @property
+    def from_file(self) -> bool:
+        """A query file's Cypher is analyst text: it runs behind the ad-hoc guard."""
+        return self.origin != "builtin"
 
     def bind(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Validate and type the parameters; unknown or missing ones are refused."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise QueryRefused(f"query '{self.name}' has no parameter {', '.join(unknown)}; "
+            hints = []
+            for u in unknown:
+                close = close_matches(u, known, n=1)
+                hints.append(f"{u} (did you mean {close[0]}?)" if close else u)
+            raise QueryRefused(f"query '{self.name}' has no parameter {', '.join(hints)}; "
                                f"it takes: {', '.join(known) or 'none'}")
         bound: dict[str, Any] = {}
         for p in self.params:
@@ -107,6 +150,9 @@ class QueryResult:
     columns: tuple[str, ...]
     rows: list[Row]
     backend: str
+    truncated: bool = False
+    """Rows were cut at the row cap (query files only; the message says so)."""
+    message: str = ""
 
 
 CATALOG: dict[str, SavedQuery] = {}

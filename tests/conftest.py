@@ -33,10 +33,12 @@ the folder of worktrees). Tests may look there; library code never does."""
 
 
 @pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
+def _fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Settings are read once per process: forget them around every test, so a test that
     changes the environment (monkeypatch.setenv) sees its own values and leaks none. A test
-    that changes the environment half-way calls `reset_settings()` itself."""
+    that changes the environment half-way calls `reset_settings()` itself. The analyst's own
+    query folder is not the tests' business: a test that wants one sets INSIKT_QUERY_DIR."""
+    monkeypatch.delenv("INSIKT_QUERY_DIR", raising=False)
     reset_settings()
     yield
     reset_settings()
@@ -44,7 +46,7 @@ def _fresh_settings() -> Iterator[None]:
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store" / "graph.json"
+    return tmp_path / "store" / "graph.db"
 
 
 @pytest.fixture

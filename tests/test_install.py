@@ -1,7 +1,7 @@
 """A non-editable install works outside the checkout: `pip install .` into a fresh venv, then,
 from a folder that is not the checkout, `insikt load seed_data` (the packaged seed),
-`insikt stats`, `insikt neo4j status` (the shipped launcher) and `insikt dashboard` serving its
-page over HTTP.
+`insikt stats`, the shipped query files (`insikt queries`, `insikt query`), `insikt neo4j
+status` (the shipped launcher) and `insikt dashboard` serving its page over HTTP.
 
 To stay fast it reuses this venv's installed dependencies: the fresh venv gets this venv's
 site-packages on its path through a `.pth` line, which adds the folder but does not run the
@@ -116,6 +116,16 @@ def test_load_seed_and_stats_outside_the_checkout(installed: Installed) -> None:
     assert stats.returncode == 0, stats.stderr
     expected = read_dataset(SEED).label_counts()
     assert json.loads(stats.stdout)["labels"] == expected
+
+
+def test_the_shipped_query_files_are_found_outside_the_checkout(installed: Installed) -> None:
+    assert installed.run("load", "seed_data", "-q").returncode == 0
+    listing = installed.run("queries")
+    assert listing.returncode == 0 and listing.stderr == "", listing.stderr  # no problems
+    assert "insights-per-year" in listing.stdout and "queries/library" in listing.stdout
+    trend = installed.run("query", "insights-per-year", "--format", "csv")
+    assert trend.returncode == 0, trend.stderr
+    assert trend.stdout.splitlines()[0] == "year,reports,insights,agencies,first_reported"
 
 
 def test_the_neo4j_launcher_is_shipped(installed: Installed) -> None:

@@ -142,7 +142,8 @@ else:
         show_query_error(exc)
     else:
         st.caption(t("queries.rows").format(n=len(rows)))
-        df = display.frame(rows, q.columns)
+        # a query file without a twin declares no columns: they are its Cypher's RETURN
+        df = display.frame(rows, q.columns or (tuple(rows[0]) if rows else ()))
         ui.table(df, "q_result", f"fraga-{q.name}", json_rows=rows)
         if q.node_columns and rows:
             st.markdown(f"#### {t('queries.graph')}")

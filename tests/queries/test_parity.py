@@ -40,11 +40,18 @@ PARITY_CASES: dict[str, list[dict[str, Any]]] = {
                                                                  "limit": 30},
                {"q": "kurir", "label": "Insight"}, {"q": "pension myndighet"},
                {"q": "ansoker"}],
+    # the query files shipped in queries/library/, against their twins in queries/twins.py
+    "reporters-without-principles": [{}, {"adopted_only": True}, {"min_insights": 5}],
+    "insights-per-year": [{}, {"life_event": "nar-nagon-har-dott"},
+                          {"life_event": "livshandelse-2", "from_year": 2018, "to_year": 2022},
+                          {"from_year": 2024}],
+    "general-insight-trend": [{}, {"general": "kunden-far-agera-kurir"},
+                              {"general": "far-veta-forst-i-efterhand"}],
 }
 
 
 def test_every_saved_query_has_a_parity_case() -> None:
-    missing = {q.name for q in all_queries()} - set(PARITY_CASES)
+    missing = {q.name for q in all_queries() if q.has_twin} - set(PARITY_CASES)
     assert not missing, f"add parity cases for {sorted(missing)} to PARITY_CASES"
 
 
