@@ -23,12 +23,16 @@ import pandas as pd
 
 from graph.model import Label, node_key
 from queries.analytics import (
+    BURDEN_FORMULA,
     Bridges,
     Communities,
     InsightReach,
+    JourneyBurden,
     Similarity,
     agency_insight_sets,
     bridges,
+    burden,
+    burden_table,
     communities,
     reach,
     similarity,
@@ -185,64 +189,19 @@ def general_insight_reach(g: nx.MultiDiGraph) -> list[Row]:
 
 # -- journeys and burden -------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class JourneyFigures:
-    """The burden figures of one journey, from the rows of the `journey` saved query."""
-
-    steps: int
-    actors: int
-    handoffs: int
-    documents: int
-    late_feedback: int
-
-
-def journey_figures(rows: Sequence[Row]) -> JourneyFigures:
-    return JourneyFigures(
-        steps=len(rows),
-        actors=len({r["agency"] for r in rows if r.get("agency")}),
-        handoffs=sum(1 for r in rows if r.get("handoff")),
-        documents=sum(len(r.get("carries") or []) for r in rows),
-        late_feedback=sum(1 for r in rows if r.get("late")),
-    )
-
-
 def burden_index(g: nx.MultiDiGraph) -> dict[str, float]:
-    """life event id → journey burden index from `queries.analytics.burden`, when that module
-    is there (it is written in parallel); an empty dict otherwise."""
-    try:
-        from queries.analytics import burden
-    except ImportError:  # pragma: no cover - depends on the analytics module being present
-        return {}
+    """life event id → journey burden index (queries.analytics.burden)."""
     return {b.life_event: float(b.index) for b in burden(g)}
 
 
 def burden_formula() -> str:
-    try:
-        from queries.analytics import BURDEN_FORMULA
-    except ImportError:  # pragma: no cover
-        return ""
     return str(BURDEN_FORMULA)
 
 
-def burden_rows(journeys: Mapping[str, Sequence[Row]], index: Mapping[str, float]) -> list[Row]:
-    """One row per life event with a journey: its figures and index, heaviest first (by index
-    when known, else by handoffs + documents + late-feedback steps), then by id."""
-    out = []
-    for le, rows in journeys.items():
-        if not rows:
-            continue
-        f = journey_figures(rows)
-        out.append({"life_event": le, "index": index.get(le), "steps": f.steps,
-                    "actors": f.actors, "handoffs": f.handoffs, "documents": f.documents,
-                    "late_feedback": f.late_feedback})
-
-    def weight(r: Row) -> float:
-        if r["index"] is not None:
-            return float(r["index"])
-        return float(r["handoffs"] + r["documents"] + r["late_feedback"])
-
-    out.sort(key=lambda r: (-weight(r), r["life_event"]))
-    return out
+def burden_rows(burdens: Sequence[JourneyBurden]) -> list[Row]:
+    """One row per life event with a journey, heaviest first: the same decomposition as the
+    report (queries.analytics.burden_table), whose `<term>_points` add up to `index`."""
+    return burden_table(burdens)
 
 
 def life_events_with_journeys(g: nx.MultiDiGraph) -> list[str]:

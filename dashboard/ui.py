@@ -22,6 +22,7 @@ from graph.embedded import DEFAULT_STORE
 from graph.errors import InsiktError
 from graph.model import Label
 from graph.store import DatasetInfo, GraphStore
+from queries.analytics import JourneyBurden, burden
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed_data"
@@ -303,12 +304,17 @@ def download_json(rows: Sequence[Mapping[str, Any]], key: str, file_stem: str) -
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _burden_index(version: str) -> dict[str, float]:
-    return logic.burden_index(_graph(version))
+def _burdens(version: str) -> tuple[JourneyBurden, ...]:
+    return burden(_graph(version))
+
+
+def burdens() -> tuple[JourneyBurden, ...]:
+    """The journey burden ranking of the current graph (queries.analytics.burden)."""
+    return _burdens(graph_version())
 
 
 def burden_index() -> dict[str, float]:
-    return _burden_index(graph_version())
+    return {b.life_event: float(b.index) for b in burdens()}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

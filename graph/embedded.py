@@ -15,11 +15,13 @@ import networkx as nx
 from .errors import NotFound, QueryRefused, StoreError
 from .model import GraphData
 from .store import (
+    DATASETS_ATTR,
     DatasetInfo,
     LoadResult,
     Progress,
     Stats,
     apply_graph_data,
+    dataset_versions,
     remove_dataset,
     stats_of,
 )
@@ -137,6 +139,7 @@ class EmbeddedStore:
         return stats_of(self.graph)
 
     def to_networkx(self) -> nx.MultiDiGraph:
+        self.graph.graph[DATASETS_ATTR] = dataset_versions(self.meta.values())
         return self.graph
 
     def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:

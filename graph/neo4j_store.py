@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 from .embedded import now_iso
 from .errors import BackendUnavailable, InsiktError, NotFound, QueryFailed, QueryRefused, StoreError
 from .model import SEARCH_FIELD, TEXT_FIELDS, GraphData, Label, NodeRecord, RelRecord, node_key
-from .store import DatasetInfo, LoadResult, Progress, Stats
+from .store import DATASETS_ATTR, DatasetInfo, LoadResult, Progress, Stats, dataset_versions
 
 META_LABEL = "InsiktDataset"
 """Label of the nodes that hold dataset metadata (not part of the graph)."""
@@ -418,7 +418,9 @@ class Neo4jStore:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Read the whole graph (one read transaction) into the shared networkx form."""
-        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:
+        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row], list[Row]]:
+            metas = [dict(r["m"]) for r in tx.run(
+                f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id")]
             nodes = [r.data() for r in tx.run(
                 f"MATCH (n) WHERE NOT n:{META_LABEL} "
                 "RETURN labels(n)[0] AS label, properties(n) AS props "
@@ -427,10 +429,11 @@ class Neo4jStore:
                 f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
                 "RETURN type(r) AS type, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, "
                 "b.id AS eid, properties(r) AS props ORDER BY type, sl, sid, el, eid")]
-            return nodes, rels
+            return nodes, rels, metas
 
-        nodes, rels = self._read(work, "read the graph")
+        nodes, rels, metas = self._read(work, "read the graph")
         g = nx.MultiDiGraph()
+        g.graph[DATASETS_ATTR] = dataset_versions(metas)
         for n in nodes:
             props = dict(n["props"])
             node_id = props.pop("id", None)

@@ -23,6 +23,8 @@ from graph.errors import InsiktError
 from graph.model import Label
 
 from .analytics import (
+    BURDEN_COLORS,
+    BURDEN_DEFINITIONS,
     BURDEN_FORMULA,
     BURDEN_WEIGHTS,
     Community,
@@ -260,11 +262,13 @@ def render_markdown(report: Report) -> str:
     out += _md_table(["agency", "kind", "insight", "principles"],
                      [[x.agency, x.agency_kind, x.insight, ", ".join(x.principles)]
                       for x in r.action_gaps])
-    out += ["", "## Bördeindex per livshändelse (journey burden)", "", f"`{BURDEN_FORMULA}`", ""]
+    out += ["", "## Bördeindex per livshändelse (journey burden)", "", f"`{BURDEN_FORMULA}`", "",
+            "Varje cell är poäng = vikt × antal; poängen summerar till index. / Each cell is "
+            "points = weight × count; the points add up to the index.", ""]
     names = list(BURDEN_WEIGHTS)
     out += _md_table(["life event", "index", "steps", *names],
-                     [[b.name, f"{b.index:g}", b.steps,
-                       *(b.component(n).count for n in names)] for b in r.burden])
+                     [[b.name, f"{b.index:g}", b.steps, *burden_cells(b)] for b in r.burden])
+    out += [""] + [f"- **{n}**: {_md(BURDEN_DEFINITIONS[n])}" for n in names]
     p = r.provenance
     out += ["", "## Datans ursprung (provenance)", "",
             f"Illustrativa poster / illustrative entries: {p.illustrative} av {p.total} "
@@ -294,8 +298,13 @@ code{font-size:.85em}svg{max-width:100%;height:auto}
 @media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}
 .network,table,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
 """
-_COLORS = {"actors": "#4e79a7", "handoffs": "#f28e2b", "documents": "#e15759",
-           "late_feedback": "#76b7b2", "non_state": "#59a14f"}
+_COLORS = dict(zip(BURDEN_WEIGHTS, BURDEN_COLORS, strict=True))
+
+
+def burden_cells(b: JourneyBurden) -> list[str]:
+    """The burden terms of one journey as "points = weight×count", in BURDEN_WEIGHTS order."""
+    return [f"{c.points:g} = {c.weight:g}×{c.count}" + ("" if c.measured else " (–)")
+            for c in (b.component(n) for n in BURDEN_WEIGHTS)]
 
 
 def _e(text: object) -> str:
@@ -364,11 +373,11 @@ def svg_burden(burdens: tuple[JourneyBurden, ...], width: int = 720) -> str:
             x += w
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="12">{b.index:g}</text>')
     y = 10 + len(burdens) * (bar + gap) + 10
-    x = float(left)
+    x = 20.0
     for name, color in _COLORS.items():
         parts.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{color}"/>'
                      f'<text x="{x + 16:.0f}" y="{y + 11}" font-size="11">{_e(name)}</text>')
-        x += 100
+        x += 140
     parts.append("</svg>")
     return "".join(parts)
 
@@ -456,8 +465,12 @@ def render_html(report: Report) -> str:
                f"<p><code>{_e(BURDEN_FORMULA)}</code></p>")
     sec.append(svg_burden(r.burden))
     sec.append(_table(["livshändelse / life event", "index", "steg", *names],
-                      [[b.name, f"{b.index:g}", b.steps, *(b.component(n).count for n in names)]
+                      [[b.name, f"{b.index:g}", b.steps, *burden_cells(b)]
                        for b in r.burden], set(range(1, 3 + len(names)))))
+    sec.append("<p>Varje cell är poäng = vikt × antal; poängen summerar till index. <i>Each "
+               "cell is points = weight × count; the points add up to the index.</i></p><ul>" +
+               "".join(f"<li><b>{_e(n)}</b>: {_e(BURDEN_DEFINITIONS[n])}</li>" for n in names) +
+               "</ul>")
     if r.burden:
         links = "".join(f"<li><b>{_e(c.name)}</b> → {_e(c.insight_title)} "
                         f"<code>{_e(c.insight)}</code></li>" for c in r.burden[0].components)

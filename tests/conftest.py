@@ -22,7 +22,11 @@ DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny"
 BROKEN = DATA / "broken"
 SEED = ROOT / "seed_data"
-REGISTER = ROOT.parent / "shared" / "data" / "agency-register" / "esv.json"
+# ../shared next to the checkout; a git worktree one level deeper (wt/NAME) finds it one up.
+SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent)
+               if (p / "shared").is_dir()), ROOT.parent / "shared")
+REGISTER = SHARED / "data" / "agency-register" / "esv.json"
+CPSV_AP = SHARED / "reference" / "cpsv-ap-3.2.0"
 
 
 @pytest.fixture

@@ -36,18 +36,19 @@ rows = ui.run_or_fail("journey", {"life_event": life_event})
 if not rows:
     st.info(t("life.no_journey"))
 else:
-    f = logic.journey_figures(rows)
     st.markdown(f"#### {t('life.burden')}")
-    figures = [("metric.steps", f.steps), ("metric.actors", f.actors),
-               ("metric.handoffs", f.handoffs), ("metric.documents", f.documents),
-               ("metric.late_feedback", f.late_feedback)]
-    index = burden.get(life_event)
-    cols = st.columns(len(figures) + (1 if index is not None else 0))
-    for col, (key, value) in zip(cols, figures, strict=False):
-        col.metric(t(key), value)
-    if index is not None:
-        cols[-1].metric(t("life.index"), f"{index:g}",
-                        help=t("life.index_help").format(formula=logic.burden_formula()))
+    jb = next((b for b in ui.burdens() if b.life_event == life_event), None)
+    cols = st.columns(7)
+    cols[0].metric(t("metric.steps"), len(rows))
+    cols[1].metric(t("col.person_steps"), jb.person_steps if jb else 0)
+    for col, c in zip(cols[2:], jb.components if jb else (), strict=False):
+        # The same terms as the Overview chart and the report; the points add up to the index.
+        col.metric(t(f"burden.{c.name}"), c.count,
+                   help=f"{c.points:g} {t('burden.points')} = {c.weight:g} × {c.count}" +
+                   ("" if c.measured else f"; {t('burden.not_measured')}"))
+    if jb:
+        st.metric(t("life.index"), f"{jb.index:g}",
+                  help=t("life.index_help").format(formula=logic.burden_formula()))
 
     st.markdown(f"#### {t('life.lanes')}")
     lanes = logic.journey_lanes(rows, ui.names(), lang)

@@ -12,6 +12,7 @@ import pytest
 from dashboard import i18n, logic
 from graph.embedded import EmbeddedStore
 from loaders.load import load_dataset
+from queries.analytics import BURDEN_WEIGHTS, burden
 from queries.catalog import run_query
 from tests.conftest import ROOT, TINY
 
@@ -109,13 +110,15 @@ def test_heatmap_is_symmetric_and_ordered(tiny: EmbeddedStore, g: nx.MultiDiGrap
         logic.heatmap(rows, "cosine", names)
 
 
-def test_journey_figures_and_burden_rows(tiny: EmbeddedStore, g: nx.MultiDiGraph) -> None:
+def test_burden_rows_and_journey_lanes(tiny: EmbeddedStore, g: nx.MultiDiGraph) -> None:
     rows = run_query(tiny, "journey", {"life_event": "nar-nagon-har-dott"}).rows
-    # registreras (SKV) → beställ intyg (SKV, carries 1) → visa för banken (banken, delayed)
-    assert logic.journey_figures(rows) == logic.JourneyFigures(
-        steps=3, actors=2, handoffs=1, documents=1, late_feedback=1)
-    table = logic.burden_rows({"nar-nagon-har-dott": rows, "bli-arbetslos": []}, {})
+    table = logic.burden_rows(burden(g))
     assert [r["life_event"] for r in table] == ["nar-nagon-har-dott"]
+    # tiny: 3 person steps at Skatteverket, Skatteverket, banken; one document; feedback
+    # none (step 1) and delayed (step 3): the stacked parts 2 + 3 + 0 + 2·1 + 1.5·2 = 10
+    (row,) = table
+    assert [row[f"{n}_points"] for n in BURDEN_WEIGHTS] == [2, 3, 0, 2, 3]
+    assert row["index"] == 10 == logic.burden_index(g)["nar-nagon-har-dott"]
     assert logic.life_events_with_journeys(g) == ["nar-nagon-har-dott"]
     lanes = logic.journey_lanes(rows, logic.names_of(g, "en"), "en")
     assert list(lanes["lane"]) == [0, 0, 1]
