@@ -318,24 +318,67 @@ def reported_via(g: nx.MultiDiGraph, agency: str, insight: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Evidence:
+    """An insight's provenance chain, from the `evidence` saved query."""
+
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, url)
     years: list[str] = field(default_factory=list)
     reporters: list[str] = field(default_factory=list)  # agency ids
+    reports: list[tuple[str, str, str]] = field(default_factory=list)  # (agency, year, source)
+    generals: list[str] = field(default_factory=list)
+    principles: list[tuple[str, str, str]] = field(default_factory=list)  # (id, source, via)
+    datasets: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, version)
+    source_titles: dict[str, str] = field(default_factory=dict)  # every source row: id → title
 
 
 def evidence_summary(rows: Iterable[Row]) -> Evidence:
-    """The `evidence` query's rows folded into sources, years and reporting agencies."""
+    """The `evidence` query's rows folded into the chain: sources, each reporter with its year
+    and own source, the general insights, the principles with their defining source, and the
+    datasets with their loaded version."""
     sources: list[tuple[str, str, str]] = []
     years: set[str] = set()
-    reporters: list[str] = []
+    reports: list[tuple[str, str, str]] = []
+    generals: list[str] = []
+    principles: list[tuple[str, str, str]] = []
+    datasets: list[tuple[str, str, str]] = []
+    titles: dict[str, str] = {}
     for r in rows:
-        if r["kind"] == "source":
-            sources.append((str(r["id"]), str(r.get("name") or r["id"]), str(r.get("detail") or "")))
-        elif r["kind"] == "reported_by":
-            reporters.append(str(r["id"]))
+        kind, rid = r["kind"], str(r["id"])
+        if kind in ("source", "principle_source"):
+            titles[rid] = str(r.get("name") or rid)
+        if kind == "source":
+            sources.append((rid, str(r.get("name") or rid), str(r.get("detail") or "")))
+        elif kind == "reported_by":
+            reports.append((rid, str(r.get("detail") or ""), str(r.get("source") or "")))
             if r.get("detail"):
                 years.add(str(r["detail"]))
-    return Evidence(sorted(sources), sorted(years), sorted(reporters))
+        elif kind == "general":
+            generals.append(rid)
+        elif kind == "principle":
+            principles.append((rid, str(r.get("source") or ""), str(r.get("via") or "")))
+        elif kind == "dataset":
+            datasets.append((rid, str(r.get("name") or rid), str(r.get("detail") or "")))
+    return Evidence(sorted(sources), sorted(years), sorted(a for a, _, _ in reports),
+                    sorted(reports), sorted(generals), sorted(principles), sorted(datasets),
+                    titles)
+
+
+def chain_texts(ev: Evidence, names: Names) -> dict[str, str]:
+    """The chain as short texts for a table row: reporters "Agency (year, source)", principles
+    "Principle (source; via general)", datasets "title (version)"."""
+    def src(sid: str) -> str:
+        return ev.source_titles.get(sid, sid)
+
+    reports = "; ".join(
+        names.get(Label.AGENCY, a) + (f" ({', '.join(x for x in (y, src(s) if s else '') if x)})"
+                                     if y or s else "") for a, y, s in ev.reports)
+    principles = "; ".join(
+        names.get(Label.PRINCIPLE, p) + (f" ({src(s)})" if s else "")
+        + (f" ← {names.get(Label.INSIGHT, via)}" if via else "") for p, s, via in ev.principles)
+    datasets = "; ".join(f"{title} ({version})" if version else title
+                         for _, title, version in ev.datasets)
+    return {"reports": reports, "generals": "; ".join(names.get(Label.INSIGHT, x)
+                                                      for x in ev.generals),
+            "principles": principles, "datasets": datasets}
 
 
 # -- principles ----------------------------------------------------------------------------------

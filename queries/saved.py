@@ -86,20 +86,32 @@ def _name(g: nx.MultiDiGraph, key: str) -> Any:
 
 # -- shared-problems ----------------------------------------------------------------------
 
+def _holders(g: nx.MultiDiGraph, x: str, p: dict[str, Any]) -> set[str]:
+    """The agencies whose insight set holds `x`: they report x, or an instance of it, through
+    an insight that passes the filters (the inverse of `agency_insight_sets`, for one x)."""
+    reported = [x, *(i for i, _ in _in(g, x, "INSTANCE_OF"))]
+    return {a for i in reported if _insight_passes(g, i, p) for a, _ in _in(g, i, "REPORTS")}
+
+
+def _insight_set(g: nx.MultiDiGraph, agency: str, p: dict[str, Any]) -> set[str]:
+    """One agency's insight set (see `agency_insight_sets`), from its own edges only."""
+    return {x for i, _ in _out(g, agency, "REPORTS") if _insight_passes(g, i, p)
+            for x in _expanded(g, i)}
+
+
 def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    if p["agency"] is not None:  # just that agency's pairs, from its own neighbourhood
+        only = node_key(Label.AGENCY, p["agency"])
+        for x in _insight_set(g, only, p) if only in g else ():
+            for b in _holders(g, x, p) - {only}:
+                pair = (only, b) if _id(g, only) < _id(g, b) else (b, only)
+                pairs[pair].add(_id(g, x))
     by_insight: dict[str, set[str]] = defaultdict(set)
-    for agency, insights in agency_insight_sets(g, p).items():
+    for agency, insights in (agency_insight_sets(g, p).items() if p["agency"] is None else ()):
         for x in insights:
             by_insight[x].add(agency)
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    only = node_key(Label.AGENCY, p["agency"]) if p["agency"] is not None else None
     for x, agencies in by_insight.items():
-        if only is not None:  # just the pairs of that agency, not all pairs filtered after
-            if only in agencies:
-                for b in agencies - {only}:
-                    pair = (only, b) if _id(g, only) < _id(g, b) else (b, only)
-                    pairs[pair].add(_id(g, x))
-            continue
         ordered = sorted(agencies, key=lambda k: _id(g, k))
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
@@ -122,9 +134,15 @@ register(SavedQuery(
             Param("min_shared", "int", "only pairs sharing at least this many insights",
                   default=1, minimum=1)),
     cypher="""
-// With $agency, start from that agency's insights (an index lookup), not every report.
-MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
-WHERE ($agency IS NULL OR a.id = $agency) AND""" + INSIGHT_FILTER + """
+// With $agency, start from that agency's insights (an index seek: the UNION keeps the
+// planner from a scan that `$agency IS NULL OR a.id = $agency` would force).
+CALL {
+  MATCH (a:Agency {id: $agency}) RETURN a
+  UNION
+  MATCH (a:Agency) WHERE $agency IS NULL RETURN a
+}
+MATCH (a)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
+WHERE""" + INSIGHT_FILTER + """
 WITH DISTINCT x
 MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x)
 WHERE""" + INSIGHT_FILTER + """
@@ -226,9 +244,11 @@ def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     for pr, d in _out(g, a, "APPLIES"):
         rows.append({"section": "principle", "id": _id(g, pr), "name": _name(g, pr),
                      "detail": d.get("status") or ""})
-    sets = agency_insight_sets(g, {})
-    mine = sets.get(a, set())
-    peers = [(len(mine & xs), _id(g, b), b) for b, xs in sets.items() if b != a and mine & xs]
+    shared: dict[str, int] = defaultdict(int)
+    for x in _insight_set(g, a, {}):
+        for b in _holders(g, x, {}) - {a}:
+            shared[b] += 1
+    peers = [(n, _id(g, b), b) for b, n in shared.items()]
     peers.sort(key=lambda t: (-t[0], t[1]))
     rows += [{"section": "peer", "id": pid, "name": _name(g, b), "detail": str(n)}
              for n, pid, b in peers[:5]]

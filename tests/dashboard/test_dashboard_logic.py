@@ -145,6 +145,17 @@ def test_evidence_summary_and_reported_via(tiny: EmbeddedStore, g: nx.MultiDiGra
                                           {"insight": "intyg-till-banken"}).rows)
     assert [s[0] for s in ev.sources] == ["guide"]
     assert ev.years == ["2020", "2021"] and ev.reporters == [FK, SKV]
+    # the full chain (tests/data/tiny): Skatteverket 2020 citing 'guide', FK 2021 without a
+    # source; general 'kurir'; 'en-gang' defined in 'guide', directly and through 'kurir'
+    assert ev.reports == [(FK, "2021", ""), (SKV, "2020", "guide")]
+    assert ev.generals == ["kurir"]
+    assert ev.principles == [("en-gang", "guide", ""), ("en-gang", "guide", "kurir")]
+    assert ev.datasets == [("tiny", "Liten testgraf", "1")]
+    chain = logic.chain_texts(ev, logic.names_of(g, "sv"))
+    assert chain["reports"] == "Försäkringskassan (2021); Skatteverket (2020, En vägledning)"
+    assert chain["principles"] == ("Lämna uppgifter en gång (En vägledning); Lämna uppgifter "
+                                   "en gång (En vägledning) ← Kunden får agera kurir")
+    assert chain["datasets"] == "Liten testgraf (1)"
     assert logic.reported_via(g, SKV, "kurir") == ["intyg-till-banken"]
     assert logic.reported_via(g, PM, "kurir") == ["kurir"]
     assert logic.reported_via(g, "banken", "kurir") == []

@@ -23,7 +23,7 @@ from graph.store import DatasetInfo
 from loaders.load import load_dataset
 from queries.catalog import all_queries, run_query
 from tests.conftest import DATA, ROOT, SEED
-from tests.queries.test_parity import cases, same
+from tests.queries.test_parity import cases, neo4j_rows, same
 
 LAUNCHER = ROOT / "scripts" / "neo4j" / "neo4j.sh"
 CLASSPATH = ROOT / "scripts" / "neo4j" / "target" / "classpath.txt"
@@ -53,9 +53,9 @@ def assert_same_answers(original: EmbeddedStore, restored: Neo4jStore) -> None:
            for lb in Label}
     mismatches = []
     for q in all_queries():
-        for params in cases(q, ids, ["dodsfall", "kurir", "myndighet"]):
-            a, b = run_query(original, q.name, params), run_query(restored, q.name, params)
-            if not same(a.rows, b.rows):
+        sweep = cases(q, ids, ["dodsfall", "kurir", "myndighet"])
+        for params, b in zip(sweep, neo4j_rows(restored, q, sweep), strict=True):
+            if not same(run_query(original, q.name, params).rows, b):
                 mismatches.append((q.name, params))
     assert not mismatches, mismatches[:10]
 
