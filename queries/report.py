@@ -472,8 +472,10 @@ def render_html(report: Report) -> str:
                "".join(f"<li><b>{_e(n)}</b>: {_e(BURDEN_DEFINITIONS[n])}</li>" for n in names) +
                "</ul>")
     if r.burden:
-        links = "".join(f"<li><b>{_e(c.name)}</b> → {_e(c.insight_title)} "
-                        f"<code>{_e(c.insight)}</code></li>" for c in r.burden[0].components)
+        links = "".join(f"<li><b>{_e(c.name)}</b> → {_e(c.insight_title)} " +
+                        (f"<code>{_e(c.insight)}</code>" if c.insight_in_graph
+                         else "(saknas i grafen / not in the graph)") + "</li>"
+                        for c in r.burden[0].components)
         sec.append(f"<p>Varje komponent belägger en generell insikt / each component evidences "
                    f"a general insight:</p><ul>{links}</ul>")
     p = r.provenance

@@ -109,6 +109,19 @@ def test_every_page_in_english_has_distinct_headers(seed_env: Path, page: str) -
         assert not [c for c in columns if c.startswith("col.")], (page, columns)
 
 
+def test_overview_burden_parts_add_up_to_the_index(seed_env: Path) -> None:
+    """The Overview table (the data of its stacked chart) shows the report's decomposition:
+    the five parts of each row add up to the index; the order and the indexes are the ones
+    hand-checked in tests/queries/test_burden.py."""
+    at = open_page("views/overview.py")
+    table = table_with(at, SV["col.who-does-what"])
+    parts = [SV[f"col.{n}"] for n in ("who-does-what", "own-project-manager", "myndighetska",
+                                       "courier", "late-feedback")]
+    for _, row in table.iterrows():
+        assert sum(row[p] for p in parts) == pytest.approx(row[SV["col.index"]])
+    assert list(table[SV["col.index"]]) == [25, 17.5, 17, 15.5, 10.5, 8, 3]
+
+
 def test_overview_figures_match_the_seed(seed_env: Path) -> None:
     at = open_page("views/overview.py")
     metrics = {m.label: m.value for m in at.metric}
@@ -282,6 +295,17 @@ def test_collaboration_in_english(seed_env: Path) -> None:
     assert "Swedish Tax Agency" in " ".join(table[EN["col.agency_names"]])
     keys = keys_on(at)
     assert {"dl_co_networks", "dl_report_html", "dl_report_md"} <= keys
+
+
+def test_query_page_draws_the_provenance_chain(seed_env: Path) -> None:
+    at = open_page("views/queries.py", query="provenance", insight="banken-kraver-dodsfallsintyg")
+    assert not at.exception
+    rows = table_with(at, "chain")
+    insight = next(i for i in seed("insights") if i["id"] == "banken-kraver-dodsfallsintyg")
+    reporters = {r["agency"] for r in insight.get("reported_by") or []}
+    assert set(rows[rows["chain"] == "reported_by"]["agency"]) == reporters
+    assert set(rows[rows["chain"] == "general"]["general"]) == set(insight["instance_of"])
+    assert at.get("iframe"), "the chain is drawn in the network view"
 
 
 def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
