@@ -81,10 +81,13 @@ else:
         "actor": nm.get(Label.AGENCY, r["agency"]),
         "action": (r.get("action_en") if lang == "en" and r.get("action_en")
                    else r.get("action")) or "",
+        "taken_by": t(f"taken_by.{r.get('taken_by') or 'person'}"),
         "handoff": t("yes") if r.get("handoff") else t("no"),
         "carries": "; ".join(r.get("carries") or []),
+        "agency_terms": "; ".join(r.get("agency_terms") or []),
         "feedback": t(f"feedback.{r.get('feedback') or 'immediate'}"),
-    } for r in rows], columns=["step_order", "actor", "action", "handoff", "carries", "feedback"])
+    } for r in rows], columns=["step_order", "actor", "action", "taken_by", "handoff", "carries",
+                               "agency_terms", "feedback"])
     ui.table(ui.localize_columns(df), "le_steps", f"kundresa-{life_event}")
 
 st.markdown(f"#### {t('life.insights')}")

@@ -218,6 +218,8 @@ def test_life_event_journey_and_burden(seed_env: Path) -> None:
     assert metrics[SV["life.index"]] == "3"  # 1 + 1 + 1 + 2·0 + 1.5·0
     table = table_with(at, SV["col.step_order"])
     assert list(table[SV["col.step_order"]]) == list(range(1, len(steps) + 1))
+    assert list(table[SV["col.taken_by"]]) == [
+        SV[f"taken_by.{s.get('taken_by') or 'person'}"] for s in steps]
     insights = table_with(at, SV["col.generals"])
     arising = {i["id"] for i in seed("insights") if "fa-barn" in (i.get("life_events") or [])}
     assert set(insights[SV["col.insight"]]) == arising
