@@ -81,6 +81,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.neo4j
+@pytest.mark.slow
 def test_neo4j_admin_import_round_trip(original: EmbeddedStore, tmp_path: Path) -> None:
     """Slow but essential (about a minute: the import, then a server start on the new home).
     The port is INSIKT_ADMIN_TEST_PORT or a free one; the password is a fresh one."""
