@@ -1,4 +1,5 @@
-"""Insiktsgrafen's dashboard: `insikt dashboard`, or `streamlit run dashboard/app.py`.
+"""Insiktsgrafen's dashboard: `insikt dashboard`, or `streamlit run dashboard/app.py` (with
+the project installed, e.g. by `make setup`: the app imports it as packages).
 
 The entry point sets up the page, the sidebar (language, the backend in use and what is
 loaded) and the navigation; each page is a thin file under dashboard/views/ (not pages/:
@@ -7,22 +8,20 @@ a pages/ folder next to the entry point would switch Streamlit to its older mult
 
 from __future__ import annotations
 
-import sys
+from importlib import resources
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # a checkout that is not pip-installed
-    sys.path.insert(0, str(ROOT))
+import streamlit as st
 
-import streamlit as st  # noqa: E402
+from dashboard import ui
+from dashboard.display import escape_md
+from dashboard.i18n import LANG_KEY, LANGS, t
+from graph.errors import InsiktError
 
-from dashboard import ui  # noqa: E402
-from dashboard.i18n import LANG_KEY, LANGS, t  # noqa: E402
-from dashboard.logic import escape_md  # noqa: E402
-from graph.errors import InsiktError  # noqa: E402
-
-VIEWS = Path(__file__).resolve().parent / "views"
-FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+# Package data, found where the package is installed (editable or not). Streamlit wants
+# file paths, and pip installs unzipped, so the resources are real files.
+VIEWS = Path(str(resources.files("dashboard") / "views"))
+FAVICON = Path(str(resources.files("dashboard") / "assets" / "favicon.png"))
 
 # (file, title key, icon, url path). The url paths are the same in both languages.
 PAGES: tuple[tuple[str, str, str, str], ...] = (

@@ -224,7 +224,6 @@ SV: dict[str, str] = {
                                    "INSIKT_BACKEND=neo4j (och NEO4J_URI, NEO4J_USER, "
                                    "NEO4J_PASSWORD) för att ställa egna frågor; de sparade "
                                    "frågorna ovan fungerar på båda.",
-    "queries.console_missing": "Cypher-konsolen är inte tillgänglig i den här versionen.",
     "queries.console_empty": "Skriv en fråga först.",
     # columns
     "col.insight": "Insikt-id",
@@ -502,7 +501,6 @@ EN: dict[str, str] = {
                                    "INSIKT_BACKEND=neo4j (and NEO4J_URI, NEO4J_USER, "
                                    "NEO4J_PASSWORD) to ask your own questions; the saved "
                                    "queries above work on both.",
-    "queries.console_missing": "The Cypher console is not available in this version.",
     "queries.console_empty": "Write a query first.",
     "col.insight": "Insight id",
     "col.title": "Insight",

@@ -1,12 +1,12 @@
 """Streamlit glue shared by the pages: the store, caching, names, tables with downloads and the
-empty-store and error states. Computation lives in `dashboard.logic`; strings in `dashboard.i18n`.
+empty-store and error states. Answers come from `queries` (`queries.views`, `queries.subgraph`);
+strings from `dashboard.i18n`.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,17 +15,17 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic
+from dashboard import display, network_html
 from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t
 from graph.backends import backend_name, open_store
 from graph.embedded import DEFAULT_STORE
 from graph.errors import InsiktError
 from graph.model import Label
+from graph.settings import get_settings
 from graph.store import DatasetInfo, GraphStore
+from queries import subgraph, views
 from queries.analytics import JourneyBurden, burden
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seed_data"
 NODE_CAP = 300
 ANY = ""  # the "all" choice of an optional selectbox (a None value would show a placeholder)
 
@@ -37,13 +37,14 @@ def store_key() -> tuple[str, ...]:
     it, so a load from the CLI while the app runs is picked up on the next rerun. No secrets."""
     backend = backend_name()
     if backend == "embedded":
-        path = _resolved(os.environ.get("INSIKT_STORE") or str(DEFAULT_STORE))
+        path = _resolved(str(get_settings().store or DEFAULT_STORE))
         try:
             mtime = path.stat().st_mtime_ns
         except FileNotFoundError:
             mtime = 0
         return backend, str(path), str(mtime)
-    return backend, os.environ.get("NEO4J_URI", ""), os.environ.get("NEO4J_DATABASE", "")
+    cfg = get_settings()
+    return backend, cfg.neo4j_uri, cfg.neo4j_database
 
 
 @functools.lru_cache(maxsize=8)
@@ -62,7 +63,7 @@ def get_store() -> GraphStore:
 
 def fail(exc: Exception) -> NoReturn:
     """A library error as one clear message; the page stops there."""
-    st.error(f"{t('error')}: {logic.escape_md(exc)}")
+    st.error(f"{t('error')}: {display.escape_md(exc)}")
     st.stop()
     raise RuntimeError(str(exc)) from exc  # only reached outside a Streamlit script run
 
@@ -102,11 +103,11 @@ def graph() -> nx.MultiDiGraph:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _names(version: str, lang: str) -> logic.Names:
-    return logic.names_of(_graph(version), lang)
+def _names(version: str, lang: str) -> views.Names:
+    return views.names_of(_graph(version), lang)
 
 
-def names() -> logic.Names:
+def names() -> views.Names:
     return _names(graph_version(), current_lang())
 
 
@@ -146,9 +147,10 @@ def run_or_fail(query: str, params: Mapping[str, Any] | None = None) -> list[dic
 
 def load_seed() -> None:
     from loaders.load import load_dataset
+    from loaders.seed import seed_dir
 
     with st.spinner(t("loading_seed")):
-        load_dataset(get_store(), SEED)
+        load_dataset(get_store(), seed_dir())
     clear_caches()
 
 
@@ -163,7 +165,7 @@ def empty_state() -> None:
     """What an empty store shows: clear text, and on the embedded store a button that loads
     the seed data."""
     st.info(t("empty_store"))
-    if get_store().backend == "embedded":
+    if get_store().local:
         if st.button(t("load_seed"), key="load_seed", type="primary"):
             try:
                 load_seed()
@@ -190,7 +192,7 @@ def table(df: pd.DataFrame, key: str, file_stem: str, *,
     st.dataframe(df, hide_index=True, width="stretch", key=f"df_{key}")
     with st.container(horizontal=True):
         # Deferred: the file is made when the button is pressed, not on every rerun.
-        st.download_button(t("download_csv"), lambda: logic.to_csv(df),
+        st.download_button(t("download_csv"), lambda: display.to_csv(df),
                            file_name=f"{file_stem}.csv", mime="text/csv", key=f"dl_{key}",
                            on_click="ignore", icon=":material/download:")
         if json_rows is not None:
@@ -219,10 +221,10 @@ def label_names() -> dict[str, str]:
 def rel_names() -> dict[str, str]:
     from graph.model import Rel
 
-    return {r.value: r.value for r in Rel} | {logic.ROW_EDGE: t("row_edge")}
+    return {r.value: r.value for r in Rel} | {subgraph.ROW_EDGE: t("row_edge")}
 
 
-def graph_view(view: logic.GraphView, key: str, height: int = 650) -> None:
+def graph_view(view: subgraph.GraphView, key: str, height: int = 650) -> None:
     """A vis-network view with its cap message and a download of the same HTML."""
     if view.cut_total:
         cut = ", ".join(f"{n} {t(f'label.{lb}')}" for lb, n in sorted(view.cut.items()))
@@ -231,7 +233,7 @@ def graph_view(view: logic.GraphView, key: str, height: int = 650) -> None:
                                        depth=view.cut_from_depth or "-"))
     if view.edges_cut:
         st.warning(t("edges_cut").format(cut=view.edges_cut, shown=len(view.edges)))
-    page = logic.network_html(graph(), view, current_lang(), label_names(), rel_names(),
+    page = network_html.network_html(graph(), view, current_lang(), label_names(), rel_names(),
                               height=height - 20)
     html_view(page, height)
     st.download_button(t("download_html"), lambda: page.encode("utf-8"),
@@ -298,7 +300,7 @@ def select_node(label: Label | str, key: str, *, optional: bool = False,
 
 
 def download_json(rows: Sequence[Mapping[str, Any]], key: str, file_stem: str) -> None:
-    st.download_button(t("download_json"), lambda: logic.to_json(list(map(dict, rows))),
+    st.download_button(t("download_json"), lambda: display.to_json(list(map(dict, rows))),
                        file_name=f"{file_stem}.json", mime="application/json",
                        key=f"dl_json_{key}", on_click="ignore", icon=":material/download:")
 
@@ -318,11 +320,11 @@ def burden_index() -> dict[str, float]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _collaboration(version: str) -> logic.Collaboration:
-    return logic.collaboration(_graph(version))
+def _collaboration(version: str) -> views.Collaboration:
+    return views.collaboration(_graph(version))
 
 
-def collaboration() -> logic.Collaboration:
+def collaboration() -> views.Collaboration:
     """Communities, similarity, reach and bridges (queries.analytics), cached on the graph
     version."""
     try:
@@ -335,13 +337,11 @@ def kind(value: Any) -> str:
     return t(f"kind.{value}") if value in ("general", "specific") else str(value or "")
 
 
-def report_downloads() -> bool:
+def report_downloads() -> None:
     """The governance report (queries.report) as HTML and Markdown downloads, made only when
-    a button is pressed. False when the report module is not there."""
-    try:
-        from queries.report import build_report, render_html, render_markdown
-    except ImportError:  # pragma: no cover - written in parallel
-        return False
+    a button is pressed."""
+    from queries.report import build_report, render_html, render_markdown
+
     g = graph()
     with st.container(horizontal=True):
         st.download_button(t("download_report_html"),
@@ -352,7 +352,6 @@ def report_downloads() -> bool:
                            lambda: render_markdown(build_report(g)).encode("utf-8"),
                            file_name="insiktsgrafen-rapport.md", mime="text/markdown",
                            key="dl_report_md", on_click="ignore", icon=":material/download:")
-    return True
 
 
 def report_section() -> None:

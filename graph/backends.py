@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .errors import InsiktError
+from .settings import get_settings
 from .store import GraphStore
 
 BACKENDS = ("embedded", "neo4j")
 
 
 def backend_name(backend: str | None = None) -> str:
-    name = (backend or os.environ.get("INSIKT_BACKEND") or "embedded").strip().lower()
+    name = (backend or get_settings().backend or "embedded").strip().lower()
     if name not in BACKENDS:
         raise InsiktError(f"unknown backend '{name}': use one of {', '.join(BACKENDS)}")
     return name

@@ -14,8 +14,10 @@ import networkx as nx
 
 from .errors import NotFound, QueryRefused, StoreError
 from .model import GraphData
+from .settings import get_settings
 from .store import (
     DATASETS_ATTR,
+    AnswerableQuery,
     DatasetInfo,
     LoadResult,
     Progress,
@@ -43,9 +45,11 @@ class EmbeddedStore:
     """Holds the graph in memory and writes it atomically after every change."""
 
     backend = "embedded"
+    runs_cypher = False
+    local = True
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path or os.environ.get("INSIKT_STORE") or DEFAULT_STORE)
+        self.path = Path(path or get_settings().store or DEFAULT_STORE)
         self.graph = nx.MultiDiGraph()
         self.meta: dict[str, dict[str, Any]] = {}
         if self.path.exists():
@@ -157,6 +161,12 @@ class EmbeddedStore:
                  timeout: float = 10.0,
                  row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
         raise QueryRefused(NO_CYPHER)
+
+    def answer(self, query: AnswerableQuery, params: dict[str, Any], *,
+               cypher_params: dict[str, Any] | None = None,
+               timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Saved queries run their networkx twin here (this store has no Cypher)."""
+        return query.embedded(self.to_networkx(), params)
 
     def close(self) -> None:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,15 @@ def graph_document(g: nx.MultiDiGraph) -> dict[str, Any]:
                              r["end"]["label"], r["end"]["id"]))
     return {"format": "insiktsgrafen-graph", "version": 1, "nodes": nodes,
             "relationships": rels}
+
+
+def content_hash(g: nx.MultiDiGraph) -> str:
+    """sha256 (hex) of the graph's content: its sorted nodes and relationships with every
+    property (`graph_document`), as canonical JSON. The same graph gives the same value in
+    every process and on every backend; any change to a node, edge or property changes it."""
+    text = json.dumps(graph_document(g), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _graphml_safe(value: Any) -> Any:

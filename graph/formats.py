@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from . import cypher
 from .canonical import Canonical, canonical_insights, canonical_of
 from .errors import InsiktError
 from .ids import slugify
 
 NEO4J_ADMIN_ARRAY_DELIMITERS = (";", "|", "¦")
 CYPHER_BATCH = 500
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _sorted_nodes(g: nx.MultiDiGraph) -> list[tuple[str, dict[str, Any]]]:
@@ -206,29 +205,9 @@ def write_neo4j_admin(g: nx.MultiDiGraph, folder: str | Path) -> Path:
 
 # -- Cypher script ------------------------------------------------------------------------------
 
-_CYPHER_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
 def cypher_literal(value: Any) -> str:
-    """A Cypher literal for a property value (text, number, boolean, list or map)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return "'" + "".join(_CYPHER_ESCAPES.get(ch, ch) for ch in value) + "'"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_cypher_key(k)}: {cypher_literal(v)}"
-                               for k, v in value.items()) + "}"
-    return cypher_literal(str(value))
-
-
-def _cypher_key(name: str) -> str:
-    return name if _IDENT.match(name) else "`" + name.replace("`", "``") + "`"
+    """A Cypher literal for a property value (see `graph.cypher.literal`)."""
+    return cypher.literal(value)
 
 
 def _batches(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -246,26 +225,22 @@ def cypher_script(g: nx.MultiDiGraph, batch: int = CYPHER_BATCH) -> str:
         by_label.setdefault(a["label"], []).append({"id": a["id"], "props": _node_props(a)})
     for label in sorted(by_label):
         # The names the Neo4j store uses, so running the script there adds nothing twice.
-        lines.append(f"CREATE CONSTRAINT insikt_{label.lower()}_id IF NOT EXISTS "
-                     f"FOR (n:{_cypher_key(label)}) REQUIRE n.id IS UNIQUE;")
+        lines.append(cypher.id_constraint(label, quote=cypher.bare) + ";")
     lines.append("")
     for label, rows in sorted(by_label.items()):
         for chunk in _batches(rows, batch):
-            lines.append(f"UNWIND {cypher_literal(chunk)} AS row\n"
-                         f"MERGE (n:{_cypher_key(label)} {{id: row.id}})\nSET n += row.props;")
+            lines.append(cypher.merge_nodes(label, cypher_literal(chunk), track_datasets=False,
+                                            sep="\n", quote=cypher.bare) + ";")
     datasets = g.graph.get("datasets") or {}
     if datasets:
-        # The dataset metadata nodes of the Neo4j store (graph.neo4j_store.META_LABEL), so
-        # the restored graph lists its datasets; `labels` is JSON text, as the store keeps it.
-        lines.append("CREATE CONSTRAINT insikt_insiktdataset_id IF NOT EXISTS "
-                     "FOR (n:InsiktDataset) REQUIRE n.id IS UNIQUE;")
+        # The dataset metadata nodes of the Neo4j store (graph.cypher.META_LABEL), so the
+        # restored graph lists its datasets; `labels` is JSON text, as the store keeps it.
+        lines.append(cypher.id_constraint(cypher.META_LABEL, quote=cypher.bare) + ";")
         rows = [{"id": ds, "props": {**{k: v for k, v in meta.items() if k != "labels"},
                                      "labels": json.dumps(meta.get("labels") or {},
                                                           ensure_ascii=False, sort_keys=True)}}
                 for ds, meta in sorted(datasets.items())]
-        lines.append(f"UNWIND {cypher_literal(rows)} AS row\n"
-                     "MERGE (d:InsiktDataset {id: row.id})\nSET d += row.props, "
-                     "d.loaded_at = toString(datetime.truncate('second', datetime()));")
+        lines.append(cypher.restore_datasets(cypher_literal(rows)) + ";")
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for u, v, k, a in _sorted_edges(g):
         su, sv = g.nodes[u], g.nodes[v]
@@ -273,10 +248,9 @@ def cypher_script(g: nx.MultiDiGraph, batch: int = CYPHER_BATCH) -> str:
             {"start": su["id"], "end": sv["id"], "props": _edge_props(a)})
     for (rel, start, end), rows in sorted(groups.items()):
         for chunk in _batches(rows, batch):
-            lines.append(f"UNWIND {cypher_literal(chunk)} AS row\n"
-                         f"MATCH (a:{_cypher_key(start)} {{id: row.start}})\n"
-                         f"MATCH (b:{_cypher_key(end)} {{id: row.end}})\n"
-                         f"MERGE (a)-[r:{_cypher_key(rel)}]->(b)\nSET r += row.props;")
+            lines.append(cypher.merge_rels(rel, start, end, cypher_literal(chunk),
+                                           track_datasets=False, sep="\n",
+                                           quote=cypher.bare) + ";")
     return "\n".join(lines) + "\n"
 
 

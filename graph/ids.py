@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from stdnum import luhn
+from stdnum.exceptions import ValidationError
+from stdnum.se import orgnr
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ORG_NR_RE = re.compile(r"^\d{6}-\d{4}$")
+ORG_NR_RE = re.compile(r"[0-9]{6}-[0-9]{4}", re.ASCII)
+"""The written form: ASCII digits only (stdnum alone would accept full-width digits)."""
 
 
 def slugify(text: str) -> str:
@@ -25,26 +30,21 @@ def is_slug(value: str) -> bool:
 
 
 def luhn_ok(digits: str) -> bool:
-    """Luhn (mod 10) check over a string of digits, as used for the org nr's last digit."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+    """Luhn (mod 10) check over a string of ASCII digits, as for the org nr's last digit."""
+    return digits.isascii() and digits.isdigit() and luhn.is_valid(digits)
 
 
 def org_nr_problem(value: str) -> str | None:
-    """Why an org nr is invalid, or None when it is valid (format NNNNNN-NNNN + Luhn)."""
-    if not ORG_NR_RE.match(value):
+    """Why an org nr is invalid, or None when it is valid: the form NNNNNN-NNNN in ASCII digits
+    (checked here, as python-stdnum would also take full-width digits or no dash), the third
+    digit 2 or more (an organisation, not a person), and stdnum's length and Luhn check."""
+    if not ORG_NR_RE.fullmatch(value):
         return "must look like NNNNNN-NNNN (ten digits with a dash after the sixth)"
-    digits = value.replace("-", "")
-    if int(digits[2]) < 2:
+    if int(value[2]) < 2:
         return "the third digit must be 2 or more for an organisation (else it is a personnummer)"
-    if not luhn_ok(digits):
+    try:
+        orgnr.validate(value)
+    except ValidationError:
         return "the check digit (the last one) does not match the Luhn check"
     return None
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,13 +27,26 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
+from . import cypher
+from .cypher import EXPLAIN_PREFIX
+from .cypher import META_LABEL as META_LABEL  # re-exported: callers know these names from here
+from .cypher import SEARCH_INDEX as SEARCH_INDEX
+from .cypher import TEXT_INDEX_EN as TEXT_INDEX_EN
+from .cypher import TEXT_INDEX_SV as TEXT_INDEX_SV
+from .cypher import schema_statements as schema_statements
 from .embedded import now_iso
 from .errors import BackendUnavailable, InsiktError, NotFound, QueryFailed, QueryRefused, StoreError
-from .model import SEARCH_FIELD, TEXT_FIELDS, GraphData, Label, NodeRecord, RelRecord, node_key
-from .store import DATASETS_ATTR, DatasetInfo, LoadResult, Progress, Stats, dataset_versions
-
-META_LABEL = "InsiktDataset"
-"""Label of the nodes that hold dataset metadata (not part of the graph)."""
+from .model import GraphData, NodeRecord, RelRecord, node_key
+from .settings import get_settings
+from .store import (
+    DATASETS_ATTR,
+    AnswerableQuery,
+    DatasetInfo,
+    LoadResult,
+    Progress,
+    Stats,
+    dataset_versions,
+)
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
@@ -42,11 +54,6 @@ DEFAULT_PASSWORD = "insikt-dev-password"  # the local launcher's documented defa
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
 URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
-
-TEXT_INDEX_SV = "insikt_text_sv"
-TEXT_INDEX_EN = "insikt_text_en"
-SEARCH_INDEX = "insikt_search"
-"""Full-text index over the derived `search_text` (whitespace analyzer; the `search` query)."""
 
 HOW_TO_START = (
     "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
@@ -71,51 +78,9 @@ T = TypeVar("T")
 Row = dict[str, Any]
 
 
-def _q(name: str) -> str:
-    """A label, type or index name quoted for Cypher (ours are all plain identifiers)."""
-    return "`" + name.replace("`", "``") + "`"
-
-
 def _batches(items: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
-
-
-def _text_index_fields(english: bool) -> tuple[list[str], list[str]]:
-    """Labels and properties of one language's full-text index, from graph.model.TEXT_FIELDS."""
-    labels: list[str] = []
-    fields: list[str] = []
-    for label, (sv, en) in TEXT_FIELDS.items():
-        own = en if english else sv
-        if own:
-            labels.append(label.value)
-            fields.extend(f for f in own if f not in fields)
-    return labels, fields
-
-
-def schema_statements() -> dict[str, str]:
-    """Name → idempotent statement for every constraint and index the store and queries need."""
-    out: dict[str, str] = {}
-    for label in [*(lbl.value for lbl in Label), META_LABEL]:
-        name = f"insikt_{label.lower()}_id"
-        out[name] = (f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{_q(label)}) "
-                     "REQUIRE n.id IS UNIQUE")
-    for label, prop in ((Label.AGENCY, "org_nr"), (Label.INSIGHT, "kind"),
-                        (Label.INSIGHT, "status"), (Label.JOURNEY_STEP, "life_event")):
-        name = f"insikt_{label.value.lower()}_{prop}"
-        out[name] = f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{_q(label.value)}) ON (n.{prop})"
-    for name, english, analyzer in ((TEXT_INDEX_SV, False, "swedish"),
-                                    (TEXT_INDEX_EN, True, "english")):
-        labels, fields = _text_index_fields(english)
-        out[name] = (
-            f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{'|'.join(map(_q, labels))}) "
-            f"ON EACH [{', '.join('n.' + f for f in fields)}] "
-            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}")
-    all_labels = "|".join(_q(lbl.value) for lbl in Label)
-    out[SEARCH_INDEX] = (
-        f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{all_labels}) "
-        f"ON EACH [n.{SEARCH_FIELD}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'whitespace'}}}}")
-    return out
 
 
 def to_plain(value: Any) -> Any:
@@ -153,35 +118,12 @@ def to_plain(value: Any) -> Any:
     return str(value)
 
 
-# -- Cypher of the load algorithm (graph.store.apply_graph_data) ------------------------------
-_COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS c"
-_DROP_RELS = "MATCH ()-[r]->() WHERE r.datasets = [$ds] DELETE r"
-_UNTAG_RELS = ("MATCH ()-[r]->() WHERE $ds IN r.datasets "
-               "SET r.datasets = [d IN r.datasets WHERE d <> $ds]")
-_DROP_NODES = (f"MATCH (n) WHERE n.datasets = [$ds] AND NOT n:{META_LABEL} "
-               "DETACH DELETE n RETURN count(*) AS c")
-_UNTAG_NODES = ("MATCH (n) WHERE $ds IN n.datasets "
-                "SET n.datasets = [d IN n.datasets WHERE d <> $ds]")
-# The sorted union of a list and $ds, so both backends keep `datasets` in the same order.
-def _with_ds(var: str) -> str:
-    return f"COLLECT {{ UNWIND coalesce({var}.datasets, []) + [$ds] AS d RETURN DISTINCT d ORDER BY d }}"
-
-
-def _merge_nodes(label: str) -> str:
-    return (f"UNWIND $rows AS row MERGE (n:{_q(label)} {{id: row.id}}) "
-            f"SET n += row.props SET n.datasets = {_with_ds('n')} RETURN count(n) AS c")
-
-
-def _merge_rels(rel_type: str, start: str, end: str) -> str:
-    return (f"UNWIND $rows AS row MATCH (a:{_q(start)} {{id: row.start}}) "
-            f"MATCH (b:{_q(end)} {{id: row.end}}) MERGE (a)-[r:{_q(rel_type)}]->(b) "
-            f"SET r += row.props SET r.datasets = {_with_ds('r')} RETURN count(r) AS c")
-
-
 class Neo4jStore:
     """The graph in a Neo4j 5 database; same semantics as EmbeddedStore."""
 
     backend = "neo4j"
+    runs_cypher = True
+    local = False
 
     def __init__(self, uri: str = DEFAULT_URI, user: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, database: str = DEFAULT_DATABASE,
@@ -199,20 +141,15 @@ class Neo4jStore:
 
     @classmethod
     def from_env(cls) -> Neo4jStore:
-        """A connected store configured by NEO4J_URI/USER/PASSWORD/DATABASE, INSIKT_NEO4J_BATCH.
+        """A connected store configured by the settings (NEO4J_URI/USER/PASSWORD/DATABASE,
+        INSIKT_NEO4J_BATCH).
 
         Connecting here means a stopped server is reported before a command does any work.
         """
-        batch_text = os.environ.get("INSIKT_NEO4J_BATCH") or str(DEFAULT_BATCH)
-        try:
-            batch = int(batch_text)
-        except ValueError:
-            raise InsiktError(f"INSIKT_NEO4J_BATCH must be a whole number, not '{batch_text}'") from None
-        store = cls(uri=os.environ.get("NEO4J_URI") or DEFAULT_URI,
-                    user=os.environ.get("NEO4J_USER") or DEFAULT_USER,
-                    password=os.environ.get("NEO4J_PASSWORD") or DEFAULT_PASSWORD,
-                    database=os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE,
-                    batch_size=batch)
+        cfg = get_settings()
+        store = cls(uri=cfg.neo4j_uri, user=cfg.neo4j_user,
+                    password=cfg.neo4j_password.get_secret_value(),
+                    database=cfg.neo4j_database, batch_size=cfg.neo4j_batch)
         store.connect()
         return store
 
@@ -284,12 +221,12 @@ class Neo4jStore:
         assert self._driver is not None
         wanted = schema_statements()
         with self._errors("prepare the schema"), self._driver.session(database=self.database) as s:
-            have = {r["name"]: r["state"] for r in s.run("SHOW INDEXES YIELD name, state")}
+            have = {r["name"]: r["state"] for r in s.run(cypher.SHOW_INDEXES)}
             missing = [stmt for name, stmt in wanted.items() if name not in have]
             for stmt in missing:
                 s.run(stmt).consume()
             if missing or any(have.get(n) != "ONLINE" for n in wanted):
-                s.run("CALL db.awaitIndexes(60)").consume()
+                s.run(cypher.AWAIT_INDEXES).consume()
         self._schema_ready = True
 
     def _write(self, work: Callable[[ManagedTransaction], T], action: str) -> T:
@@ -328,7 +265,7 @@ class Neo4jStore:
             for label, nodes in node_groups.items():
                 for batch in _batches(nodes, self.batch_size):
                     rows = [{"id": n.id, "props": n.props} for n in batch]
-                    tx.run(_merge_nodes(label), rows=rows, ds=ds.id).consume()
+                    tx.run(cypher.merge_nodes(label), rows=rows, ds=ds.id).consume()
                     done += len(batch)
                     if progress:
                         progress("write", done, total)
@@ -336,7 +273,7 @@ class Neo4jStore:
                 for rel_batch in _batches(rels, self.batch_size):
                     rows = [{"start": r.start_id, "end": r.end_id, "props": r.props}
                             for r in rel_batch]
-                    rec = tx.run(_merge_rels(rel_type, start, end), rows=rows, ds=ds.id).single()
+                    rec = tx.run(cypher.merge_rels(rel_type, start, end), rows=rows, ds=ds.id).single()
                     written = rec["c"] if rec else 0
                     if written != len(rel_batch):
                         raise StoreError(
@@ -347,7 +284,7 @@ class Neo4jStore:
                     done += len(rel_batch)
                     if progress:
                         progress("write", done, total)
-            tx.run(f"MERGE (d:{META_LABEL} {{id: $id}}) SET d = $meta", id=ds.id,
+            tx.run(cypher.MERGE_DATASET, id=ds.id,
                    meta=meta).consume()
             return removed_nodes, removed_rels
 
@@ -359,27 +296,26 @@ class Neo4jStore:
     def _remove(tx: ManagedTransaction, dataset_id: str) -> tuple[int, int]:
         """graph.store.remove_dataset in Cypher: untag, and delete what nothing defines."""
         def count_rels() -> int:
-            rec = tx.run(_COUNT_RELS).single()
+            rec = tx.run(cypher.COUNT_RELS).single()
             return int(rec["c"]) if rec else 0
 
         before = count_rels()
-        tx.run(_DROP_RELS, ds=dataset_id).consume()
-        tx.run(_UNTAG_RELS, ds=dataset_id).consume()
-        rec = tx.run(_DROP_NODES, ds=dataset_id).single()
+        tx.run(cypher.DROP_RELS, ds=dataset_id).consume()
+        tx.run(cypher.UNTAG_RELS, ds=dataset_id).consume()
+        rec = tx.run(cypher.DROP_NODES, ds=dataset_id).single()
         removed_nodes = int(rec["c"]) if rec else 0
-        tx.run(_UNTAG_NODES, ds=dataset_id).consume()
+        tx.run(cypher.UNTAG_NODES, ds=dataset_id).consume()
         return removed_nodes, before - count_rels()
 
     def unload(self, dataset_id: str) -> LoadResult:
         started = time.perf_counter()
 
         def work(tx: ManagedTransaction) -> tuple[int, int] | None:
-            found = tx.run(f"MATCH (d:{META_LABEL} {{id: $id}}) RETURN d.id AS id",
-                           id=dataset_id).single()
+            found = tx.run(cypher.FIND_DATASET, id=dataset_id).single()
             if found is None:
                 return None
             removed = self._remove(tx, dataset_id)
-            tx.run(f"MATCH (d:{META_LABEL} {{id: $id}}) DELETE d", id=dataset_id).consume()
+            tx.run(cypher.DELETE_DATASET, id=dataset_id).consume()
             return removed
 
         removed = self._write(work, f"unload dataset '{dataset_id}'")
@@ -389,7 +325,7 @@ class Neo4jStore:
 
     def datasets(self) -> list[DatasetInfo]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            res = tx.run(f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id")
+            res = tx.run(cypher.LIST_DATASETS)
             return [dict(r["m"]) for r in res]
 
         out = []
@@ -407,11 +343,8 @@ class Neo4jStore:
 
     def stats(self) -> Stats:
         def work(tx: ManagedTransaction) -> Stats:
-            labels = {r["l"]: r["c"] for r in tx.run(
-                f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS l "
-                "RETURN l, count(*) AS c")}
-            rels = {r["t"]: r["c"] for r in tx.run(
-                "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c")}
+            labels = {r["l"]: r["c"] for r in tx.run(cypher.COUNT_LABELS)}
+            rels = {r["t"]: r["c"] for r in tx.run(cypher.COUNT_REL_TYPES)}
             return Stats(dict(sorted(labels.items())), dict(sorted(rels.items())))
 
         return self._read(work, "count the graph")
@@ -419,16 +352,9 @@ class Neo4jStore:
     def to_networkx(self) -> nx.MultiDiGraph:
         """Read the whole graph (one read transaction) into the shared networkx form."""
         def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row], list[Row]]:
-            metas = [dict(r["m"]) for r in tx.run(
-                f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id")]
-            nodes = [r.data() for r in tx.run(
-                f"MATCH (n) WHERE NOT n:{META_LABEL} "
-                "RETURN labels(n)[0] AS label, properties(n) AS props "
-                "ORDER BY label, n.id")]
-            rels = [r.data() for r in tx.run(
-                f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
-                "RETURN type(r) AS type, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, "
-                "b.id AS eid, properties(r) AS props ORDER BY type, sl, sid, el, eid")]
+            metas = [dict(r["m"]) for r in tx.run(cypher.LIST_DATASETS)]
+            nodes = [r.data() for r in tx.run(cypher.READ_NODES)]
+            rels = [r.data() for r in tx.run(cypher.READ_RELS)]
             return nodes, rels, metas
 
         nodes, rels, metas = self._read(work, "read the graph")
@@ -449,9 +375,7 @@ class Neo4jStore:
 
     def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
         def work(tx: ManagedTransaction) -> list[Row]:
-            return [r.data() for r in tx.run(
-                f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
-                "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")]
+            return [r.data() for r in tx.run(cypher.AGENCIES_WITH_ORG_NR)]
 
         out: dict[str, list[tuple[str, list[str]]]] = {}
         for r in self._read(work, "read agencies"):
@@ -464,13 +388,21 @@ class Neo4jStore:
             self._driver = None
 
     # -- queries --------------------------------------------------------------------------
+    def answer(self, query: AnswerableQuery, params: dict[str, Any], *,
+               cypher_params: dict[str, Any] | None = None,
+               timeout: float = 30.0) -> list[Row]:
+        """Saved queries run their Cypher here, read-only and time-limited (`run_read`)."""
+        _, rows, _ = self.run_read(query.cypher, {**params, **(cypher_params or {})},
+                                   timeout=timeout)
+        return rows
+
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
                 timeout: float = 10.0) -> str:
         """The query type Neo4j plans for `cypher` ('r', 'w', 'rw' or 's'), without running it."""
         with self._errors("plan the query"), self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
             try:
-                summary = s.run(neo4j.Query("EXPLAIN " + cypher, timeout=timeout),
+                summary = s.run(neo4j.Query(EXPLAIN_PREFIX + cypher, timeout=timeout),
                                 params or {}).consume()
             except Neo4jError as exc:
                 raise self._query_error(exc, timeout) from exc

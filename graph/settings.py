@@ -1,17 +1,25 @@
 """Every setting of Insiktsgrafen in one typed list: its environment variable, default and help.
 
 Library code reads settings only through `get_settings()`, never `os.environ`, so that the CLI
-help, the README's settings table and the dashboard all describe the same thing. Each field's
-environment variable is its `validation_alias`; the help text is its `description`.
+help, `insikt settings`, the README's settings table and the dashboard all describe the same
+thing. Each field's environment variable is its `validation_alias`; the help text is its
+`description`. Keep the list flat: one field per setting, each with env var, default and help.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import InsiktError
+
+MASK = "********"
 
 
 def _env(name: str) -> AliasChoices:
@@ -22,8 +30,9 @@ class Settings(BaseSettings):
     """The settings table. Add a field here (with its env var and help) rather than reading
     the environment anywhere else."""
 
+    # An empty variable counts as unset (as `os.environ.get(...) or default` did before).
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=False,
-                                      case_sensitive=True)
+                                      case_sensitive=True, env_ignore_empty=True)
 
     # -- the store ---------------------------------------------------------------------
     backend: str = Field("embedded", validation_alias=_env("INSIKT_BACKEND"),
@@ -41,8 +50,16 @@ class Settings(BaseSettings):
                                       description="Neo4j password (never printed).")
     neo4j_database: str = Field("neo4j", validation_alias=_env("NEO4J_DATABASE"),
                                 description="Neo4j database name.")
-    neo4j_batch: str = Field("1000", validation_alias=_env("INSIKT_NEO4J_BATCH"),
+    neo4j_batch: int = Field(1000, ge=1, validation_alias=_env("INSIKT_NEO4J_BATCH"),
                              description="Records per UNWIND batch when loading into Neo4j.")
+
+    # -- the local Neo4j launcher (`insikt neo4j start`, scripts/neo4j/neo4j.sh) ---------
+    neo4j_port: int | None = Field(None, ge=1, le=65535, validation_alias=_env("INSIKT_NEO4J_PORT"),
+                                   description="Bolt port of the local Neo4j launcher (default: "
+                                   "the port of a local NEO4J_URI, else 7687).")
+    neo4j_home: Path | None = Field(None, validation_alias=_env("INSIKT_NEO4J_HOME"),
+                                    description="Run folder of the local Neo4j (data, logs; "
+                                    "default: run/ beside the launcher).")
 
     # -- reference data (never assumed to be at ../shared) ------------------------------
     register_path: Path | None = Field(None, validation_alias=_env("INSIKT_REGISTER"),
@@ -53,12 +70,116 @@ class Settings(BaseSettings):
                                      "(cpsv-ap-SHACL.ttl, cpsv-ap.ttl), to validate JSON-LD.")
 
 
+class SettingsError(InsiktError):
+    """An environment variable holds a value its setting cannot take."""
+
+    exit_code = 2
+
+
+def env_var(name: str) -> str:
+    """The environment variable of the setting `name` (a field of `Settings`)."""
+    alias = Settings.model_fields[name].validation_alias
+    assert isinstance(alias, AliasChoices)
+    first = alias.choices[0]
+    assert isinstance(first, str)
+    return first
+
+
+def _problem(error: Any) -> str:
+    """One validation error as `ENV='value': why`, with secrets masked."""
+    loc = str(error["loc"][0]) if error.get("loc") else "?"
+    by_env = {env_var(n): n for n in Settings.model_fields}
+    name = loc if loc in Settings.model_fields else by_env.get(loc, loc)
+    env = env_var(name) if name in Settings.model_fields else loc
+    field = Settings.model_fields.get(name)
+    secret = field is not None and field.annotation is SecretStr
+    shown = MASK if secret else repr(_shown(name, error.get("input")))
+    return f"{env}={shown}: {error['msg']}"
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The settings from the environment, read once per process (tests call `reset`)."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("invalid setting: " + "; ".join(_problem(e) for e in exc.errors()) +
+                            " (see `insikt settings`)") from None
 
 
 def reset_settings() -> None:
     """Forget the cached settings, e.g. after a test changed the environment."""
     get_settings.cache_clear()
+
+
+def require_path(name: str, value: Path | None, what: str) -> Path:
+    """A path setting that must be given, else a clear error naming its variable."""
+    if value is None:
+        raise InsiktError(f"{what} is not configured: set {env_var(name)} (or give the path "
+                          "as an argument)")
+    return value
+
+
+# -- the table (`insikt settings`, the README, the CLI help) -----------------------------------
+
+@dataclass(frozen=True)
+class SettingRow:
+    name: str
+    env: str
+    default: str
+    help: str
+    current: str
+
+
+def mask_uri(uri: str) -> str:
+    """A URI with any password in it replaced by the mask (user names stay)."""
+    try:
+        parts = urlsplit(uri)
+        if parts.password is None:
+            return uri
+        host = parts.hostname or ""
+        if parts.port is not None:
+            host = f"{host}:{parts.port}"
+        user = parts.username or ""
+        return urlunsplit((parts.scheme, f"{user}:{MASK}@{host}", parts.path, parts.query,
+                           parts.fragment))
+    except ValueError:
+        return MASK  # not a URI we can read: show nothing of it
+
+
+def _shown(name: str, value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return MASK if value.get_secret_value() else ""
+    if value is None:
+        return ""
+    if name.endswith("_uri"):
+        return mask_uri(str(value))
+    return str(value)
+
+
+def setting_rows(settings: Settings | None = None) -> list[SettingRow]:
+    """One row per setting, in declaration order; `current` is masked for secrets."""
+    current = settings if settings is not None else get_settings()
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        rows.append(SettingRow(name=name, env=env_var(name),
+                               default="" if default is None else
+                               (MASK if isinstance(default, SecretStr) else str(default)),
+                               help=field.description or "",
+                               current=_shown(name, getattr(current, name))))
+    return rows
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table in the README (defaults, never current values)."""
+    lines = ["| environment variable | default | what it sets |", "|---|---|---|"]
+    for row in setting_rows(Settings.model_construct()):
+        default = f"`{row.default}`" if row.default else "—"
+        lines.append(f"| `{row.env}` | {default} | {row.help.replace('|', '/')} |")
+    return "\n".join(lines) + "\n"
+
+
+def option_help(name: str) -> str:
+    """Help text for a CLI option that overrides a setting: its description and env var."""
+    return f"{Settings.model_fields[name].description} Env: {env_var(name)}."

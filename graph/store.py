@@ -3,6 +3,7 @@
 Both backends hold the same graph. The networkx form is a `MultiDiGraph` whose node keys are
 `"Label:id"` with attributes `label`, `id`, `datasets` and the node's own properties, and whose
 edges are keyed by relationship type with attributes `type`, `datasets` and properties.
+Read it through `graph.walk` (neighbours by type, names, insights, slices), not edge by edge.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from .model import GraphData, Label
+from .model import GraphData
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long operations."""
@@ -83,10 +84,34 @@ class LoadResult:
     seconds: float
 
 
+Row = dict[str, Any]
+
+
+class AnswerableQuery(Protocol):
+    """What a store needs of a saved query to answer it (`queries.types.SavedQuery` has it):
+    its Cypher, and its twin over the networkx form. Declared here so that `graph` imports
+    nothing from `queries`."""
+
+    @property
+    def cypher(self) -> str: ...
+
+    @property
+    def embedded(self) -> Callable[[nx.MultiDiGraph, dict[str, Any]], list[Row]]: ...
+
+
 class GraphStore(Protocol):
-    """A place that holds the graph: the embedded networkx file, or Neo4j."""
+    """A place that holds the graph: the embedded networkx file, or Neo4j.
+
+    Callers ask what a store can do (`runs_cypher`, `local`), never which backend it is.
+    """
 
     backend: str
+    """The backend's name, for people and for results (`QueryResult.backend`)."""
+    runs_cypher: bool
+    """Whether `explain` and `run_read` work (the Cypher console needs them)."""
+    local: bool
+    """Whether the graph lives in a file on this machine (no server), so the dashboard may
+    offer to fill an empty one with the demo data."""
 
     def describe(self) -> str:
         """Where the graph lives, for people (no secrets)."""
@@ -121,6 +146,13 @@ class GraphStore(Protocol):
                  timeout: float = 10.0,
                  row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
         """Run read-only Cypher: (columns, rows, truncated); stores without Cypher refuse."""
+        ...
+
+    def answer(self, query: AnswerableQuery, params: dict[str, Any], *,
+               cypher_params: dict[str, Any] | None = None,
+               timeout: float = 30.0) -> list[Row]:
+        """The rows of a saved query, the store's own way: its Cypher (with `params` and
+        `cypher_params`) where the store runs Cypher, else its networkx twin with `params`."""
         ...
 
     def close(self) -> None: ...
@@ -179,7 +211,3 @@ def apply_graph_data(g: nx.MultiDiGraph, data: GraphData) -> tuple[int, int]:
         else:
             g.add_edge(u, v, key=k, type=k, datasets=[ds_id], **rel.props)
     return removed
-
-
-def nodes_with_label(g: nx.MultiDiGraph, label: Label | str) -> list[tuple[str, dict[str, Any]]]:
-    return [(n, a) for n, a in g.nodes(data=True) if a["label"] == str(label)]

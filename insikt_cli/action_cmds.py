@@ -283,8 +283,8 @@ def report_cmd(obj: Ctx, output: str) -> None:
 @click.command("import-notes")
 @click.argument("notes", metavar="NOTES.md", type=click.Path(dir_okay=False))
 @click.option("--register", "register", default=None, type=click.Path(dir_okay=False),
-              help="ESV register (esv.json) for matching agency names "
-                   "(default ../shared/data/agency-register/esv.json when present).")
+              help="ESV register (esv.json) for matching agency names (default: the file "
+                   "in INSIKT_REGISTER; without one, only the loaded agencies).")
 @pass_ctx
 def import_notes_cmd(obj: Ctx, notes: str, register: str | None) -> None:
     """Load workshop notes (Markdown: '# Title', 'Datum:', 'Arrangör:', 'Deltagare:' and

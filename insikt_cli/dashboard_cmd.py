@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import resources
 from pathlib import Path
 
 import click
 
 from insikt_cli.context import Ctx, pass_ctx
 from loaders.load import load_dataset
+from loaders.seed import seed_dir
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboard" / "app.py"
-SEED = ROOT / "seed_data"
+APP = Path(str(resources.files("dashboard") / "app.py"))
+"""The Streamlit entry point, wherever the `dashboard` package is installed."""
 
 
 def streamlit_command(address: str, port: int) -> list[str]:
@@ -47,18 +48,19 @@ def dashboard(obj: Ctx, port: int, address: str, no_load: bool) -> None:
       insikt dashboard
       insikt --backend neo4j dashboard --port 8600 --no-load
     """
-    # The app opens its own store from the environment: hand over the global options.
+    # The app reads its settings from its environment: hand over the global options.
+    env = dict(os.environ)
     if obj.backend:
-        os.environ["INSIKT_BACKEND"] = obj.backend
+        env["INSIKT_BACKEND"] = obj.backend
     if obj.store_path:
-        os.environ["INSIKT_STORE"] = str(Path(obj.store_path).resolve())
+        env["INSIKT_STORE"] = str(Path(obj.store_path).resolve())
     with obj.store() as st:
         if not no_load and st.stats().node_total == 0:
-            res = load_dataset(st, SEED)
+            res = load_dataset(st, seed_dir())
             click.echo(f"The store was empty: loaded '{res.dataset}' ({res.nodes} nodes, "
                        f"{res.relationships} relationships) into {st.describe()}.")
         click.echo(f"Dashboard on http://{address}:{port}/ using {st.describe()}. "
                    "Stop it with Ctrl+C.")
     cmd = streamlit_command(address, port)
     sys.stdout.flush()
-    os.execv(cmd[0], cmd)
+    os.execve(cmd[0], cmd, env)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,11 +16,21 @@ import click
 from graph.backends import BACKENDS
 from graph.errors import InsiktError, ValidationFailed
 from graph.export import EXPORT_FORMATS, export_graph
+from graph.settings import (
+    get_settings,
+    markdown_table,
+    option_help,
+    require_path,
+    reset_settings,
+    setting_rows,
+)
 from graph.store import Stats
 from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.output import print_rows
 from loaders.dataset import validate_dataset
 from loaders.load import load_dataset
 from loaders.register import import_register
+from loaders.seed import dataset_folder
 
 EPILOG = "Docs: README.md and docs/dataset-format.md. Exit codes: 0 ok, 2 invalid data, " \
     "3 backend unreachable, 4 query refused, 5 query failed."
@@ -48,32 +59,56 @@ def report_problems(source: str, problems: list[Any]) -> None:
 
 
 
-def progress_printer(label: str) -> Any:
-    """Progress on stderr for long loads: one line per stage, updated in place on a tty."""
-    tty = sys.stderr.isatty()
-    last: dict[str, int] = {}
+class LoadProgress:
+    """Progress of a long load on stderr: a `click.progressbar` per stage. On a terminal the bar
+    redraws in place; elsewhere (logs, CI) click prints the stage's label once and this adds a
+    closing line, so the output stays readable. Stages under `MIN_TOTAL` records show nothing."""
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if total < 500 and done not in (0, total):
-            return
-        pct = 100 if total == 0 else int(done * 100 / total)
-        if not tty and last.get(stage, -1) // 25 == pct // 25 and done != total:
-            return
-        last[stage] = pct
-        end = "\n" if (done >= total or not tty) else "\r"
-        click.echo(f"{label}: {stage} {done}/{total} ({pct}%)", err=True, nl=False)
-        click.echo(end, err=True, nl=False)
+    MIN_TOTAL = 500
 
-    return progress
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+        self._stage = ""
+        self._pos = 0
+        self._total = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total < self.MIN_TOTAL:
+            return
+        if self._bar is None or stage != self._stage:
+            self.close()
+            self._stage, self._pos, self._total = stage, 0, total
+            self._bar = click.progressbar(length=total, label=f"{self.label}: {stage} ({total})",
+                                          file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        if done > self._pos:
+            self._bar.update(done - self._pos)
+            self._pos = done
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        """Finish the open bar (also after an error, so the terminal line is ended)."""
+        if self._bar is None:
+            return
+        bar, self._bar = self._bar, None
+        bar.__exit__(None, None, None)
+        if not sys.stderr.isatty():
+            click.echo(f"{self.label}: {self._stage} {self._pos}/{self._total}", err=True)
+
+    def __enter__(self) -> LoadProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @click.group(cls=InsiktGroup, epilog=EPILOG,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--backend", type=click.Choice(BACKENDS), envvar="INSIKT_BACKEND",
-              default=None, help="Graph store: embedded (default, no server) or neo4j. "
-              "Env: INSIKT_BACKEND.")
-@click.option("--store", "store", envvar="INSIKT_STORE", default=None,
-              help="Embedded store file (default .insikt/graph.json). Env: INSIKT_STORE.")
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
+              help=option_help("backend"))
+@click.option("--store", "store", default=None, help=option_help("store"))
 @click.version_option(package_name="insiktsgrafen")
 @click.pass_context
 def cli(ctx: click.Context, backend: str | None, store: str | None) -> None:
@@ -84,6 +119,7 @@ def cli(ctx: click.Context, backend: str | None, store: str | None) -> None:
     Example:
       insikt load seed_data && insikt stats
     """
+    reset_settings()  # each invocation reads the environment afresh (CliRunner changes it)
     ctx.obj = Ctx(backend, store)
 
 
@@ -115,7 +151,7 @@ def validate(path: str, fmt: str) -> None:
     Example:
       insikt validate seed_data
     """
-    _, problems = validate_dataset(path)
+    _, problems = validate_dataset(dataset_folder(path))
     if fmt == "json":
         click.echo(json.dumps({"path": path, "valid": not problems,
                                "problems": [p.__dict__ for p in problems]},
@@ -147,8 +183,8 @@ def load(obj: Ctx, path: str, quiet: bool) -> None:
       insikt load seed_data
       insikt --backend neo4j load seed_data
     """
-    with obj.store() as st:
-        res = load_dataset(st, path, None if quiet else progress_printer(path))
+    with obj.store() as st, LoadProgress(path) as progress:
+        res = load_dataset(st, dataset_folder(path), None if quiet else progress)
         if not quiet:
             click.echo(f"Loaded dataset '{res.dataset}' into {st.describe()}: {res.nodes} nodes, "
                        f"{res.relationships} relationships in {res.seconds:.2f} s.")
@@ -229,21 +265,51 @@ def export(obj: Ctx, fmt: str, output: str) -> None:
 
 
 @cli.command("import-register")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
 @pass_ctx
-def import_register_cmd(obj: Ctx, path: str) -> None:
+def import_register_cmd(obj: Ctx, path: str | None) -> None:
     """Import ESV's agency register (JSON) as Agency nodes, and summarise its quirks.
 
     Ids are slugs of the Swedish names. An agency already loaded with the same org nr
     under another id is updated under that id. Ended agencies are kept and marked.
+    Without PATH, the file named by INSIKT_REGISTER is read.
 
     \b
     Example:
       insikt import-register ../shared/data/agency-register/esv.json
     """
-    with obj.store() as st:
-        report = import_register(st, path, progress_printer("register"))
+    register = Path(path) if path else require_path(
+        "register_path", get_settings().register_path, "the agency register (esv.json)")
+    with obj.store() as st, LoadProgress("register") as progress:
+        report = import_register(st, register, progress)
     click.echo(report.summary())
+
+
+@cli.command("settings")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="table: every setting with its current value; json: the "
+              "same for tools; markdown: the README's table of defaults.")
+def settings_cmd(fmt: str) -> None:
+    """List every setting: its environment variable, default, current value and help.
+
+    Secrets (the Neo4j password, a password inside NEO4J_URI) are masked. The list is the
+    one in graph/settings.py, which is also the README's table.
+
+    \b
+    Example:
+      insikt settings
+      NEO4J_URI=bolt://127.0.0.1:7688 insikt settings --format json
+    """
+    if fmt == "markdown":
+        click.echo(markdown_table(), nl=False)
+        return
+    rows = setting_rows()
+    if fmt == "json":
+        click.echo(json.dumps([r.__dict__ for r in rows], ensure_ascii=False, indent=2))
+        return
+    print_rows(("env", "default", "current", "help"),
+               [{"env": r.env, "default": r.default, "current": r.current, "help": r.help}
+                for r in rows], "table", width=200, count=False)
 
 
 from insikt_cli.query_cmds import queries_cmd, query_cmd  # noqa: E402

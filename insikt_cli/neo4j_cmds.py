@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -14,24 +15,48 @@ from urllib.parse import urlsplit
 import click
 
 from graph.errors import InsiktError
+from graph.settings import get_settings
 from insikt_cli.context import Ctx, pass_ctx
 from insikt_cli.output import FORMATS, print_rows, split_params
 
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 
-REPO = Path(__file__).resolve().parent.parent
-SCRIPT = REPO / "scripts" / "neo4j" / "neo4j.sh"
+LAUNCHER_PACKAGE = "insikt_neo4j_launcher"
+"""scripts/neo4j, installed as this (namespace) package by pyproject's package-dir mapping."""
+
+
+def find_launcher() -> Path | None:
+    """Where `neo4j.sh` is: the installed launcher package (editable or not), else None.
+
+    It is a namespace package (scripts/neo4j has no __init__.py), which
+    `importlib.resources.files` cannot read on Python 3.11, so its folder comes from the
+    import system's search locations instead."""
+    spec = importlib.util.find_spec(LAUNCHER_PACKAGE)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(folder) / "neo4j.sh"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+SCRIPT = find_launcher()
 
 
 def launcher_env() -> dict[str, str]:
     """The environment for the launcher: its port follows NEO4J_URI when that is local.
 
     So `insikt neo4j start` starts the server that `insikt --backend neo4j` will talk to.
+    The child gets this process's environment (the launcher reads its own variables).
     """
     env = dict(os.environ)
-    if "INSIKT_NEO4J_PORT" not in env and env.get("NEO4J_URI"):
-        parts = urlsplit(env["NEO4J_URI"])
+    cfg = get_settings()
+    if cfg.neo4j_home is not None:  # relative to where the command runs, not the launcher
+        env["INSIKT_NEO4J_HOME"] = str(cfg.neo4j_home.resolve())
+    if cfg.neo4j_port is not None:
+        env["INSIKT_NEO4J_PORT"] = str(cfg.neo4j_port)
+    else:
+        parts = urlsplit(cfg.neo4j_uri)
         try:
             port = parts.port
         except ValueError:
@@ -42,11 +67,12 @@ def launcher_env() -> dict[str, str]:
 
 
 def run_launcher(command: str) -> int:
-    """Run `bash scripts/neo4j/neo4j.sh COMMAND`, echo its output, and return its exit code."""
-    if not SCRIPT.is_file():
-        raise InsiktError(f"the local Neo4j launcher {SCRIPT} is missing; `insikt neo4j` works "
-                          "from a checkout of the repository (or run your own Neo4j 5 and set "
-                          "NEO4J_URI)")
+    """Run `bash neo4j.sh COMMAND` (scripts/neo4j), echo its output, return its exit code."""
+    if SCRIPT is None or not SCRIPT.is_file():
+        where = SCRIPT or f"neo4j.sh of the package {LAUNCHER_PACKAGE}"
+        raise InsiktError(f"the local Neo4j launcher ({where}) is missing; reinstall "
+                          "Insiktsgrafen (it ships the launcher as the package "
+                          f"{LAUNCHER_PACKAGE}) or run your own Neo4j 5 and set NEO4J_URI")
     bash = shutil.which("bash")
     if bash is None:
         raise InsiktError("bash is needed to run the local Neo4j launcher and was not found")
@@ -60,7 +86,7 @@ def run_launcher(command: str) -> int:
                 "maven`) or point NEO4J_URI at a Neo4j 5 server you run yourself.")
         click.echo("Starting the local Neo4j (the first start builds it with Maven and can "
                    "take a few minutes) ...", err=True)
-    proc = subprocess.run([bash, str(SCRIPT), command], env=launcher_env(), cwd=REPO,
+    proc = subprocess.run([bash, str(SCRIPT), command], env=launcher_env(), cwd=SCRIPT.parent,
                           capture_output=True, text=True, check=False)
     if proc.stdout:
         click.echo(proc.stdout, nl=False)
@@ -74,7 +100,8 @@ def neo4j_group() -> None:
     """Start, stop or check the local Neo4j 5.26 server (Java 17 and Maven needed).
 
     The server listens on 127.0.0.1 at INSIKT_NEO4J_PORT (default 7687, or the port of a
-    local NEO4J_URI) and keeps its data in INSIKT_NEO4J_HOME (default scripts/neo4j/run).
+    local NEO4J_URI) and keeps its data in INSIKT_NEO4J_HOME (default: run/ beside the
+    launcher, scripts/neo4j/run in a checkout).
     NEO4J_PASSWORD sets the initial password of user neo4j when the store is created.
 
     \b

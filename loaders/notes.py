@@ -36,6 +36,7 @@ from typing import Any
 from graph.errors import InsiktError, Problem, ValidationFailed
 from graph.ids import fold, org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData
+from graph.settings import env_var, get_settings
 from graph.store import GraphStore, LoadResult
 
 from .dataset import read_dataset
@@ -43,8 +44,6 @@ from .load import org_nr_conflicts
 from .register import read_register
 from .writer import Entries, write_entries
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REGISTER = REPO_ROOT.parent / "shared" / "data" / "agency-register" / "esv.json"
 _FRONT_KEYS = {"datum": "date", "date": "date", "arrangor": "organiser",
                "organiser": "organiser", "organizer": "organiser", "deltagare": "participants",
                "participants": "participants"}
@@ -230,10 +229,11 @@ def build_matcher(store: GraphStore, register_path: str | Path | None) -> Agency
             by_org[a["org_nr"]] = a["id"]
         m.add(cand, [a.get("name", "")], [a.get("short_name") or ""],
               [a.get("name_en") or "", *(a.get("aliases") or [])])
-    path = Path(register_path) if register_path else DEFAULT_REGISTER
-    if register_path is None and not path.exists():
+    path = Path(register_path) if register_path else get_settings().register_path
+    if path is None:  # no register given or configured (INSIKT_REGISTER): the store's agencies
         return m
-    for name, item in sorted(read_register(path).items()):
+    setting = "" if register_path else f" (set in {env_var('register_path')})"
+    for name, item in sorted(read_register(path, setting).items()):
         nr = item.get("org_nr") or None
         if nr and org_nr_problem(nr):
             nr = None

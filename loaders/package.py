@@ -36,6 +36,16 @@ from graph.errors import InsiktError, NotFound, ValidationFailed
 from graph.ids import is_slug
 from graph.model import DatasetMeta, GraphData, Label, Rel, node_key
 from graph.store import GraphStore, LoadResult
+from graph.walk import (
+    agency_slice,
+    all_out,
+    display_name,
+    in_nodes,
+    life_event_slice,
+    nodes_of,
+    out_nodes,
+    reporters,
+)
 
 from .dataset import FORMAT_VERSION as DATASET_FORMAT_VERSION
 from .dataset import read_dataset
@@ -127,54 +137,6 @@ def tool_version() -> str:
 
 # -- selecting a self-contained subgraph ------------------------------------------------------
 
-def _out(g: nx.MultiDiGraph, n: str, rel: Rel) -> list[str]:
-    return [v for _, v, k in g.out_edges(n, keys=True) if k == rel]
-
-
-def _in(g: nx.MultiDiGraph, n: str, rel: Rel) -> list[str]:
-    return [u for u, _, k in g.in_edges(n, keys=True) if k == rel]
-
-
-def _life_event_slice(g: nx.MultiDiGraph, le: str) -> set[str]:
-    """The life event, its domain and journey, the insights arising in it with their general
-    insights, who reports them, which principles address them and who applies those, and the
-    agencies taking part."""
-    nodes = {le, *_in(g, le, Rel.TAKES_PART_IN), *_out(g, le, Rel.HAS_STEP)}
-    insights = set(_in(g, le, Rel.ARISES_IN))
-    for i in list(insights):
-        insights.update(_out(g, i, Rel.INSTANCE_OF))
-    nodes |= insights
-    for i in insights:
-        nodes.update(_in(g, i, Rel.REPORTS))
-        for p in _in(g, i, Rel.ADDRESSES):
-            nodes.add(p)
-            nodes.update(_in(g, p, Rel.APPLIES))
-    return nodes
-
-
-def _agency_slice(g: nx.MultiDiGraph, agency: str) -> set[str]:
-    """The agency, what it reports (with general insights, the other reporters and the
-    principles addressing them), what it applies, and the life events it takes part in or
-    handles a step of (with their journeys) or where its insights arise."""
-    insights = set(_out(g, agency, Rel.REPORTS))
-    direct = set(insights)
-    for i in direct:
-        insights.update(_out(g, i, Rel.INSTANCE_OF))
-    nodes = {agency, *insights, *_out(g, agency, Rel.APPLIES)}
-    for i in insights:
-        nodes.update(_in(g, i, Rel.REPORTS))
-        nodes.update(_in(g, i, Rel.ADDRESSES))
-    journeyed = set(_out(g, agency, Rel.TAKES_PART_IN))
-    for step in _in(g, agency, Rel.HANDLED_BY):
-        journeyed.update(_in(g, step, Rel.HAS_STEP))
-    for le in journeyed:
-        nodes.add(le)
-        nodes.update(_out(g, le, Rel.HAS_STEP))
-    for i in direct:
-        nodes.update(_out(g, i, Rel.ARISES_IN))
-    return nodes
-
-
 def _close(g: nx.MultiDiGraph, nodes: set[str]) -> set[str]:
     """Add everything the chosen nodes refer to until nothing is missing: sources (also of a
     report), publishers, general and superseding insights, domains, and whole journeys with
@@ -187,24 +149,24 @@ def _close(g: nx.MultiDiGraph, nodes: set[str]) -> set[str]:
             done.add(n)
             todo.append(n)
 
-    source_keys = {a["id"]: n for n, a in g.nodes(data=True) if a["label"] == Label.SOURCE}
+    source_keys = {a["id"]: n for n, a in nodes_of(g, Label.SOURCE)}
     while todo:
         n = todo.pop()
         label = g.nodes[n]["label"]
-        for _, v, k, a in g.out_edges(n, keys=True, data=True):
+        for v, k, a in all_out(g, n):
             if k in (Rel.SUPPORTED_BY, Rel.DEFINED_IN, Rel.PUBLISHED_BY, Rel.INSTANCE_OF,
                      Rel.SUPERSEDED_BY, Rel.IN_DOMAIN, Rel.HANDLED_BY):
                 add(v)
             elif k == Rel.REPORTS and v in done and a.get("source") in source_keys:
                 add(source_keys[a["source"]])
         if label == Label.INSIGHT:  # a report from an agency already chosen: its source
-            for u, _, k, a in g.in_edges(n, keys=True, data=True):
-                if k == Rel.REPORTS and u in done and a.get("source") in source_keys:
+            for u, a in reporters(g, n):
+                if u in done and a.get("source") in source_keys:
                     add(source_keys[a["source"]])
         elif label == Label.JOURNEY_STEP:
-            for le in _in(g, n, Rel.HAS_STEP):
+            for le in in_nodes(g, n, Rel.HAS_STEP):
                 add(le)
-                for step in _out(g, le, Rel.HAS_STEP):
+                for step in out_nodes(g, le, Rel.HAS_STEP):
                     add(step)
     return done
 
@@ -224,13 +186,13 @@ def select_subgraph(g: nx.MultiDiGraph, selection: Selection) -> nx.MultiDiGraph
     if key not in g:
         raise NotFound(f"no {label.value} '{selection.id}' in the graph")
     if selection.kind == "life_event":
-        nodes = _life_event_slice(g, key)
+        nodes = life_event_slice(g, key)
     elif selection.kind == "domain":
         nodes = {key}
-        for le in _in(g, key, Rel.IN_DOMAIN):
-            nodes |= _life_event_slice(g, le)
+        for le in in_nodes(g, key, Rel.IN_DOMAIN):
+            nodes |= life_event_slice(g, le)
     else:
-        nodes = _agency_slice(g, key)
+        nodes = agency_slice(g, key)
     return g.subgraph(_close(g, nodes)).copy()
 
 
@@ -240,7 +202,7 @@ def _selected_name(g: nx.MultiDiGraph, selection: Selection) -> str | None:
     if selection.kind == "all":
         return None
     key = node_key(_SELECTION_LABEL[selection.kind], str(selection.id))
-    return str(g.nodes[key].get("name") or selection.id)
+    return display_name(g.nodes[key])
 
 
 def _default_title(g: nx.MultiDiGraph, selection: Selection) -> str:
@@ -252,8 +214,7 @@ def _sha256(data: bytes) -> str:
 
 
 def _names(g: nx.MultiDiGraph, label: Label, limit: int = 40) -> list[str]:
-    names = sorted(str(a.get("name") or a.get("title") or a["id"])
-                   for _, a in g.nodes(data=True) if a["label"] == label)
+    names = sorted(display_name(a) for _, a in nodes_of(g, label))
     return names if len(names) <= limit else [*names[:limit], f"… (+{len(names) - limit})"]
 
 

@@ -71,13 +71,14 @@ def _year(value: Any) -> int | None:
         return None
 
 
-def read_register(path: str | Path) -> dict[str, dict[str, Any]]:
+def read_register(path: str | Path, where: str = "") -> dict[str, dict[str, Any]]:
+    """ESV's register as a dict; `where` says where the path came from, for the error."""
     p = Path(path)
     try:
         doc = json.loads(p.read_text(encoding="utf-8-sig"))
     except FileNotFoundError as exc:
-        raise InsiktError(f"no register file at {p}: give the path of esv.json, e.g. "
-                          "../shared/data/agency-register/esv.json") from exc
+        raise InsiktError(f"no register file at {p}{where}: give the path of ESV's register "
+                          "(esv.json) as an argument or in INSIKT_REGISTER") from exc
     except json.JSONDecodeError as exc:
         raise ValidationFailed([Problem(p.name, f"line {exc.lineno}", "",
                                         f"not valid JSON: {exc.msg}", "")], str(p)) from exc

@@ -31,6 +31,7 @@ import yaml
 
 from graph.errors import ValidationFailed
 from graph.model import DatasetMeta, Rel
+from graph.walk import in_rels, out_nodes, out_rels
 
 from .dataset import validate_dataset
 
@@ -98,11 +99,10 @@ def graph_entries(g: nx.MultiDiGraph) -> tuple[Entries, list[str]]:
         return str(g.nodes[key]["id"])
 
     def out(key: str, rel: Rel) -> list[str]:
-        return sorted(ident(v) for _, v, k in g.out_edges(key, keys=True) if k == rel)
+        return sorted(ident(v) for v in out_nodes(g, key, rel))
 
     def into(key: str, rel: Rel) -> list[tuple[str, dict[str, Any]]]:
-        return sorted(((ident(u), a) for u, _, k, a in g.in_edges(key, keys=True, data=True)
-                       if k == rel), key=lambda t: t[0])
+        return sorted(((ident(u), a) for u, a in in_rels(g, key, rel)), key=lambda t: t[0])
 
     keys = {(a["label"], a["id"]): n for n, a in g.nodes(data=True)}
     sources_present = set(nodes.get("Source", {}))
@@ -184,8 +184,8 @@ def graph_entries(g: nx.MultiDiGraph) -> tuple[Entries, list[str]]:
     for le_id in sorted(nodes.get("LifeEvent", {})):
         key = keys[("LifeEvent", le_id)]
         steps = sorted(((int(e.get("order") or g.nodes[v].get("order") or 0), v)
-                        for _, v, k, e in g.out_edges(key, keys=True, data=True)
-                        if k == Rel.HAS_STEP), key=lambda t: (t[0], ident(t[1])))
+                        for v, e in out_rels(g, key, Rel.HAS_STEP)),
+                       key=lambda t: (t[0], ident(t[1])))
         if not steps:
             continue
         step_sources: set[str] = set()

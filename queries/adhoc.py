@@ -22,6 +22,8 @@ from graph.store import GraphStore
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_ROW_CAP = 1000
+EXAMPLE = "MATCH (a:Agency) RETURN a.id AS id, a.name AS name LIMIT 25"
+"""What the dashboard's Cypher console starts with."""
 
 ALLOWED_PROCEDURES = (
     "db.labels",

@@ -18,16 +18,18 @@ import itertools
 import math
 import random
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import igraph
 import networkx as nx
-import numpy as np
+from cachetools import LRUCache
 
 from graph.canonical import TITLES, Canonical, canonical_insights
 from graph.model import Label, Rel
+from graph.walk import display_name
 
 T = TypeVar("T")
 
@@ -80,7 +82,8 @@ def fingerprint(g: nx.MultiDiGraph) -> str:
 
     One linear pass (about 10 ms for the 1 000-node test graph), far cheaper than any analysis,
     and it changes whenever a load or unload changes anything an analysis could see. It uses
-    Python's per-process string hash, so it is a cache key, not something to store.
+    Python's per-process string hash, so it is a cache key, not something to store or show
+    (the report shows `graph.export.content_hash`, which is the same in every process).
     """
     datasets: set[str] = set()
     acc = 0
@@ -102,9 +105,9 @@ def _hash_item(head: tuple[Any, ...], values: Iterable[Any]) -> int:
         return hash((*head, repr(vals)))
 
 
-_CACHE: OrderedDict[tuple[Hashable, ...], Any] = OrderedDict()
 _CACHE_SIZE = 64
-_LOCK = threading.Lock()  # the dashboard serves sessions from several threads
+_CACHE: LRUCache[tuple[Hashable, ...], Any] = LRUCache(maxsize=_CACHE_SIZE)
+_LOCK = threading.Lock()  # the dashboard serves sessions from several threads; caches are not
 
 
 def clear_cache() -> None:
@@ -119,15 +122,12 @@ def _cached(name: str, g: nx.MultiDiGraph, params: tuple[Hashable, ...],
     same moment may both compute it; the results are equal, so either may be kept."""
     key = (name, fp or fingerprint(g), *params)
     with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            result: T = _CACHE[key]
-            return result
+        found: T | None = _CACHE.get(key)  # a hit counts as a use for the LRU order
+    if found is not None:
+        return found
     value = compute()
     with _LOCK:
-        _CACHE[key] = value
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        _CACHE[key] = value  # the least recently used entry goes when the cache is full
     return value
 
 
@@ -172,10 +172,6 @@ class GraphIndex:
         return self.names.get(str(label), {}).get(node_id, node_id)
 
 
-_NAME_FIELD = {"Agency": "name", "Domain": "name", "LifeEvent": "name", "Principle": "name",
-               "Insight": "title", "Source": "title", "JourneyStep": "action"}
-
-
 def _freeze(d: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in sorted(d.items())}
 
@@ -186,7 +182,7 @@ def _build_index(g: nx.MultiDiGraph) -> GraphIndex:
     for _, a in g.nodes(data=True):
         label, node_id = a["label"], a["id"]
         props.setdefault(label, {})[node_id] = dict(a)  # a copy: stores update attrs in place
-        names.setdefault(label, {})[node_id] = str(a.get(_NAME_FIELD.get(label, "name")) or node_id)
+        names.setdefault(label, {})[node_id] = display_name(a)
     reports: dict[str, set[str]] = {}
     reporters: dict[str, set[str]] = {}
     generals: dict[str, set[str]] = {}
@@ -551,69 +547,45 @@ class Bridges:
 
 def betweenness(p: nx.Graph, weight: str = "distance", k: int | None = None,
                 seed: int = 42) -> dict[str, float]:
-    """Normalised shortest-path betweenness of an undirected weighted graph, vectorised.
+    """Normalised shortest-path betweenness of an undirected weighted graph, exact (k None)
+    or from k sampled sources.
 
     The numbers of `nx.betweenness_centrality(p, k, normalized=True, weight, seed)` (same
-    sampled sources, same scaling), computed as Brandes' algorithm over all sources at once
-    with numpy: Floyd–Warshall distances, then path counts forwards and dependencies
-    backwards in order of distance. Shared general insights make the agency projection nearly
-    complete (≈28 000 edges for 274 agencies), where networkx's per-source Dijkstra in Python
-    takes 10–20 s; this takes well under a second. Path lengths are compared with a relative
-    tolerance of 1e-9, so a tie such as 1/3 + 1/6 = 1/2 counts as a tie even where rounding
-    makes networkx's exact float comparison miss it (the only source of differences, ~1e-4).
+    sampled sources, same scaling), computed by igraph's Brandes implementation in C. Shared
+    general insights make the agency projection nearly complete (≈28 000 edges for 274
+    agencies), where networkx's per-source Dijkstra in Python takes 10–20 s; igraph takes
+    well under a tenth of a second. igraph compares weighted path lengths with a relative
+    tolerance, so a tie such as 1/3 + 1/6 = 1/2 counts as a tie even where rounding makes
+    networkx's exact float comparison miss it (the only source of differences, ~1e-4).
     """
     nodes = list(p.nodes)
     n = len(nodes)
     if k is not None and k >= n:
         k = None
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
-    result = dict.fromkeys(nodes, 0.0)
     if n < 3:
-        return result
+        return dict.fromkeys(nodes, 0.0)
     pos = {x: i for i, x in enumerate(nodes)}
-    length = np.full((n, n), np.inf)  # edge lengths; inf = no edge (also on the diagonal)
-    for a, b, d in p.edges(data=weight, default=1.0):
-        length[pos[a], pos[b]] = length[pos[b], pos[a]] = float(d)
-    dist = length.copy()
-    np.fill_diagonal(dist, 0.0)
-    for m in range(n):
-        np.minimum(dist, dist[:, m, None] + dist[None, m, :], out=dist)
-    src = np.array([pos[s] for s in sources])
-    rows = np.arange(len(src))
-    d_src = dist[src]
-    order = np.argsort(d_src, axis=1, kind="stable")
-    reachable = np.isfinite(d_src[rows[:, None], order])
-
-    def predecessors(r: int) -> tuple[np.ndarray, np.ndarray]:
-        w = order[:, r]
-        dw = d_src[rows, w]
-        via = d_src + length[:, w].T  # dist(s, v) + len(v, w_s)
-        with np.errstate(invalid="ignore"):
-            pred = np.abs(via - dw[:, None]) <= 1e-9 * np.maximum(dw[:, None], 1e-300)
-        pred &= reachable[:, r, None]
-        return w, pred
-
-    sigma = np.zeros((len(src), n))
-    sigma[rows, src] = 1.0
-    for r in range(1, n):
-        w, pred = predecessors(r)
-        sigma[rows, w] = np.where(reachable[:, r], (pred * sigma).sum(axis=1), 0.0)
-    delta = np.zeros((len(src), n))
-    for r in range(n - 1, 0, -1):
-        w, pred = predecessors(r)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            coeff = np.where(reachable[:, r], (1.0 + delta[rows, w]) / sigma[rows, w], 0.0)
-        delta += pred * sigma * coeff[:, None]
-    delta[rows, src] = 0.0
-    totals = delta.sum(axis=0)
-    big_n = n - 1
+    edges = list(p.edges(data=weight, default=1.0))
+    h = igraph.Graph(n=n, edges=[(pos[a], pos[b]) for a, b, _ in edges], directed=False)
+    weights = [float(d) for _, _, d in edges]
     if k is None:
-        scales = np.full(n, 1.0 / (big_n * (big_n - 1)))
+        raw = h.betweenness(directed=False, weights=weights)
     else:
-        scales = np.full(n, 1.0 / (k * (big_n - 1)))
-        scales[src] = 1.0 / ((k - 1) * (big_n - 1)) if k > 1 else math.nan
+        raw = h.betweenness(directed=False, weights=weights, sources=[pos[s] for s in sources])
+    # igraph counts each unordered pair once; Brandes' sum over sources counts both
+    # directions, which is what networkx's scaling (below) divides by.
+    big_n = n - 1
+    chosen = set(sources)
+    result = {}
     for x, i in pos.items():
-        result[x] = float(totals[i] * scales[i])
+        if k is None:
+            scale = 1.0 / (big_n * (big_n - 1))
+        elif x in chosen:
+            scale = 1.0 / ((k - 1) * (big_n - 1)) if k > 1 else math.nan
+        else:
+            scale = 1.0 / (k * (big_n - 1))
+        result[x] = float(2.0 * raw[i] * scale)
     return result
 
 

@@ -2,127 +2,40 @@
 
 A saved query keeps in one place its name, Swedish and English titles, description, typed
 parameters, its Cypher (run on Neo4j) and its implementation over the embedded networkx graph.
-Every caller (CLI, dashboard, report) runs queries through `run_query`, never Cypher of its own.
-Both implementations must give the same rows; tests/queries/test_parity.py proves it.
+Every caller (CLI, dashboard, report) runs queries through `run_query` (or `run_on_graph` for
+a networkx graph in hand), never Cypher of its own. Both implementations must give the same
+rows; tests/queries/test_parity.py proves it. The types live in `queries.types` and the
+definitions in `queries.saved`; this module only looks them up and runs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 
-from graph.errors import NotFound, QueryRefused
-from graph.model import Label
+from graph.errors import NotFound
 from graph.store import GraphStore
 
-ParamType = Literal["str", "int", "float", "bool"]
-Row = dict[str, Any]
+from . import saved  # noqa: F401  (importing it registers the queries)
+from .types import (
+    CATALOG,
+    Param,
+    ParamType,
+    QueryResult,
+    Row,
+    SavedQuery,
+    normalise,
+    register,
+    sort_rows,
+)
 
-
-@dataclass(frozen=True)
-class Param:
-    """A typed query parameter. `choices` names the label whose node ids are valid values."""
-
-    name: str
-    type: ParamType
-    help: str
-    default: Any = None
-    required: bool = False
-    choices: Label | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-
-    def parse(self, raw: Any) -> Any:
-        """Turn a value (often text from a CLI flag or URL) into the parameter's type."""
-        if raw is None or raw == "":
-            return None
-        try:
-            if self.type == "int":
-                value: Any = int(raw)
-            elif self.type == "float":
-                value = float(raw)
-            elif self.type == "bool":
-                if isinstance(raw, bool):
-                    value = raw
-                elif str(raw).strip().lower() in {"1", "true", "yes", "ja", "on"}:
-                    value = True
-                elif str(raw).strip().lower() in {"0", "false", "no", "nej", "off"}:
-                    value = False
-                else:
-                    raise ValueError(raw)
-            else:
-                value = str(raw).strip()
-        except (TypeError, ValueError) as exc:
-            raise QueryRefused(f"parameter '{self.name}' must be {self.type}, got {raw!r}") from exc
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            if self.minimum is not None and value < self.minimum:
-                raise QueryRefused(f"parameter '{self.name}' must be at least {self.minimum}")
-            if self.maximum is not None and value > self.maximum:
-                raise QueryRefused(f"parameter '{self.name}' must be at most {self.maximum}")
-        return value
-
-
-@dataclass(frozen=True)
-class SavedQuery:
-    """One named query. `order_by` gives the row order both implementations must follow."""
-
-    name: str
-    title_sv: str
-    title_en: str
-    description: str
-    params: tuple[Param, ...]
-    cypher: str
-    embedded: Callable[[nx.MultiDiGraph, dict[str, Any]], list[Row]]
-    columns: tuple[str, ...]
-    order_by: tuple[str, ...]
-    node_columns: Mapping[str, Label] = field(default_factory=dict)
-    example: dict[str, str] = field(default_factory=dict)
-    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
-    """Derives extra Cypher parameters (e.g. a Lucene query) from the bound ones."""
-
-    def bind(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        """Validate and type the parameters; unknown or missing ones are refused."""
-        known = {p.name: p for p in self.params}
-        unknown = sorted(set(raw) - set(known))
-        if unknown:
-            raise QueryRefused(f"query '{self.name}' has no parameter {', '.join(unknown)}; "
-                               f"it takes: {', '.join(known) or 'none'}")
-        bound: dict[str, Any] = {}
-        for p in self.params:
-            value = p.parse(raw.get(p.name)) if p.name in raw else None
-            if value is None:
-                value = p.default
-            if value is None and p.required:
-                raise QueryRefused(f"query '{self.name}' needs parameter '{p.name}' ({p.help}); "
-                                   f"e.g. -p {p.name}={self.example.get(p.name, '…')}")
-            bound[p.name] = value
-        return bound
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    query: str
-    params: dict[str, Any]
-    columns: tuple[str, ...]
-    rows: list[Row]
-    backend: str
-
-
-CATALOG: dict[str, SavedQuery] = {}
-
-
-def register(query: SavedQuery) -> SavedQuery:
-    if query.name in CATALOG:
-        raise ValueError(f"saved query '{query.name}' is defined twice")
-    CATALOG[query.name] = query
-    return query
+__all__ = ["CATALOG", "Param", "ParamType", "QueryResult", "Row", "SavedQuery", "all_queries",
+           "get_query", "normalise", "register", "run_on_graph", "run_query", "sort_rows"]
 
 
 def get_query(name: str) -> SavedQuery:
-    _load_definitions()
     try:
         return CATALOG[name]
     except KeyError:
@@ -130,43 +43,29 @@ def get_query(name: str) -> SavedQuery:
 
 
 def all_queries() -> list[SavedQuery]:
-    _load_definitions()
     return list(CATALOG.values())
 
 
-def _load_definitions() -> None:
-    from . import saved  # noqa: F401  (registers the queries)
-
-
-def normalise(value: Any) -> Any:
-    """Lists come back sorted (unless a query keeps their order) and floats stay floats."""
-    if isinstance(value, tuple):
-        value = list(value)
-    return value
-
-
-def sort_rows(rows: list[Row], order_by: tuple[str, ...]) -> list[Row]:
-    """The same deterministic order on both backends: `-col` sorts descending; None last."""
-    out = list(rows)
-    for col in reversed(order_by):
-        desc = col.startswith("-")
-        name = col.lstrip("-")
-        present = [r for r in out if r.get(name) is not None]
-        missing = [r for r in out if r.get(name) is None]
-        present.sort(key=lambda r: r[name], reverse=desc)
-        out = present + missing
-    return out
+def _result(q: SavedQuery, bound: dict[str, Any], rows: list[Row], backend: str) -> QueryResult:
+    rows = [{c: normalise(r.get(c)) for c in q.columns} for r in rows]
+    return QueryResult(q.name, bound, q.columns, sort_rows(rows, q.order_by), backend)
 
 
 def run_query(store: GraphStore, name: str, params: Mapping[str, Any] | None = None,
               *, timeout: float = 30.0) -> QueryResult:
-    """Run a saved query on the store's backend: Cypher on Neo4j, networkx when embedded."""
+    """Run a saved query on the store's backend: the store decides how (Cypher on Neo4j,
+    the networkx twin when embedded)."""
     q = get_query(name)
     bound = q.bind(params or {})
     extra = q.prepare(bound) if q.prepare else {}
-    if store.backend == "neo4j":
-        _, rows, _ = store.run_read(q.cypher, {**bound, **extra}, timeout=timeout)
-    else:
-        rows = q.embedded(store.to_networkx(), bound)
-    rows = [{c: normalise(r.get(c)) for c in q.columns} for r in rows]
-    return QueryResult(q.name, bound, q.columns, sort_rows(rows, q.order_by), store.backend)
+    rows = store.answer(q, bound, cypher_params=extra, timeout=timeout)
+    return _result(q, bound, rows, store.backend)
+
+
+def run_on_graph(g: nx.MultiDiGraph, name: str,
+                 params: Mapping[str, Any] | None = None) -> QueryResult:
+    """Run a saved query's networkx twin on a graph already in hand (the report reads one
+    snapshot of the graph, whatever the backend): the same binding, columns and order."""
+    q = get_query(name)
+    bound = q.bind(params or {})
+    return _result(q, bound, q.embedded(g, bound), "networkx")

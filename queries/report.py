@@ -16,10 +16,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
 from graph.errors import InsiktError
+from graph.export import content_hash
 from graph.model import Label
 
 from .analytics import (
@@ -28,6 +30,7 @@ from .analytics import (
     BURDEN_FORMULA,
     BURDEN_WEIGHTS,
     Community,
+    GraphIndex,
     InsightReach,
     JourneyBurden,
     communities,
@@ -37,6 +40,8 @@ from .analytics import (
     shared_counts,
 )
 from .analytics import burden as burden_ranking
+from .catalog import run_on_graph
+from .templating import render
 
 MATRIX_LIMIT = 30
 TOP_SHARED = 10
@@ -96,7 +101,7 @@ class Provenance:
 @dataclass(frozen=True)
 class Report:
     generated: str
-    fingerprint: str
+    fingerprint: str  # sha256 of the graph content (graph.export.content_hash): same graph, same value
     labels: tuple[tuple[str, int], ...]
     matrix: OverlapMatrix
     top_shared: tuple[InsightReach, ...]  # specific insights reported by ≥ 2 agencies
@@ -109,11 +114,7 @@ class Report:
     provenance: Provenance
 
 
-def build_report(g: nx.MultiDiGraph, seed: int = 42) -> Report:
-    """Everything the report shows, computed from `g` (the analyses are cached)."""
-    fp = fingerprint(g)
-    index = graph_index(g, fp)
-    shared = shared_counts(g, fp)
+def _overlap_matrix(index: GraphIndex, shared: dict[tuple[str, str], int]) -> OverlapMatrix:
     totals: Counter[str] = Counter()
     for (a, b), n in shared.items():
         totals[a] += n
@@ -129,39 +130,42 @@ def build_report(g: nx.MultiDiGraph, seed: int = 42) -> Report:
             else:
                 row.append(shared.get((min(a, b), max(a, b)), 0))
         rows.append(tuple(row))
-    matrix = OverlapMatrix(tuple(chosen), tuple(index.name(Label.AGENCY, a) for a in chosen),
-                           tuple(rows), len(totals))
-    ranked = reach(g)
-    top_shared = tuple(r for r in ranked if r.kind == "specific" and r.agencies >= 2)[:TOP_SHARED]
-    general_reach = tuple(r for r in ranked if r.kind == "general")
-    comm = communities(g, seed)
+    return OverlapMatrix(tuple(chosen), tuple(index.name(Label.AGENCY, a) for a in chosen),
+                         tuple(rows), len(totals))
+
+
+def _principle_gaps(g: nx.MultiDiGraph, index: GraphIndex) -> tuple[PrincipleGap, ...]:
+    """The `principle-coverage` gaps, with what the report adds: reporters and the principles
+    that address a general insight of the gap. Specific first, most reported first."""
     insights = index.props.get("Insight", {})
     gaps = []
-    for i, attrs in sorted(insights.items()):
-        if attrs.get("status") == "superseded" or index.addressed_by.get(i):
-            continue
+    for found in run_on_graph(g, "principle-coverage", {"gaps_only": True}).rows:
+        i = found["insight"]
+        attrs = insights[i]
         via = sorted({p for gen in index.generals.get(i, ()) for p in index.addressed_by.get(gen, ())})
         gaps.append(PrincipleGap(i, index.name(Label.INSIGHT, i), str(attrs.get("kind", "")),
                                  str(attrs.get("status", "active")),
                                  len(index.reporters.get(i, ())), tuple(via)))
     gaps.sort(key=lambda x: (x.kind != "specific", -x.agencies, x.insight))
-    action = []
+    return tuple(gaps)
+
+
+def _action_gaps(g: nx.MultiDiGraph, index: GraphIndex) -> tuple[ActionGap, ...]:
+    """The `action-gap` rows, with the agency's kind and every name (in the query's order)."""
     agency_props = index.props.get("Agency", {})
-    for agency, reported in index.reports.items():
-        applied = set(index.applies.get(agency, {}))
-        for i in sorted(reported):
-            if insights.get(i, {}).get("status") == "superseded":
-                continue
-            principles = set(index.addressed_by.get(i, ()))
-            for gen in index.generals.get(i, ()):
-                principles |= index.addressed_by.get(gen, frozenset())
-            if principles and not principles & applied:
-                ordered = tuple(sorted(principles))
-                action.append(ActionGap(
-                    agency, index.name(Label.AGENCY, agency),
-                    str(agency_props.get(agency, {}).get("kind") or "statlig"), i,
-                    index.name(Label.INSIGHT, i), ordered,
-                    tuple(index.name(Label.PRINCIPLE, p) for p in ordered)))
+    action = []
+    for found in run_on_graph(g, "action-gap").rows:
+        agency, i, ordered = found["agency"], found["insight"], tuple(found["principles"])
+        action.append(ActionGap(
+            agency, index.name(Label.AGENCY, agency),
+            str(agency_props.get(agency, {}).get("kind") or "statlig"), i,
+            index.name(Label.INSIGHT, i), ordered,
+            tuple(index.name(Label.PRINCIPLE, p) for p in ordered)))
+    return tuple(action)
+
+
+def _provenance(g: nx.MultiDiGraph) -> tuple[Counter[str], Provenance]:
+    """Nodes per label, and where the data comes from."""
     labels: Counter[str] = Counter()
     datasets: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
@@ -173,18 +177,30 @@ def build_report(g: nx.MultiDiGraph, seed: int = 42) -> Report:
             kinds[str(a.get("kind", "?"))] += 1
         if a.get("illustrative"):
             illustrative[a["label"]] += 1
-    provenance = Provenance(
+    return labels, Provenance(
         datasets=tuple(sorted(datasets.items())),
         sources_by_kind=tuple(sorted(kinds.items(), key=lambda t: (-t[1], t[0]))),
         illustrative_by_label=tuple((lb, illustrative[lb], n) for lb, n in sorted(labels.items())),
         illustrative=sum(illustrative.values()), total=g.number_of_nodes())
+
+
+def build_report(g: nx.MultiDiGraph, seed: int = 42) -> Report:
+    """Everything the report shows, computed from `g` through the saved queries and the
+    analyses (which are cached)."""
+    fp = fingerprint(g)
+    index = graph_index(g, fp)
+    ranked = reach(g)
+    comm = communities(g, seed)
+    labels, provenance = _provenance(g)
     return Report(
         generated=datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-        fingerprint=fp, labels=tuple(sorted(labels.items())), matrix=matrix,
-        top_shared=top_shared, general_reach=general_reach,
+        fingerprint=content_hash(g), labels=tuple(sorted(labels.items())),
+        matrix=_overlap_matrix(index, shared_counts(g, fp)),
+        top_shared=tuple(r for r in ranked if r.kind == "specific" and r.agencies >= 2)[:TOP_SHARED],
+        general_reach=tuple(r for r in ranked if r.kind == "general"),
         networks=tuple(c for c in comm.communities if len(c.members) > 1),
-        modularity=comm.modularity, principle_gaps=tuple(gaps), action_gaps=tuple(action),
-        burden=burden_ranking(g), provenance=provenance)
+        modularity=comm.modularity, principle_gaps=_principle_gaps(g, index),
+        action_gaps=_action_gaps(g, index), burden=burden_ranking(g), provenance=provenance)
 
 
 # -- Markdown --------------------------------------------------------------------------------
@@ -283,21 +299,6 @@ def render_markdown(report: Report) -> str:
 
 # -- HTML ------------------------------------------------------------------------------------
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;
-max-width:72rem;padding:0 1rem;color:#1d2329;line-height:1.45}
-h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:2px solid #d5dbe1;
-padding-bottom:.2rem}h3{margin-bottom:.3rem}.meta{color:#5b6670;font-size:.9rem}
-table{border-collapse:collapse;margin:.6rem 0;font-size:.88rem}
-th,td{border:1px solid #d5dbe1;padding:.25rem .45rem;text-align:left;vertical-align:top}
-th{background:#eef2f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.matrix td{text-align:center;min-width:1.6rem}.matrix th.r{white-space:nowrap}
-.network{border:1px solid #d5dbe1;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
-.tag{display:inline-block;background:#eef2f5;border-radius:3px;padding:0 .3rem;margin:0 .2rem .2rem 0}
-code{font-size:.85em}svg{max-width:100%;height:auto}
-@media print{body{margin:0;max-width:none;font-size:10pt}h2{break-after:avoid}
-.network,table,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
-"""
 _COLORS = dict(zip(BURDEN_WEIGHTS, BURDEN_COLORS, strict=True))
 
 
@@ -307,79 +308,54 @@ def burden_cells(b: JourneyBurden) -> list[str]:
             for c in (b.component(n) for n in BURDEN_WEIGHTS)]
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _table(header: list[str], rows: list[list[object]], numeric: set[int] | None = None,
-           limit: int = ROW_LIMIT, cls: str = "") -> str:
-    numeric = numeric or set()
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = []
-    for row in rows[:limit]:
-        cells = "".join(f'<td class="n">{_e(c)}</td>' if i in numeric else f"<td>{_e(c)}</td>"
-                        for i, c in enumerate(row))
-        body.append(f"<tr>{cells}</tr>")
-    more = (f"<p class='meta'>… {len(rows) - limit} rader till / more rows</p>"
-            if len(rows) > limit else "")
-    klass = f' class="{cls}"' if cls else ""
-    return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
-
-
-def svg_bars(items: list[tuple[str, float]], title: str, width: int = 720) -> str:
-    """A horizontal bar chart as inline SVG (labels escaped)."""
+def bar_chart(items: list[tuple[str, float]], title: str, width: int = 720) -> dict[str, Any]:
+    """The layout of a horizontal bar chart (drawn as inline SVG by the template); empty
+    when there is nothing to draw."""
     if not items:
-        return ""
+        return {}
     bar, gap, left = 18, 6, 260
-    height = len(items) * (bar + gap) + 30
     top = max(v for _, v in items) or 1
-    parts = [f'<svg viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{_e(title)}"><title>{_e(title)}</title>']
+    bars = []
     for i, (label, value) in enumerate(items):
         y = 20 + i * (bar + gap)
         w = (width - left - 60) * value / top
-        short = label if len(label) <= 40 else label[:39] + "…"
-        parts.append(f'<text x="{left - 6}" y="{y + 13}" text-anchor="end" font-size="12">'
-                     f"{_e(short)}</text>"
-                     f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="#4e79a7"/>'
-                     f'<text x="{left + w + 4:.1f}" y="{y + 13}" font-size="12">{value:g}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+        bars.append({"y": y, "text_y": y + 13, "w": f"{w:.1f}", "value_x": f"{left + w + 4:.1f}",
+                     "label": _short(label, 40), "value": f"{value:g}"})
+    return {"width": width, "height": len(items) * (bar + gap) + 30, "title": title,
+            "bar": bar, "left": left, "label_x": left - 6, "bars": bars}
 
 
-def svg_burden(burdens: tuple[JourneyBurden, ...], width: int = 720) -> str:
-    """The burden index as stacked bars, one colour per component, with a legend."""
+def burden_chart(burdens: tuple[JourneyBurden, ...], width: int = 720) -> dict[str, Any]:
+    """The layout of the burden index as stacked bars, one colour per component, with a
+    legend (drawn as inline SVG by the template); empty when there are no journeys."""
     if not burdens:
-        return ""
+        return {}
     bar, gap, left = 20, 6, 200
-    height = len(burdens) * (bar + gap) + 60
     top = max(b.index for b in burdens) or 1
     scale = (width - left - 60) / top
-    parts = [f'<svg viewBox="0 0 {width} {height}" '
-             'role="img" aria-label="Journey burden index"><title>Bördeindex / journey burden'
-             "</title>"]
+    rows = []
     for i, b in enumerate(burdens):
         y = 10 + i * (bar + gap)
         x = float(left)
-        name = b.name if len(b.name) <= 30 else b.name[:29] + "…"
-        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" font-size="12">'
-                     f"{_e(name)}</text>")
+        segments = []
         for c in b.components:
             w = c.points * scale
             if w > 0:
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" '
-                             f'fill="{_COLORS[c.name]}"><title>{_e(c.name)}: {c.points:g}'
-                             "</title></rect>")
+                segments.append({"x": f"{x:.1f}", "w": f"{w:.1f}", "color": _COLORS[c.name],
+                                 "name": c.name, "points": f"{c.points:g}"})
             x += w
-        parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}" font-size="12">{b.index:g}</text>')
-    y = 10 + len(burdens) * (bar + gap) + 10
-    x = 20.0
-    for name, color in _COLORS.items():
-        parts.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{color}"/>'
-                     f'<text x="{x + 16:.0f}" y="{y + 11}" font-size="11">{_e(name)}</text>')
-        x += 140
-    parts.append("</svg>")
-    return "".join(parts)
+        rows.append({"y": y, "text_y": y + 14, "name": _short(b.name, 30), "segments": segments,
+                     "end_x": f"{x + 4:.1f}", "index": f"{b.index:g}"})
+    legend_y = 10 + len(burdens) * (bar + gap) + 10
+    legend = [{"x": f"{20 + 140 * i:.0f}", "text_x": f"{20 + 140 * i + 16:.0f}",
+               "color": color, "name": name} for i, (name, color) in enumerate(_COLORS.items())]
+    return {"width": width, "height": len(burdens) * (bar + gap) + 60, "bar": bar,
+            "label_x": left - 6, "rows": rows, "legend": legend, "legend_y": legend_y,
+            "legend_text_y": legend_y + 11}
 
 
 def _heat(value: int, top: int) -> str:
@@ -390,113 +366,39 @@ def _heat(value: int, top: int) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def _matrix_cells(m: OverlapMatrix) -> dict[str, Any]:
+    off = [v for i, row in enumerate(m.counts) for j, v in enumerate(row) if i != j]
+    top = max(off, default=1) or 1
+    rows = [(a, n, [("#eef2f5" if i == j else _heat(v, top), v or "") for j, v in enumerate(row)])
+            for i, (a, n, row) in enumerate(zip(m.agencies, m.names, m.counts, strict=True))]
+    return {"head": list(zip(m.agencies, m.names, strict=True)), "rows": rows}
+
+
 def render_html(report: Report) -> str:
-    """The report as one self-contained HTML page (inline CSS and SVG; print-friendly)."""
+    """The report as one self-contained HTML page (inline CSS and SVG; print-friendly), from
+    the template queries/templates/report.html.j2 with autoescape."""
     r = report
-    m = r.matrix
-    sec: list[str] = []
-    sec.append("<h2>Överlapp mellan aktörer <small>(overlap matrix)</small></h2>"
-               "<p>Antal delade insikter per par; diagonalen är aktörens egna insikter (en "
-               "konkret insikt räknas också genom sin generella). <i>Shared insights per pair; "
-               "the diagonal is the agency's own insight set.</i></p>")
-    if m.truncated:
-        sec.append(f"<p class='meta'>Visar {len(m.agencies)} av {m.total_agencies} aktörer "
-                   f"(de med flest delade insikter). / Showing {len(m.agencies)} of "
-                   f"{m.total_agencies}.</p>")
-    if m.agencies:
-        off = [v for i, row in enumerate(m.counts) for j, v in enumerate(row) if i != j]
-        top = max(off, default=1) or 1
-        head = "".join(f'<th title="{_e(n)}">{_e(a)}</th>' for a, n in zip(m.agencies, m.names,
-                                                                            strict=True))
-        body = []
-        for i, (a, n, row) in enumerate(zip(m.agencies, m.names, m.counts, strict=True)):
-            cells = "".join(
-                f'<td style="background:{"#eef2f5" if i == j else _heat(v, top)}">{v or ""}</td>'
-                for j, v in enumerate(row))
-            body.append(f'<tr><th class="r" title="{_e(n)}">{_e(a)}</th>{cells}</tr>')
-        sec.append(f'<table class="matrix"><thead><tr><th></th>{head}</tr></thead>'
-                   f"<tbody>{''.join(body)}</tbody></table>")
-    else:
-        sec.append("<p>Inga aktörer delar någon insikt. / No agencies share an insight.</p>")
-    sec.append("<h2>Mest delade problem <small>(top shared problems)</small></h2>")
-    sec.append(svg_bars([(x.title, x.agencies) for x in r.top_shared],
-                        "Aktörer per delat problem / agencies per shared problem"))
-    sec.append(_table(["insikt / insight", "titel / title", "aktörer", "livshändelser",
-                       "domäner"],
-                      [[x.insight, x.title, x.agencies, x.life_events, x.domains]
-                       for x in r.top_shared], {2, 3, 4}))
-    sec.append("<h3>Generella insikter <small>(general insights)</small></h3>")
-    sec.append(_table(["insikt / insight", "titel / title", "aktörer", "livshändelser",
-                       "domäner"],
-                      [[x.insight, x.title, x.agencies, x.life_events, x.domains]
-                       for x in r.general_reach], {2, 3, 4}))
-    sec.append("<h2>Föreslagna nätverk <small>(suggested networks)</small></h2>"
-               f"<p>Grupper av aktörer som delar problem (Louvain, modularitet {r.modularity:.3f})."
-               " Agendan är de principer som bara några av dem tillämpar. <i>Groups of agencies "
-               "that share problems; the agenda is the principles only some of them apply."
-               "</i></p>")
-    for c in r.networks:
-        members = "".join(f'<span class="tag">{_e(n)}</span>' for n in c.member_names)
-        problems = "".join(f"<li>{_e(p.title)} <code>{_e(p.insight)}</code> – {p.members} av "
-                           f"{len(c.members)}</li>" for p in c.shared_problems[:12])
-        agenda = "".join(
-            f"<li><b>{_e(a.name)}</b>: tillämpas av / applied by {_e(', '.join(a.applied_by))};"
-            f" inte av / not by {_e(', '.join(a.not_applied_by))}"
-            + (f"; tar sig an / addresses {_e(', '.join(a.addresses_shared))}"
-               if a.addresses_shared else "") + "</li>" for a in c.agenda[:12])
-        sec.append(f'<div class="network"><h3>Nätverk {c.number}</h3><p>{members}</p>'
-                   f"<p><b>Delade problem / shared problems</b></p><ul>{problems or '<li>–</li>'}"
-                   f"</ul><p><b>Agenda</b></p><ul>{agenda or '<li>–</li>'}</ul></div>")
-    sec.append("<h2>Principgap <small>(principle gaps)</small></h2><p>Insikter som ingen "
-               "princip tar sig an direkt. <i>Insights no principle addresses.</i></p>")
-    sec.append(_table(["insikt / insight", "titel / title", "typ", "status", "aktörer",
-                       "via generell insikt"],
-                      [[x.insight, x.title, x.kind, x.status, x.agencies,
-                        ", ".join(x.via_general) or "–"] for x in r.principle_gaps], {4}))
-    sec.append("<h2>Handlingsgap <small>(action gaps)</small></h2><p>Aktören rapporterar "
-               "insikten och en princip tar sig an den (direkt eller genom dess generella "
-               "insikt), men aktören tillämpar ingen av dem. <i>The agency reports the insight, "
-               "a principle addresses it, but the agency applies none of them.</i></p>")
-    sec.append(_table(["aktör / agency", "typ", "insikt / insight", "principer / principles"],
-                      [[x.agency_name, x.agency_kind, x.insight_title,
-                        ", ".join(x.principle_names)] for x in r.action_gaps]))
     names = list(BURDEN_WEIGHTS)
-    sec.append("<h2>Bördeindex per livshändelse <small>(journey burden)</small></h2>"
-               f"<p><code>{_e(BURDEN_FORMULA)}</code></p>")
-    sec.append(svg_burden(r.burden))
-    sec.append(_table(["livshändelse / life event", "index", "steg", *names],
-                      [[b.name, f"{b.index:g}", b.steps, *burden_cells(b)]
-                       for b in r.burden], set(range(1, 3 + len(names)))))
-    sec.append("<p>Varje cell är poäng = vikt × antal; poängen summerar till index. <i>Each "
-               "cell is points = weight × count; the points add up to the index.</i></p><ul>" +
-               "".join(f"<li><b>{_e(n)}</b>: {_e(BURDEN_DEFINITIONS[n])}</li>" for n in names) +
-               "</ul>")
-    if r.burden:
-        links = "".join(f"<li><b>{_e(c.name)}</b> → {_e(c.insight_title)} " +
-                        (f"<code>{_e(c.insight)}</code>" if c.insight_in_graph
-                         else "(saknas i grafen / not in the graph)") + "</li>"
-                        for c in r.burden[0].components)
-        sec.append(f"<p>Varje komponent belägger en generell insikt / each component evidences "
-                   f"a general insight:</p><ul>{links}</ul>")
-    p = r.provenance
-    sec.append("<h2>Datans ursprung <small>(provenance)</small></h2>"
-               f"<p>Illustrativa poster / illustrative entries: {p.illustrative} av {p.total} "
-               f"({_e(_pct(p.illustrative_share))}).</p>")
-    sec.append(_table(["dataset", "noder / nodes"], [list(t) for t in p.datasets], {1}))
-    sec.append(_table(["källtyp / source kind", "källor / sources"],
-                      [list(t) for t in p.sources_by_kind], {1}))
-    sec.append(_table(["typ / label", "illustrativa", "totalt"],
-                      [list(t) for t in p.illustrative_by_label], {1, 2}))
-    counts = " · ".join(f"{_e(lb)}: {n}" for lb, n in r.labels)
-    return ("<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>Insiktsgrafen – styrningsrapport</title>"
-            f"<style>{_CSS}</style></head><body>"
-            "<h1>Insiktsgrafen – från insikt till handling</h1>"
-            f"<p class=\"meta\">Styrningsrapport / governance report · skapad / generated "
-            f"{_e(r.generated)} · grafens tillstånd / graph state <code>{_e(r.fingerprint)}"
-            f"</code></p><p class=\"meta\">{counts}</p>"
-            + "\n".join(sec) + "</body></html>\n")
+    return render(
+        "queries", "report.html.j2", r=r, m=r.matrix, p=r.provenance,
+        row_limit=ROW_LIMIT, matrix=_matrix_cells(r.matrix),
+        shared_chart=bar_chart([(x.title, x.agencies) for x in r.top_shared],
+                               "Aktörer per delat problem / agencies per shared problem"),
+        top_shared=[[x.insight, x.title, x.agencies, x.life_events, x.domains]
+                    for x in r.top_shared],
+        general_reach=[[x.insight, x.title, x.agencies, x.life_events, x.domains]
+                       for x in r.general_reach],
+        modularity=f"{r.modularity:.3f}",
+        principle_gaps=[[x.insight, x.title, x.kind, x.status, x.agencies,
+                         ", ".join(x.via_general) or "–"] for x in r.principle_gaps],
+        action_gaps=[[x.agency_name, x.agency_kind, x.insight_title, ", ".join(x.principle_names)]
+                     for x in r.action_gaps],
+        formula=BURDEN_FORMULA, burden_chart_data=burden_chart(r.burden),
+        burden_header=["livshändelse / life event", "index", "steg", *names],
+        burden_rows=[[b.name, f"{b.index:g}", b.steps, *burden_cells(b)] for b in r.burden],
+        burden_definitions=[(n, BURDEN_DEFINITIONS[n]) for n in names],
+        burden_numeric=tuple(range(1, 3 + len(names))),
+        illustrative_pct=_pct(r.provenance.illustrative_share))
 
 
 def write_report(g: nx.MultiDiGraph, path: str | Path) -> Path:

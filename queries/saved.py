@@ -4,7 +4,6 @@ networkx twin, side by side so that a change to one is seen next to the other.""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -12,8 +11,9 @@ import networkx as nx
 from graph.errors import QueryRefused
 from graph.model import SEARCH_FIELD, Label, node_key, search_tokens
 from graph.store import DATASETS_ATTR
+from graph.walk import coalesced_name, in_rels, name_of, node_id, out_rels, with_generals
 
-from .catalog import Param, Row, SavedQuery, register
+from .types import Param, Row, SavedQuery, register
 
 # -- shared pieces ------------------------------------------------------------------------
 
@@ -30,40 +30,16 @@ INSIGHT_FILTER = """
         MATCH (i)-[:ARISES_IN]->(:LifeEvent)-[:IN_DOMAIN]->(:Domain {id: $domain}) })"""
 
 
-def _out(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for _, v, k, d in g.out_edges(key, keys=True, data=True):
-        if k == rel:
-            yield v, d
-
-
-def _in(g: nx.MultiDiGraph, key: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    for u, _, k, d in g.in_edges(key, keys=True, data=True):
-        if k == rel:
-            yield u, d
-
-
-def _node(g: nx.MultiDiGraph, label: Label, node_id: str | None) -> dict[str, Any] | None:
-    if node_id is None:
-        return None
-    key = node_key(label, node_id)
-    return g.nodes[key] if key in g else None
-
-
 def _insight_passes(g: nx.MultiDiGraph, ins_key: str, p: dict[str, Any]) -> bool:
     if p.get("life_event") is None and p.get("domain") is None:
         return True
-    events = [v for v, _ in _out(g, ins_key, "ARISES_IN")]
+    events = [v for v, _ in out_rels(g, ins_key, "ARISES_IN")]
     if p.get("life_event") is not None and node_key(Label.LIFE_EVENT, p["life_event"]) not in events:
         return False
     if p.get("domain") is not None:
         wanted = node_key(Label.DOMAIN, p["domain"])
-        return any(d == wanted for le in events for d, _ in _out(g, le, "IN_DOMAIN"))
+        return any(d == wanted for le in events for d, _ in out_rels(g, le, "IN_DOMAIN"))
     return True
-
-
-def _expanded(g: nx.MultiDiGraph, ins_key: str) -> list[str]:
-    """An insight as itself and through its general insights (INSTANCE_OF*0..1)."""
-    return [ins_key, *[v for v, _ in _out(g, ins_key, "INSTANCE_OF")]]
 
 
 def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[str]]:
@@ -71,17 +47,8 @@ def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[
     sets: dict[str, set[str]] = defaultdict(set)
     for u, v, k in g.edges(keys=True):
         if k == "REPORTS" and _insight_passes(g, v, p):
-            sets[u].update(_expanded(g, v))
+            sets[u].update(with_generals(g, v))
     return sets
-
-
-def _id(g: nx.MultiDiGraph, key: str) -> str:
-    return str(g.nodes[key]["id"])
-
-
-def _name(g: nx.MultiDiGraph, key: str) -> Any:
-    a = g.nodes[key]
-    return a.get("name", a.get("title", a.get("action")))
 
 
 # -- shared-problems ----------------------------------------------------------------------
@@ -89,14 +56,14 @@ def _name(g: nx.MultiDiGraph, key: str) -> Any:
 def _holders(g: nx.MultiDiGraph, x: str, p: dict[str, Any]) -> set[str]:
     """The agencies whose insight set holds `x`: they report x, or an instance of it, through
     an insight that passes the filters (the inverse of `agency_insight_sets`, for one x)."""
-    reported = [x, *(i for i, _ in _in(g, x, "INSTANCE_OF"))]
-    return {a for i in reported if _insight_passes(g, i, p) for a, _ in _in(g, i, "REPORTS")}
+    reported = [x, *(i for i, _ in in_rels(g, x, "INSTANCE_OF"))]
+    return {a for i in reported if _insight_passes(g, i, p) for a, _ in in_rels(g, i, "REPORTS")}
 
 
 def _insight_set(g: nx.MultiDiGraph, agency: str, p: dict[str, Any]) -> set[str]:
     """One agency's insight set (see `agency_insight_sets`), from its own edges only."""
-    return {x for i, _ in _out(g, agency, "REPORTS") if _insight_passes(g, i, p)
-            for x in _expanded(g, i)}
+    return {x for i, _ in out_rels(g, agency, "REPORTS") if _insight_passes(g, i, p)
+            for x in with_generals(g, i)}
 
 
 def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
@@ -105,20 +72,20 @@ def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         only = node_key(Label.AGENCY, p["agency"])
         for x in _insight_set(g, only, p) if only in g else ():
             for b in _holders(g, x, p) - {only}:
-                pair = (only, b) if _id(g, only) < _id(g, b) else (b, only)
-                pairs[pair].add(_id(g, x))
+                pair = (only, b) if node_id(g, only) < node_id(g, b) else (b, only)
+                pairs[pair].add(node_id(g, x))
     by_insight: dict[str, set[str]] = defaultdict(set)
     for agency, insights in (agency_insight_sets(g, p).items() if p["agency"] is None else ()):
         for x in insights:
             by_insight[x].add(agency)
     for x, agencies in by_insight.items():
-        ordered = sorted(agencies, key=lambda k: _id(g, k))
+        ordered = sorted(agencies, key=lambda k: node_id(g, k))
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
-                pairs[(a, b)].add(_id(g, x))
+                pairs[(a, b)].add(node_id(g, x))
     return [
-        {"agency_a": _id(g, a), "agency_a_name": _name(g, a), "agency_b": _id(g, b),
-         "agency_b_name": _name(g, b), "shared_count": len(xs), "shared": sorted(xs)}
+        {"agency_a": node_id(g, a), "agency_a_name": name_of(g, a), "agency_b": node_id(g, b),
+         "agency_b_name": name_of(g, b), "shared_count": len(xs), "shared": sorted(xs)}
         for (a, b), xs in pairs.items() if len(xs) >= p["min_shared"]
     ]
 
@@ -172,15 +139,15 @@ ORDER BY shared_count DESC, agency_a, agency_b
 # -- overlap-matrix -----------------------------------------------------------------------
 
 def _overlap_matrix(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
-    sets = sorted(agency_insight_sets(g, p).items(), key=lambda t: _id(g, t[0]))
+    sets = sorted(agency_insight_sets(g, p).items(), key=lambda t: node_id(g, t[0]))
     rows = []
     for i, (a, xa) in enumerate(sets):
         for b, xb in sets[i + 1:]:
             shared = len(xa & xb)
             if shared >= p["min_shared"]:
                 rows.append({
-                    "agency_a": _id(g, a), "agency_a_name": _name(g, a),
-                    "agency_b": _id(g, b), "agency_b_name": _name(g, b), "shared": shared,
+                    "agency_a": node_id(g, a), "agency_a_name": name_of(g, a),
+                    "agency_b": node_id(g, b), "agency_b_name": name_of(g, b), "shared": shared,
                     "a_total": len(xa), "b_total": len(xb),
                     "jaccard": float(shared) / (len(xa) + len(xb) - shared)})
     return rows
@@ -227,30 +194,30 @@ def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     if a not in g:
         return []
     rows: list[Row] = []
-    for i, d in _out(g, a, "REPORTS"):
-        rows.append({"section": "insight", "id": _id(g, i), "name": _name(g, i),
+    for i, d in out_rels(g, a, "REPORTS"):
+        rows.append({"section": "insight", "id": node_id(g, i), "name": name_of(g, i),
                      "detail": "" if d.get("year") is None else str(d["year"])})
     events: dict[str, str] = {}
-    for le, d in _out(g, a, "TAKES_PART_IN"):
+    for le, d in out_rels(g, a, "TAKES_PART_IN"):
         events[le] = d.get("role") or ""
-    for step, _ in _in(g, a, "HANDLED_BY"):
-        for le, _ in _in(g, step, "HAS_STEP"):
+    for step, _ in in_rels(g, a, "HANDLED_BY"):
+        for le, _ in in_rels(g, step, "HAS_STEP"):
             events.setdefault(le, "")
-    for i, _ in _out(g, a, "REPORTS"):
-        for le, _ in _out(g, i, "ARISES_IN"):
+    for i, _ in out_rels(g, a, "REPORTS"):
+        for le, _ in out_rels(g, i, "ARISES_IN"):
             events.setdefault(le, "")
-    rows += [{"section": "life_event", "id": _id(g, le), "name": _name(g, le), "detail": role}
+    rows += [{"section": "life_event", "id": node_id(g, le), "name": name_of(g, le), "detail": role}
              for le, role in events.items()]
-    for pr, d in _out(g, a, "APPLIES"):
-        rows.append({"section": "principle", "id": _id(g, pr), "name": _name(g, pr),
+    for pr, d in out_rels(g, a, "APPLIES"):
+        rows.append({"section": "principle", "id": node_id(g, pr), "name": name_of(g, pr),
                      "detail": d.get("status") or ""})
     shared: dict[str, int] = defaultdict(int)
     for x in _insight_set(g, a, {}):
         for b in _holders(g, x, {}) - {a}:
             shared[b] += 1
-    peers = [(n, _id(g, b), b) for b, n in shared.items()]
+    peers = [(n, node_id(g, b), b) for b, n in shared.items()]
     peers.sort(key=lambda t: (-t[0], t[1]))
-    rows += [{"section": "peer", "id": pid, "name": _name(g, b), "detail": str(n)}
+    rows += [{"section": "peer", "id": pid, "name": name_of(g, b), "detail": str(n)}
              for n, pid, b in peers[:5]]
     return rows
 
@@ -313,12 +280,12 @@ def _who_does_what(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     le = node_key(Label.LIFE_EVENT, p["life_event"])
     if le not in g:
         return []
-    roles: dict[str, Any] = {a: d.get("role") for a, d in _in(g, le, "TAKES_PART_IN")}
+    roles: dict[str, Any] = {a: d.get("role") for a, d in in_rels(g, le, "TAKES_PART_IN")}
     steps: dict[str, list[int]] = defaultdict(list)
-    for step, d in _out(g, le, "HAS_STEP"):
-        for a, _ in _out(g, step, "HANDLED_BY"):
+    for step, d in out_rels(g, le, "HAS_STEP"):
+        for a, _ in out_rels(g, step, "HANDLED_BY"):
             steps[a].append(int(d["order"]))
-    return [{"agency": _id(g, a), "agency_name": _name(g, a), "kind": g.nodes[a].get("kind"),
+    return [{"agency": node_id(g, a), "agency_name": name_of(g, a), "kind": g.nodes[a].get("kind"),
              "role": roles.get(a), "first_step": min(steps[a]) if steps.get(a) else None,
              "steps": len(steps.get(a, []))}
             for a in set(roles) | set(steps)]
@@ -364,7 +331,7 @@ def _principle_coverage(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
             covered.add(v)
             if not p["gaps_only"]:
                 i = g.nodes[v]
-                rows.append({"principle": _id(g, u), "principle_name": _name(g, u),
+                rows.append({"principle": node_id(g, u), "principle_name": name_of(g, u),
                              "insight": i["id"], "insight_title": i.get("title"),
                              "insight_kind": i.get("kind")})
     for key, i in g.nodes(data=True):
@@ -414,19 +381,19 @@ def _action_gap(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     applied: dict[str, set[str]] = {}
     addressed_by: dict[str, set[str]] = {}
     for a, i, k in g.edges(keys=True):
-        if k != "REPORTS" or (p["agency"] is not None and _id(g, a) != p["agency"]):
+        if k != "REPORTS" or (p["agency"] is not None and node_id(g, a) != p["agency"]):
             continue
         if g.nodes[i].get("status") == "superseded":
             continue
         if i not in addressed_by:
-            addressed_by[i] = {pr for x in _expanded(g, i) for pr, _ in _in(g, x, "ADDRESSES")}
+            addressed_by[i] = {pr for x in with_generals(g, i) for pr, _ in in_rels(g, x, "ADDRESSES")}
         if a not in applied:
-            applied[a] = {pr for pr, _ in _out(g, a, "APPLIES")}
+            applied[a] = {pr for pr, _ in out_rels(g, a, "APPLIES")}
         principles = addressed_by[i]
         if principles and not principles & applied[a]:
-            rows.append({"agency": _id(g, a), "agency_name": _name(g, a), "insight": _id(g, i),
+            rows.append({"agency": node_id(g, a), "agency_name": name_of(g, a), "insight": node_id(g, i),
                          "insight_title": g.nodes[i].get("title"),
-                         "principles": sorted(_id(g, pr) for pr in principles)})
+                         "principles": sorted(node_id(g, pr) for pr in principles)})
     return rows
 
 
@@ -466,8 +433,8 @@ def _journey(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     if le not in g:
         return []
     steps = []
-    for step, d in _out(g, le, "HAS_STEP"):
-        (agency, _), *_ = list(_out(g, step, "HANDLED_BY"))
+    for step, d in out_rels(g, le, "HAS_STEP"):
+        (agency, _), *_ = list(out_rels(g, step, "HANDLED_BY"))
         steps.append((int(d["order"]), step, agency))
     steps.sort()
     rows = []
@@ -478,8 +445,8 @@ def _journey(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         feedback = s.get("feedback", "immediate")
         rows.append({
             "step_order": order, "step": s["id"], "action": s.get("action"),
-            "action_en": s.get("action_en"), "agency": _id(g, agency),
-            "agency_name": _name(g, agency), "agency_kind": g.nodes[agency].get("kind"),
+            "action_en": s.get("action_en"), "agency": node_id(g, agency),
+            "agency_name": name_of(g, agency), "agency_kind": g.nodes[agency].get("kind"),
             "taken_by": s.get("taken_by") or "person",
             "handoff": by_person and previous_person_agency not in (None, agency),
             "carries": list(s.get("customer_carries", [])),
@@ -535,9 +502,9 @@ ORDER BY step_order
 def _principles_of(g: nx.MultiDiGraph, i: str) -> list[tuple[str, str | None]]:
     """(principle key, general insight key or None): the principles that address the insight
     directly (None) or through one of its general insights (INSTANCE_OF*0..1)."""
-    out: list[tuple[str, str | None]] = [(pr, None) for pr, _ in _in(g, i, "ADDRESSES")]
-    for gen, _ in _out(g, i, "INSTANCE_OF"):
-        out += [(pr, gen) for pr, _ in _in(g, gen, "ADDRESSES")]
+    out: list[tuple[str, str | None]] = [(pr, None) for pr, _ in in_rels(g, i, "ADDRESSES")]
+    for gen, _ in out_rels(g, i, "INSTANCE_OF"):
+        out += [(pr, gen) for pr, _ in in_rels(g, gen, "ADDRESSES")]
     return out
 
 
@@ -557,22 +524,22 @@ def _evidence(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         return ("source" if not via else "principle_source", s["id"], s.get("title"),
                 s.get("url") or "", "", via)
 
-    for s, _ in _out(g, i, "SUPPORTED_BY"):
+    for s, _ in out_rels(g, i, "SUPPORTED_BY"):
         rows.add(source_row(s))
-    for a, d in _in(g, i, "REPORTS"):
-        rows.add(("reported_by", _id(g, a), _name(g, a),
+    for a, d in in_rels(g, i, "REPORTS"):
+        rows.add(("reported_by", node_id(g, a), name_of(g, a),
                   "" if d.get("year") is None else str(d["year"]), d.get("source") or "", ""))
         src = node_key(Label.SOURCE, d["source"]) if d.get("source") else None
         if src and src in g:
             rows.add(source_row(src))
-    for gen, _ in _out(g, i, "INSTANCE_OF"):
-        rows.add(("general", _id(g, gen), g.nodes[gen].get("title"), "", "", ""))
+    for gen, _ in out_rels(g, i, "INSTANCE_OF"):
+        rows.add(("general", node_id(g, gen), g.nodes[gen].get("title"), "", "", ""))
     for pr, via in _principles_of(g, i):
-        defined = sorted(_id(g, s) for s, _ in _out(g, pr, "DEFINED_IN"))
-        rows.add(("principle", _id(g, pr), _name(g, pr), "", defined[0] if defined else "",
-                  _id(g, via) if via else ""))
-        for s, _ in _out(g, pr, "DEFINED_IN"):
-            rows.add(source_row(s, _id(g, pr)))
+        defined = sorted(node_id(g, s) for s, _ in out_rels(g, pr, "DEFINED_IN"))
+        rows.add(("principle", node_id(g, pr), name_of(g, pr), "", defined[0] if defined else "",
+                  node_id(g, via) if via else ""))
+        for s, _ in out_rels(g, pr, "DEFINED_IN"):
+            rows.add(source_row(s, node_id(g, pr)))
     for ds in g.nodes[i]["datasets"]:
         meta = _dataset_meta(g, ds)
         rows.add(("dataset", ds, meta.get("title") or ds, meta.get("version") or "", "", ""))
@@ -653,7 +620,7 @@ def _provenance(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     i = node_key(Label.INSIGHT, p["insight"])
     if i not in g:
         return []
-    me = _id(g, i)
+    me = node_id(g, i)
     rows: list[Row] = []
 
     def row(chain: str, path: list[str], rels: list[str], detail: str = "",
@@ -661,29 +628,29 @@ def _provenance(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         rows.append({**dict.fromkeys(_PROVENANCE_COLUMNS), "chain": chain, "path": path,
                      "rels": rels, "insight": me, "detail": detail, **cols})
 
-    for s, _ in _out(g, i, "SUPPORTED_BY"):
-        row("source", [s, i], ["SUPPORTED_BY"], g.nodes[s].get("url") or "", source=_id(g, s))
-    for a, d in _in(g, i, "REPORTS"):
+    for s, _ in out_rels(g, i, "SUPPORTED_BY"):
+        row("source", [s, i], ["SUPPORTED_BY"], g.nodes[s].get("url") or "", source=node_id(g, s))
+    for a, d in in_rels(g, i, "REPORTS"):
         src = node_key(Label.SOURCE, d["source"]) if d.get("source") else None
         year = "" if d.get("year") is None else str(d["year"])
         if src and src in g:
             row("reported_by", [src, a, i], ["REPORTS.source", "REPORTS"], year,
-                source=_id(g, src), agency=_id(g, a))
+                source=node_id(g, src), agency=node_id(g, a))
         else:
-            row("reported_by", [a, i], ["REPORTS"], year, agency=_id(g, a))
-    for gen, _ in _out(g, i, "INSTANCE_OF"):
-        row("general", [i, gen], ["INSTANCE_OF"], general=_id(g, gen))
+            row("reported_by", [a, i], ["REPORTS"], year, agency=node_id(g, a))
+    for gen, _ in out_rels(g, i, "INSTANCE_OF"):
+        row("general", [i, gen], ["INSTANCE_OF"], general=node_id(g, gen))
     for pr, via in _principles_of(g, i):
         head, head_rels = ([i, via], ["INSTANCE_OF"]) if via else ([i], [])
-        general = _id(g, via) if via else None
-        sources = [s for s, _ in _out(g, pr, "DEFINED_IN")]
+        general = node_id(g, via) if via else None
+        sources = [s for s, _ in out_rels(g, pr, "DEFINED_IN")]
         for s in sources:
             row("principle", [*head, pr, s], [*head_rels, "ADDRESSES", "DEFINED_IN"],
-                g.nodes[s].get("url") or "", general=general, principle=_id(g, pr),
-                principle_source=_id(g, s))
+                g.nodes[s].get("url") or "", general=general, principle=node_id(g, pr),
+                principle_source=node_id(g, s))
         if not sources:
             row("principle", [*head, pr], [*head_rels, "ADDRESSES"], general=general,
-                principle=_id(g, pr))
+                principle=node_id(g, pr))
     for ds in g.nodes[i]["datasets"]:
         row("dataset", [i], [], _dataset_meta(g, ds).get("version") or "", dataset=ds)
     return rows
@@ -779,7 +746,7 @@ def _search(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
         tokens = str(n.get(SEARCH_FIELD, "")).split()
         if all(any(t.startswith(w) for t in tokens) for w in wanted):
             hits.append({"label": n["label"], "id": n["id"],
-                         "name": n.get("name", n.get("title", n.get("action")))})
+                         "name": coalesced_name(n)})
     hits.sort(key=lambda r: (r["label"], r["id"]))
     return hits[: p["limit"]]
 

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from graph.embedded import EmbeddedStore
+from graph.settings import reset_settings
 
 if TYPE_CHECKING:
     from graph.neo4j_store import Neo4jStore
@@ -22,11 +23,27 @@ DATA = Path(__file__).resolve().parent / "data"
 TINY = DATA / "tiny"
 BROKEN = DATA / "broken"
 SEED = ROOT / "seed_data"
-# ../shared next to the checkout; a git worktree one level deeper (wt/NAME) finds it one up.
-SHARED = next((p / "shared" for p in (ROOT.parent, ROOT.parent.parent)
-               if (p / "shared").is_dir()), ROOT.parent / "shared")
-REGISTER = SHARED / "data" / "agency-register" / "esv.json"
-CPSV_AP = SHARED / "reference" / "cpsv-ap-3.2.0"
+# ../shared beside the checkout (or beside the folder of worktrees that holds this one).
+SHARED = next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+              ROOT.parent / "shared")
+REGISTER = Path(os.environ.get("INSIKT_REGISTER")
+                or SHARED / "data" / "agency-register" / "esv.json")
+"""ESV's register: INSIKT_REGISTER when set, else ../shared beside the checkout (or beside
+the folder of worktrees). Tests may look there; library code never does."""
+CPSV_AP = Path(os.environ.get("INSIKT_CPSV_AP_DIR")
+               or SHARED / "reference" / "cpsv-ap-3.2.0")
+"""The official CPSV-AP 3.2.0 files (SHACL shapes, vocabulary): INSIKT_CPSV_AP_DIR when set,
+else ../shared as for the register."""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Settings are read once per process: forget them around every test, so a test that
+    changes the environment (monkeypatch.setenv) sees its own values and leaks none. A test
+    that changes the environment half-way calls `reset_settings()` itself."""
+    reset_settings()
+    yield
+    reset_settings()
 
 
 @pytest.fixture
@@ -57,7 +74,7 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def large_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic larger dataset (all 365 register agencies, 500 specific insights)."""
-    from tests.builders import build_large_dataset
+    from loaders.synthetic import build_large_dataset
 
     if not REGISTER.exists():
         pytest.skip("../shared register not present")

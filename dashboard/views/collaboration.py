@@ -11,9 +11,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import display, ui
+from dashboard.display import escape_md
 from dashboard.i18n import t
-from dashboard.logic import escape_md
 from graph.model import Label
 
 BRIDGES_CHART = 15  # agencies in the betweenness chart; the table has all
@@ -50,7 +50,7 @@ if not networks:
     st.info(t("collab.no_networks"))
 for c in networks:
     members = by_name(c.members)
-    shown, more = logic.name_list([nm.get(Label.AGENCY, m) for m in members])
+    shown, more = display.name_list([nm.get(Label.AGENCY, m) for m in members])
     listed = escape_md(shown)
     if more:
         listed = t("collab.more").format(names=listed, more=more)

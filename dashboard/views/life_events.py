@@ -7,10 +7,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import display, ui
+from dashboard.display import escape_md
 from dashboard.i18n import current_lang, t
-from dashboard.logic import escape_md
+from graph import walk
 from graph.model import Label
+from queries import views
 
 ui.require_data()
 nm = ui.names()  # display names in the current language
@@ -19,16 +21,16 @@ st.caption(t("life.intro"))
 
 g = ui.graph()
 lang = current_lang()
-with_journey = logic.life_events_with_journeys(g)
+with_journey = views.life_events_with_journeys(g)
 burden = ui.burden_index()
 default = max(with_journey, key=lambda le: (burden.get(le, 0.0), le)) if with_journey else None
 life_event = ui.select_node(Label.LIFE_EVENT, "le_pick", default=default, title=t("life.pick"))
 if life_event is None:
     st.stop()
 
-attrs = g.nodes[f"LifeEvent:{life_event}"]
+attrs = views.attrs_of(g, Label.LIFE_EVENT, life_event)
 st.subheader(escape_md(nm.get(Label.LIFE_EVENT, life_event)))
-description = logic.localized(attrs, "description", lang)
+description = walk.localized(attrs, "description", lang)
 if description:
     st.caption(escape_md(description))
 
@@ -48,10 +50,10 @@ else:
                    ("" if c.measured else f"; {t('burden.not_measured')}"))
     if jb:
         st.metric(t("life.index"), f"{jb.index:g}",
-                  help=t("life.index_help").format(formula=logic.burden_formula()))
+                  help=t("life.index_help").format(formula=views.burden_formula()))
 
     st.markdown(f"#### {t('life.lanes')}")
-    lanes = logic.journey_lanes(rows, ui.names(), lang)
+    lanes = display.journey_lanes(rows, ui.names(), lang)
     lanes["feedback_text"] = [t(f"feedback.{v}") for v in lanes["feedback"]]
     actor_order = list(dict.fromkeys(lanes["actor"]))
     feedback_values = ["immediate", "delayed", "none"]
@@ -91,7 +93,7 @@ else:
     ui.table(ui.localize_columns(df), "le_steps", f"kundresa-{life_event}")
 
 st.markdown(f"#### {t('life.insights')}")
-insights = logic.life_event_insights(g, life_event)
+insights = views.life_event_insights(g, life_event)
 if not insights:
     st.info(t("life.no_insights"))
 else:

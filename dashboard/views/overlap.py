@@ -7,10 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import ui
+from dashboard.display import escape_md
 from dashboard.i18n import t
-from dashboard.logic import escape_md
 from graph.model import Label
+from queries import views
 
 HEATMAP_LIMIT = 40  # agencies in the heatmap; the pair pickers and the table have all
 
@@ -32,7 +33,7 @@ agency = ui.select_node(Label.AGENCY, "ov_agency", optional=True, container=c_ag
 
 filters = {"life_event": life_event, "domain": domain}
 rows = ui.run_or_fail("overlap-matrix", filters)
-hm = logic.heatmap(rows, metric, ui.names(), agency, limit=HEATMAP_LIMIT)
+hm = views.heatmap(rows, metric, ui.names(), agency, limit=HEATMAP_LIMIT)
 if hm.frame.empty:
     st.info(t("overlap.no_pairs"))
     st.stop()
@@ -68,7 +69,7 @@ event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mo
                         width="stretch")
 
 # -- the pair: two selectboxes, which a click on a cell also sets -----------------------------
-members = set(hm.frame["a"]) if agency is not None else set(logic.heatmap_agencies(rows))
+members = set(hm.frame["a"]) if agency is not None else set(views.heatmap_agencies(rows))
 agency_ids = sorted(members, key=lambda a: (nm.get(Label.AGENCY, a).casefold(), a))
 top = hm.frame.sort_values(["value", "shared", "a", "b"], ascending=[False, False, True, True])
 default_a = agency if agency in agency_ids else str(top.iloc[0]["a"])
@@ -96,7 +97,7 @@ if a is None or b is None or a == b:
     st.info(t("overlap.same_agency"))
 else:
     shared_rows = ui.run_or_fail("shared-problems", {**filters, "agency": a})
-    shared = logic.pair_shared(shared_rows, a, b)
+    shared = views.pair_shared(shared_rows, a, b)
     name_a, name_b = escape_md(nm.get(Label.AGENCY, a)), escape_md(nm.get(Label.AGENCY, b))
     if not shared:
         st.info(t("overlap.pair_none").format(a=name_a, b=name_b))
@@ -105,19 +106,19 @@ else:
         g = ui.graph()
         drill = []
         for x in shared:
-            ev = logic.evidence_summary(ui.run_or_fail("evidence", {"insight": x}))
-            chain = logic.chain_texts(ev, nm)
+            ev = views.evidence_summary(ui.run_or_fail("evidence", {"insight": x}))
+            chain = views.chain_texts(ev, nm)
             drill.append({
                 "title": nm.get(Label.INSIGHT, x),
-                "kind": ui.kind(g.nodes[f"Insight:{x}"].get("kind")),
+                "kind": ui.kind(views.attrs_of(g, Label.INSIGHT, x).get("kind")),
                 "sources": "; ".join(title for _, title, _ in ev.sources),
                 "years": ", ".join(ev.years),
                 "reported_by": chain["reports"],
                 "generals": chain["generals"],
                 "principles": chain["principles"],
                 "datasets": chain["datasets"],
-                "via_a": "; ".join(nm.get(Label.INSIGHT, v) for v in logic.reported_via(g, a, x)),
-                "via_b": "; ".join(nm.get(Label.INSIGHT, v) for v in logic.reported_via(g, b, x)),
+                "via_a": "; ".join(nm.get(Label.INSIGHT, v) for v in views.reported_via(g, a, x)),
+                "via_b": "; ".join(nm.get(Label.INSIGHT, v) for v in views.reported_via(g, b, x)),
                 "urls": " ".join(url for _, _, url in ev.sources if url),
                 "insight": x,
             })

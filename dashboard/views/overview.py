@@ -7,9 +7,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import ui
 from dashboard.i18n import t
 from graph.model import Label
+from queries import views
 from queries.analytics import BURDEN_COLORS, BURDEN_WEIGHTS
 
 ui.require_data()
@@ -18,7 +19,7 @@ st.title(t("page.overview"))
 st.caption(t("overview.intro"))
 
 g = ui.graph()
-h = logic.headline(g)
+h = views.headline(g)
 figures = [("metric.agencies", h.agencies), ("metric.insights", h.insights),
            ("metric.life_events", h.life_events), ("metric.principles", h.principles),
            ("metric.journeys", h.journeys)]
@@ -32,10 +33,10 @@ def agency_names(ids: list[str]) -> str:
 
 st.subheader(t("overview.shared"))
 st.caption(t("overview.shared_help"))
-shared = logic.shared_insight_counts(ui.run_or_fail("shared-problems"))[:10]
+shared = views.shared_insight_counts(ui.run_or_fail("shared-problems"))[:10]
 df = pd.DataFrame([{
     "title": nm.get(Label.INSIGHT, r["insight"]),
-    "kind": ui.kind(g.nodes[f"Insight:{r['insight']}"].get("kind")),
+    "kind": ui.kind(views.attrs_of(g, Label.INSIGHT, r["insight"]).get("kind")),
     "agencies": r["agencies"], "agency_names": agency_names(r["agency_ids"]),
     "insight": r["insight"]} for r in shared],
     columns=["title", "kind", "agencies", "agency_names", "insight"])
@@ -43,7 +44,7 @@ ui.table(ui.localize_columns(df), "overview_shared", "delade-problem")
 
 st.subheader(t("overview.heaviest"))
 st.caption(t("overview.heaviest_help"))
-burden = logic.burden_rows(ui.burdens())
+burden = views.burden_rows(ui.burdens())
 parts = list(BURDEN_WEIGHTS)
 df = pd.DataFrame([{
     "life_event": nm.get(Label.LIFE_EVENT, r["life_event"]), "index": r["index"],
@@ -74,7 +75,7 @@ ui.table(ui.localize_columns(df), "overview_burden", "tyngsta-kundresor")
 
 st.subheader(t("overview.general"))
 st.caption(t("overview.general_help"))
-general = logic.general_insight_reach(g)
+general = views.general_insight_reach(g)
 df = pd.DataFrame([{
     "title": nm.get(Label.INSIGHT, r["insight"]), "agencies": r["agencies"],
     "instances": r["instances"], "agency_names": agency_names(r["agency_ids"]),

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import ui
 from dashboard.i18n import t
 from graph.model import Label
+from queries import views
 
 ui.require_data()
 nm = ui.names()  # display names in the current language
@@ -29,7 +30,7 @@ df = pd.DataFrame([{
     "adopted_by": names(Label.AGENCY, r["adopted_by"]),
     "planned_by": names(Label.AGENCY, r["planned_by"]),
     "insight_titles": names(Label.INSIGHT, r["insights"]),
-} for r in logic.principle_overview(g, coverage)],
+} for r in views.principle_overview(g, coverage)],
     columns=["principle", "insight_count", "adopted_by", "planned_by", "insight_titles"])
 ui.table(ui.localize_columns(df), "pr_overview", "principer")
 
@@ -51,9 +52,7 @@ else:
     df = pd.DataFrame([{
         "title": nm.get(Label.INSIGHT, r["insight"]),
         "kind": ui.kind(r["insight_kind"]),
-        "reported_by": names(Label.AGENCY, sorted(
-            g.nodes[u]["id"] for u, _, k in g.in_edges(f"Insight:{r['insight']}", keys=True)
-            if k == "REPORTS")),
+        "reported_by": names(Label.AGENCY, views.reporter_ids(g, r["insight"])),
         "insight": r["insight"],
     } for r in gaps], columns=["title", "kind", "reported_by", "insight"])
     ui.table(ui.localize_columns(df), "pr_gaps", "luckor-principer")

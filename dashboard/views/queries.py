@@ -9,10 +9,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import logic, ui
+from dashboard import display, ui, url_state
+from dashboard.display import escape_md
 from dashboard.i18n import current_lang, t
-from dashboard.logic import escape_md
 from graph.errors import InsiktError, QueryFailed, QueryRefused
+from queries import subgraph
+from queries.adhoc import EXAMPLE, run_cypher
 from queries.catalog import Param, SavedQuery, all_queries
 
 
@@ -46,12 +48,12 @@ def choice_options(p: Param) -> list[str]:
 
 def from_url(url: dict[str, Any]) -> None:
     """A link (or a first visit) sets the query and its parameter widgets from the URL."""
-    name = url.get(logic.QUERY_KEY)
+    name = url.get(url_state.QUERY_KEY)
     if name not in catalog:
         return
     st.session_state[ui.wkey(QUERY_WIDGET)] = name
     q = catalog[name]
-    raw = logic.params_from_url([p.name for p in q.params], url)
+    raw = url_state.params_from_url([p.name for p in q.params], url)
     for p in q.params:
         ui.forget(f"qp_{name}_{p.name}")
         try:
@@ -70,7 +72,7 @@ def from_url(url: dict[str, Any]) -> None:
 
 
 url = st.query_params.to_dict()
-if url.get(logic.QUERY_KEY) and url != st.session_state.get(URL_STATE):
+if url.get(url_state.QUERY_KEY) and url != st.session_state.get(URL_STATE):
     from_url(url)
 ui.ensure_choice(ui.wkey(QUERY_WIDGET), list(catalog), next(iter(catalog)))
 
@@ -124,7 +126,7 @@ else:
     st.caption(t("queries.no_params"))
 
 # The URL follows the widgets, so that a link reproduces this view.
-wanted = logic.params_to_url(q.name, values)
+wanted = url_state.params_to_url(q.name, values)
 if st.query_params.to_dict() != wanted:
     st.query_params.from_dict(wanted)
 st.session_state[URL_STATE] = wanted
@@ -140,44 +142,39 @@ else:
         show_query_error(exc)
     else:
         st.caption(t("queries.rows").format(n=len(rows)))
-        df = logic.frame(rows, q.columns)
+        df = display.frame(rows, q.columns)
         ui.table(df, "q_result", f"fraga-{q.name}", json_rows=rows)
         if q.node_columns and rows:
             st.markdown(f"#### {t('queries.graph')}")
-            view = logic.result_view(ui.graph(), rows, q.node_columns, cap=ui.NODE_CAP)
+            view = subgraph.result_view(ui.graph(), rows, q.node_columns, cap=ui.NODE_CAP)
             ui.graph_view(view, key=f"fraga-{q.name}", height=560)
 
 # -- the Cypher console (Neo4j only) -------------------------------------------------------------
 st.divider()
 st.subheader(t("queries.console"))
 store = ui.get_store()
-if store.backend != "neo4j":
+if not store.runs_cypher:
     st.info(t("queries.console_needs_neo4j"))
 else:
-    try:
-        from queries.adhoc import run_cypher
-    except ImportError:
-        st.info(t("queries.console_missing"))
-    else:
-        text = st.text_area(t("queries.console_text"), key="cy_text", height=140,
-                            value="MATCH (a:Agency) RETURN a.id AS id, a.name AS name LIMIT 25")
-        if st.button(t("queries.console_run"), key="cy_run", type="primary"):
-            st.session_state.pop("cy_result", None)
-            if not text.strip():
-                st.warning(t("queries.console_empty"))
+    text = st.text_area(t("queries.console_text"), key="cy_text", height=140,
+                        value=EXAMPLE)
+    if st.button(t("queries.console_run"), key="cy_run", type="primary"):
+        st.session_state.pop("cy_result", None)
+        if not text.strip():
+            st.warning(t("queries.console_empty"))
+        else:
+            try:
+                result = run_cypher(store, text, {})
+            except InsiktError as exc:
+                show_query_error(exc)
             else:
-                try:
-                    result = run_cypher(store, text, {})
-                except InsiktError as exc:
-                    show_query_error(exc)
-                else:
-                    st.session_state["cy_result"] = result
-        shown: Any = st.session_state.get("cy_result")  # an AdhocResult, kept across reruns
-        if shown is not None:
-            if shown.truncated:
-                st.warning(t("queries.console_truncated").format(message=escape_md(shown.message)))
-            elif shown.message:
-                st.info(escape_md(shown.message))
-            df = pd.DataFrame([{c: logic.cell(r.get(c)) for c in shown.columns}
-                               for r in shown.rows], columns=list(shown.columns))
-            ui.table(df, "cy_result", "cypher")
+                st.session_state["cy_result"] = result
+    shown: Any = st.session_state.get("cy_result")  # an AdhocResult, kept across reruns
+    if shown is not None:
+        if shown.truncated:
+            st.warning(t("queries.console_truncated").format(message=escape_md(shown.message)))
+        elif shown.message:
+            st.info(escape_md(shown.message))
+        df = pd.DataFrame([{c: display.cell(r.get(c)) for c in shown.columns}
+                           for r in shown.rows], columns=list(shown.columns))
+        ui.table(df, "cy_result", "cypher")

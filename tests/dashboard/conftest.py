@@ -11,13 +11,22 @@ from typing import Any
 
 import pytest
 import yaml
+from streamlit.testing.v1.element_tree import Block, Element
 
 from graph.embedded import EmbeddedStore
+from graph.settings import reset_settings
 from loaders.load import load_dataset
 from tests.conftest import ROOT, SEED
 
 APP = ROOT / "dashboard" / "app.py"
 XSS = Path(__file__).resolve().parent / "data" / "xss"
+
+
+def value(node: Element | Block) -> Any:
+    """The value of an element that AppTest found (a layout block has none)."""
+    if not isinstance(node, Element):
+        raise AssertionError(f"expected an element, got the block {node!r}")
+    return node.value
 
 
 def seed(name: str) -> list[dict[str, Any]]:
@@ -66,6 +75,7 @@ def _quiet_streamlit() -> Iterator[None]:
 def use_store(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     monkeypatch.setenv("INSIKT_BACKEND", "embedded")
     monkeypatch.setenv("INSIKT_STORE", str(path))
+    reset_settings()
 
 
 @pytest.fixture

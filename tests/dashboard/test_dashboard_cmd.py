@@ -16,21 +16,22 @@ from tests.dashboard.conftest import APP
 
 
 class Exec:
-    """Stands in for os.execv: records the command instead of replacing the process."""
+    """Stands in for os.execve: records the command and environment instead of replacing the
+    process."""
 
     def __init__(self) -> None:
         self.argv: list[str] = []
         self.env: dict[str, str] = {}
 
-    def __call__(self, path: str, argv: list[str]) -> None:
+    def __call__(self, path: str, argv: list[str], env: dict[str, str]) -> None:
         self.argv = list(argv)
-        self.env = dict(os.environ)
+        self.env = dict(env)
 
 
 @pytest.fixture
 def fake_exec(monkeypatch: pytest.MonkeyPatch) -> Exec:
     rec = Exec()
-    monkeypatch.setattr(os, "execv", rec)
+    monkeypatch.setattr(os, "execve", rec)
     monkeypatch.delenv("INSIKT_STORE", raising=False)
     monkeypatch.delenv("INSIKT_BACKEND", raising=False)
     return rec

@@ -25,10 +25,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard import logic
+from dashboard import network_html
 from dashboard.i18n import SV
 from graph.embedded import EmbeddedStore
 from insikt_cli.dashboard_cmd import streamlit_command
+from queries import subgraph
 from tests.conftest import ROOT
 from tests.dashboard.conftest import expected_shared
 
@@ -158,7 +159,7 @@ def test_pages_in_a_real_browser(browser: Any, server: str) -> None:
         with page.expect_download(timeout=WAIT_MS) as download:  # the governance report
             page.locator(".st-key-dl_report_html button").click()
         report = Path(download.value.path()).read_text(encoding="utf-8")
-        assert report.startswith("<!DOCTYPE html>") and not logic.external_refs(report)
+        assert report.startswith("<!DOCTYPE html>") and not network_html.external_refs(report)
 
         # Overlap, by the URL path of its page: the heatmap is a vega-embed canvas or svg
         visit("overlap", "overlapp", ".vega-embed canvas, .vega-embed svg")
@@ -206,14 +207,19 @@ def test_hostile_data_stays_text_in_the_browser(browser: Any, xss_store_file: Pa
     """The XSS fixture's network view, run in Chromium: no script of the data runs (no
     dialog), labels come out as plain text and tooltips hold no element from the data."""
     g = EmbeddedStore(xss_store_file).to_networkx()
-    view = logic.neighbourhood(g, "LifeEvent:handelse", 6, logic.LABEL_ORDER)
-    page_html = logic.network_html(g, view, "sv", {lb: lb for lb in logic.LABEL_ORDER})
+    view = subgraph.neighbourhood(g, "LifeEvent:handelse", 6, subgraph.LABEL_ORDER)
+    page_html = network_html.network_html(g, view, "sv", {lb: lb for lb in subgraph.LABEL_ORDER})
     context = browser.new_context()
     requests: list[str] = []
     context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
     try:
         page.set_content(page_html)
         page.locator("body[data-physics='off']").wait_for(state="attached", timeout=WAIT_MS)

@@ -12,10 +12,11 @@ import networkx as nx
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import logic
+from dashboard import display, network_html
 from dashboard.i18n import SV
 from graph.embedded import EmbeddedStore
-from tests.dashboard.conftest import APP
+from queries import subgraph
+from tests.dashboard.conftest import APP, value
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -29,7 +30,7 @@ PAYLOADS = [
     '<iframe src="https://evil.example/">',
     "<style>body{display:none}</style>",
 ]
-LABELS = {lb: SV[f"label.{lb}"] for lb in logic.LABEL_ORDER}
+LABELS = {lb: SV[f"label.{lb}"] for lb in subgraph.LABEL_ORDER}
 EXTERNAL = re.compile(r"<(script|link)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I)
 
 
@@ -37,15 +38,15 @@ def graph_of(path: Path) -> nx.MultiDiGraph:
     return EmbeddedStore(path).to_networkx()
 
 
-def whole(g: nx.MultiDiGraph) -> logic.GraphView:
-    return logic.neighbourhood(g, "LifeEvent:handelse" if "LifeEvent:handelse" in g else
-                               "LifeEvent:nar-nagon-har-dott", 6, logic.LABEL_ORDER)
+def whole(g: nx.MultiDiGraph) -> subgraph.GraphView:
+    return subgraph.neighbourhood(g, "LifeEvent:handelse" if "LifeEvent:handelse" in g else
+                               "LifeEvent:nar-nagon-har-dott", 6, subgraph.LABEL_ORDER)
 
 
 @pytest.fixture(scope="module")
 def seed_page(seed_store_file: Path) -> str:
     g = graph_of(seed_store_file)
-    return logic.network_html(g, whole(g), "sv", LABELS)
+    return network_html.network_html(g, whole(g), "sv", LABELS)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def xss_page(xss_store_file: Path) -> str:
     g = graph_of(xss_store_file)
     view = whole(g)
     assert len(view.nodes) == g.number_of_nodes()  # every hostile node is in the view
-    return logic.network_html(g, view, "sv", LABELS)
+    return network_html.network_html(g, view, "sv", LABELS)
 
 
 def test_network_html_is_offline(seed_page: str) -> None:
@@ -61,7 +62,7 @@ def test_network_html_is_offline(seed_page: str) -> None:
     assert "<script src=\"http" not in seed_page and "<link href=\"http" not in seed_page
     assert not re.search(r"\b(src|href)\s*=\s*[\"']?\s*https://", seed_page)
     assert "bootstrap" not in seed_page.lower()
-    assert logic.external_refs(seed_page) == []
+    assert network_html.external_refs(seed_page) == []
 
 
 def test_vis_network_comes_from_the_pyvis_package(seed_page: str) -> None:
@@ -81,9 +82,9 @@ def test_strip_external_removes_cdn_tags() -> None:
     page = ('<head><link rel="stylesheet" href="https://cdn.example/x.css" />'
             '<script src="http://cdn.example/x.js" integrity="x"></script>'
             "<script src='//cdn.example/y.js'></script><script>var a = 1;</script></head>")
-    out = logic.strip_external(page)
+    out = network_html.strip_external(page)
     assert out == "<head><script>var a = 1;</script></head>"
-    assert logic.external_refs(page) and not logic.external_refs(out)
+    assert network_html.external_refs(page) and not network_html.external_refs(out)
 
 
 def test_network_html_escapes_every_payload(xss_page: str, seed_page: str) -> None:
@@ -101,12 +102,12 @@ def test_network_html_escapes_every_payload(xss_page: str, seed_page: str) -> No
 def test_tooltip_and_markdown_escaping() -> None:
     attrs = {"label": "Insight", "id": "x", "title": "<b>t</b>",
              "statement": "<img src=x onerror=alert(1)>", "kind": "specific"}
-    tip = logic.tooltip(attrs, "sv", LABELS)
+    tip = network_html.tooltip(attrs, "sv", LABELS)
     assert "<img" not in tip and html.escape("<img src=x onerror=alert(1)>") in tip
     assert tip.startswith("<b>Insikt</b><br><b>&lt;b&gt;t&lt;/b&gt;</b>")
     # a title that mentions href must not switch pyvis to its raw-innerHTML tooltip mode
-    assert "href" not in logic.tooltip({**attrs, "statement": '<a href="x">'}, "sv", LABELS)
-    md = logic.escape_md('[x](https://evil.example) ![i](https://evil.example/i.png) <b>')
+    assert "href" not in network_html.tooltip({**attrs, "statement": '<a href="x">'}, "sv", LABELS)
+    md = display.escape_md('[x](https://evil.example) ![i](https://evil.example/i.png) <b>')
     assert "](" not in md and "<b>" not in md and "&lt;b&gt;" in md
 
 
@@ -120,10 +121,10 @@ def test_pages_show_hostile_data_as_text(xss_env: Path, page: str) -> None:
     if page == "views/life_events.py":
         at.selectbox(key="le_pick").set_value("handelse").run()
         assert "svg" in at.subheader[0].value  # the name is shown …
-    markdown = [str(e.value) for kind in ("markdown", "caption", "title", "subheader",
+    markdown = [str(value(e)) for kind in ("markdown", "caption", "title", "subheader",
                                           "info", "warning", "error", "success")
                 for e in at.get(kind)]
-    markdown += [str(e.value) for e in at.sidebar.get("caption")]
+    markdown += [str(value(e)) for e in at.sidebar.get("caption")]
     markdown += [str(e.label) for e in at.expander]  # expander labels are markdown too
     if page == "views/collaboration.py":  # the hostile agency is in a suggested network
         assert any("alert" in e.label for e in at.expander)
@@ -132,6 +133,6 @@ def test_pages_show_hostile_data_as_text(xss_env: Path, page: str) -> None:
             assert tag not in text, (page, text)
     for frame in at.get("iframe"):
         srcdoc = frame.proto.srcdoc
-        assert not logic.external_refs(srcdoc)
+        assert not network_html.external_refs(srcdoc)
         for payload in PAYLOADS:
             assert payload not in srcdoc

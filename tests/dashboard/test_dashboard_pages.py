@@ -1,7 +1,7 @@
 """Every dashboard page, run with Streamlit's AppTest on the seed data in a tmp embedded store.
 
 Expected answers are worked out here from the seed YAML files, independently of the saved
-queries and of dashboard.logic, so that the pages are checked against the data itself.
+queries and of queries.views, so that the pages are checked against the data itself.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import logic
+from dashboard import display, network_html
 from dashboard.i18n import EN, SV
+from graph.settings import reset_settings
+from queries import subgraph
 from tests.conftest import ROOT, SEED
-from tests.dashboard.conftest import APP, expected_shared, seed
+from tests.dashboard.conftest import APP, expected_shared, seed, value
 
 TIMEOUT = 60
 # (page file, widget keys that must be there)
@@ -55,10 +57,10 @@ def open_page(page: str, **query_params: str) -> AppTest:
 
 
 def keys_on(at: AppTest) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for kind in ("selectbox", "radio", "slider", "multiselect", "download_button", "button",
                  "checkbox", "text_input", "number_input"):
-        out |= {w.key for w in at.get(kind) if getattr(w, "key", None)}
+        out |= {str(w.key) for w in at.get(kind) if getattr(w, "key", None)}
     return out
 
 
@@ -70,8 +72,8 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def texts(at: AppTest) -> list[str]:
-    return [str(e.value) for kind in ("markdown", "caption", "title", "subheader", "header",
-                                      "info", "warning", "error", "success")
+    return [str(value(e)) for kind in ("markdown", "caption", "title", "subheader", "header",
+                                       "info", "warning", "error", "success")
             for e in at.get(kind)]
 
 
@@ -90,7 +92,7 @@ def test_every_page_renders_with_its_widgets(seed_env: Path, page: str) -> None:
     for df in at.dataframe:
         assert not [c for c in df.value.columns if str(c).startswith("col.")], page
     # the sidebar: the backend in use and what is loaded
-    side = " ".join(str(c.value) for c in at.sidebar.get("caption"))
+    side = " ".join(str(value(c)) for c in at.sidebar.get("caption"))
     assert "embedded store" in side and "seed" in side and "183" in side
     TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     done = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
@@ -187,10 +189,10 @@ def test_network_cap_and_offline_view(seed_env: Path, monkeypatch: pytest.Monkey
 
     at = open_page("views/network.py")
     page = at.get("iframe")[0].proto.srcdoc
-    assert "vis.Network" in page and not logic.external_refs(page)
+    assert "vis.Network" in page and not network_html.external_refs(page)
     monkeypatch.setattr(ui, "NODE_CAP", 20)
     at.slider(key="net_depth").set_value(3)
-    at.multiselect(key="net_labels").set_value(list(logic.LABEL_ORDER))
+    at.multiselect(key="net_labels").set_value(list(subgraph.LABEL_ORDER))
     at.run()
     assert not at.exception
     warning = " ".join(w.value for w in at.warning)
@@ -268,7 +270,7 @@ def test_collaboration_shows_the_analytics_of_the_store(seed_env: Path) -> None:
     assert len(problems) == len(agendas) == len(networks)
     for c, label, shared, agenda in zip(networks, labels, problems, agendas, strict=True):
         assert f"**Nätverk {c.number}**" in label
-        assert all(logic.escape_md(names[m]) in label for m in c.members)
+        assert all(display.escape_md(names[m]) in label for m in c.members)
         assert list(shared[SV["col.insight"]]) == [p.insight for p in c.shared_problems]
         assert list(shared[SV["col.holder_count"]]) == [p.members for p in c.shared_problems]
         assert [len(ids(h)) for h in shared[SV["col.holders"]]] == list(
@@ -377,10 +379,11 @@ def test_pages_and_cypher_console_on_neo4j(neo4j_store: Any, monkeypatch: pytest
 
     load_dataset(neo4j_store, SEED)
     monkeypatch.setenv("INSIKT_BACKEND", "neo4j")
+    reset_settings()
     for page in PAGES:
         at = open_page(page)
         assert not at.error, (page, [e.value for e in at.error])
-    side = " ".join(str(c.value) for c in at.sidebar.get("caption"))
+    side = " ".join(str(value(c)) for c in at.sidebar.get("caption"))
     assert "seed" in side
     password = __import__("os").environ.get("NEO4J_PASSWORD")
     assert not password or password not in side

@@ -14,6 +14,7 @@ import networkx as nx
 import pytest
 import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from graph.errors import InsiktError
 from graph.export import EXPORT_FORMATS, export_graph
@@ -249,7 +250,7 @@ def rdf(seed: nx.MultiDiGraph) -> Graph:
     return Graph().parse(data=json.dumps(doc), format="json-ld")
 
 
-def _count(r: Graph, s: URIRef, p: URIRef) -> int:
+def _count(r: Graph, s: Node, p: URIRef) -> int:
     return len(list(r.objects(s, p)))
 
 
@@ -293,7 +294,7 @@ def test_jsonld_organisations_events_and_evidence(rdf: Graph, seed: nx.MultiDiGr
     public = {k for k, a in agencies.items() if a.get("kind", "statlig") != "annan"}
     assert orgs == {URIRef(iri("Agency", k)) for k in public}
     for k in public:
-        s = URIRef(iri("Agency", k))
+        s: Node = URIRef(iri("Agency", k))
         assert _count(rdf, s, SKOS.prefLabel) >= 1
         assert list(rdf.objects(s, DCT.spatial)) == [URIRef(SWEDEN)]
         if agencies[k].get("org_nr"):
@@ -316,7 +317,7 @@ def test_jsonld_organisations_events_and_evidence(rdf: Graph, seed: nx.MultiDiGr
     evidence = set(rdf.subjects(RDF.type, CV.Evidence))
     documents = {d for _, a in seed.nodes(data=True) for d in a.get("customer_carries") or []}
     assert len(evidence) == len(documents) > 0
-    titles = set()
+    titles: set[str] = set()
     for s in evidence:
         assert _count(rdf, s, DCT.identifier) >= 1 and _count(rdf, s, DCT.title) >= 1
         titles.update(str(t) for t in rdf.objects(s, DCT.title))

@@ -1,3 +1,5 @@
+import pytest
+
 from graph.ids import fold, is_slug, luhn_ok, org_nr_problem, slugify
 
 
@@ -22,6 +24,20 @@ def test_org_nr_luhn() -> None:
     assert "NNNNNN-NNNN" in (org_nr_problem("2021005448") or "")
     assert "third digit" in (org_nr_problem("191212-1212") or "")
     assert luhn_ok("2021005448") and not luhn_ok("2021005449")
+
+
+@pytest.mark.parametrize("nr", [
+    "２０２１００-５５２１",  # full-width digits (python-stdnum alone accepts these)
+    "٢٠٢١٠٠-٥٥٢١",  # Arabic-Indic digits
+    "۲۰۲۱۰۰-۵۵۲۱",  # extended Arabic-Indic digits
+    "202100-５５２１",  # mixed
+    "202100‐5521",  # a Unicode hyphen instead of '-'
+    "202100-5521\n", " 202100-5521", "202100 5521", "202100.5521", "",
+])
+def test_org_nr_only_ascii_digits_count(nr: str) -> None:
+    assert org_nr_problem("202100-5521") is None
+    assert "NNNNNN-NNNN" in (org_nr_problem(nr) or ""), nr
+    assert not luhn_ok(nr.replace("-", ""))
 
 
 def test_fold_ignores_case_and_diacritics() -> None:

@@ -23,6 +23,7 @@ from graph.neo4j_store import (
     TEXT_INDEX_SV,
     Neo4jStore,
 )
+from graph.settings import reset_settings
 from loaders.dataset import read_dataset
 from loaders.load import load_dataset
 from loaders.register import import_register
@@ -242,8 +243,10 @@ def test_unreachable_server_names_uri_and_how_to_start(uri: str) -> None:
 def test_from_env_connects_and_reports_a_bad_uri(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
     monkeypatch.setenv("NEO4J_PASSWORD", PASSWORD_SENTINEL)
+    reset_settings()
     with pytest.raises(BackendUnavailable, match=re.escape("bolt://127.0.0.1:1")):
         Neo4jStore.from_env()
     monkeypatch.setenv("NEO4J_URI", "http://127.0.0.1:7474")
+    reset_settings()
     with pytest.raises(BackendUnavailable, match="not a valid Neo4j URI"):
         Neo4jStore.from_env()

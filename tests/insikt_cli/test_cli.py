@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from insikt_cli.main import cli
@@ -69,3 +70,40 @@ def test_export(runner: CliRunner, store_path: Path, tmp_path: Path) -> None:
 def test_missing_folder(runner: CliRunner, store_path: Path, tmp_path: Path) -> None:
     code, _, err = run(runner, store_path, "load", str(tmp_path / "nope"))
     assert code == 2 and "is not a folder" in err
+
+
+def test_a_long_load_shows_progress_on_stderr(runner: CliRunner, store_path: Path,
+                                              tmp_path: Path) -> None:
+    from loaders.synthetic import build_large_dataset
+
+    folder = build_large_dataset(tmp_path / "large", None, insights=200)
+    code, out, err = run(runner, store_path, "load", str(folder))
+    assert code == 0, err
+    assert "Loaded dataset 'large'" in out and "write" not in out  # progress is on stderr
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    # not a terminal: click prints the bar's label once, then the stage's closing count
+    total = int(lines[0].rsplit("(", 1)[1].rstrip(")"))
+    assert lines[0] == f"{folder}: write ({total})" and total >= 500
+    assert lines[-1] == f"{folder}: write {total}/{total}"
+    quiet = run(runner, store_path, "load", str(folder), "--quiet")
+    assert quiet[0] == 0 and quiet[1] == "" and quiet[2] == ""
+
+
+def test_load_seed_data_outside_a_checkout(runner: CliRunner, store_path: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no seed_data folder here: the packaged seed is loaded
+    code, out, err = run(runner, store_path, "load", "seed_data")
+    assert code == 0, err
+    assert "Loaded dataset 'seed'" in out
+
+
+def test_import_register_path_from_the_setting(runner: CliRunner, store_path: Path,
+                                               tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "esv.json"
+    res = runner.invoke(cli, ["--store", str(store_path), "import-register"],
+                        env={"INSIKT_REGISTER": None})
+    assert res.exit_code == 1 and "set INSIKT_REGISTER" in res.stderr
+    res = runner.invoke(cli, ["--store", str(store_path), "import-register"],
+                        env={"INSIKT_REGISTER": str(missing)})
+    assert res.exit_code == 1 and str(missing) in res.stderr
+    assert not store_path.exists()  # nothing was written

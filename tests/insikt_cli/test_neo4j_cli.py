@@ -17,6 +17,7 @@ from click.testing import CliRunner
 import insikt_cli.neo4j_cmds as neo4j_cmds
 from graph.errors import QueryRefused
 from graph.neo4j_store import Neo4jStore
+from graph.settings import reset_settings
 from insikt_cli.main import cli
 from insikt_cli.neo4j_cmds import launcher_env, parse_params, parse_value
 from loaders.dataset import read_dataset
@@ -44,10 +45,13 @@ def test_parse_values_and_params() -> None:
 def test_launcher_port_follows_a_local_neo4j_uri(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("INSIKT_NEO4J_PORT", raising=False)
     monkeypatch.setenv("NEO4J_URI", "neo4j://localhost:7799")
+    reset_settings()
     assert launcher_env()["INSIKT_NEO4J_PORT"] == "7799"
     monkeypatch.setenv("NEO4J_URI", "bolt://db.example.org:7799")
+    reset_settings()
     assert "INSIKT_NEO4J_PORT" not in launcher_env()
     monkeypatch.setenv("INSIKT_NEO4J_PORT", "7000")
+    reset_settings()
     assert launcher_env()["INSIKT_NEO4J_PORT"] == "7000"
 
 

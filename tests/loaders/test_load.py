@@ -67,9 +67,9 @@ def test_org_nr_of_another_agency_id_is_refused(store: EmbeddedStore, tiny_copy:
                      encoding="utf-8")
     with pytest.raises(ValidationFailed) as info:
         load_dataset(store, tiny_copy)
-    (p,) = info.value.problems
-    assert (p.file, p.entry, p.field) == ("agencies.yaml", "'fk'", "org_nr")
-    assert p.hint == "use id: forsakringskassan, so that both are one agency"
+    (problem,) = info.value.problems
+    assert (problem.file, problem.entry, problem.field) == ("agencies.yaml", "'fk'", "org_nr")
+    assert problem.hint == "use id: forsakringskassan, so that both are one agency"
 
 
 def test_dataset_and_register_share_agency_nodes(store: EmbeddedStore) -> None:

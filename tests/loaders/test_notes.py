@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from graph import walk
 from graph.embedded import EmbeddedStore
-from graph.errors import ValidationFailed
+from graph.errors import InsiktError, ValidationFailed
+from graph.settings import reset_settings
 from loaders.load import load_dataset
 from loaders.notes import AgencyCandidate, AgencyMatcher, import_notes, parse_notes
 from tests.conftest import DATA, REGISTER, SEED
@@ -57,9 +59,7 @@ def test_import_into_the_seed(seeded: EmbeddedStore) -> None:
         assert a["status"] == "proposed" and a["kind"] == "specific"
         assert EFTERLEVANDE.name in a["note"]
         assert g.has_edge(f"Insight:{i}", f"Source:{report.source_id}", "SUPPORTED_BY")
-        reporters = {u.split(":", 1)[1]: d for u, _, k, d in g.in_edges(f"Insight:{i}",
-                                                                       keys=True, data=True)
-                     if k == "REPORTS"}
+        reporters = {u.split(":", 1)[1]: d for u, d in walk.reporters(g, f"Insight:{i}")}
         assert set(reporters) == participants
         assert all(d["year"] == 2023 and d["source"] == report.source_id
                    for d in reporters.values())
@@ -115,3 +115,13 @@ def test_ambiguous_names_are_not_guessed() -> None:
     assert exact is not None and exact.id == "a"
     found, why = m.match("gamla")
     assert found is None and "a, b" in why
+
+
+def test_the_register_setting_is_named_when_its_file_is_missing(
+        seeded: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INSIKT_REGISTER", str(tmp_path / "gone.json"))
+    with pytest.raises(InsiktError, match=r"gone\.json \(set in INSIKT_REGISTER\)"):
+        import_notes(seeded, NY_I_SVERIGE)
+    monkeypatch.delenv("INSIKT_REGISTER")
+    reset_settings()
+    assert import_notes(seeded, NY_I_SVERIGE).matched["CSN"] == "centrala-studiestodsnamnden"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from graph.embedded import EmbeddedStore
 from loaders.dataset import read_dataset, validate_dataset
 from loaders.load import load_dataset
@@ -63,3 +65,29 @@ def test_large_dataset_is_valid_and_ten_times_the_seed(large_dataset: Path) -> N
     seed = read_dataset(SEED).label_counts()
     big = read_dataset(large_dataset).label_counts()
     assert big["Insight"] >= 10 * seed["Insight"] and big["Agency"] == 365
+
+
+def test_synthetic_dataset_without_a_register_is_valid_and_repeatable(tmp_path: Path) -> None:
+    from loaders.synthetic import SYNTHETIC_AGENCIES, build_large_dataset
+
+    a = build_large_dataset(tmp_path / "a", None, insights=60)
+    b = build_large_dataset(tmp_path / "b", None, insights=60)
+    assert validate_dataset(a)[1] == []
+    assert {p.name: p.read_bytes() for p in a.iterdir()} == \
+        {p.name: p.read_bytes() for p in b.iterdir()}
+    counts = read_dataset(a).label_counts()
+    assert counts["Agency"] == SYNTHETIC_AGENCIES
+    assert counts["Insight"] == 60 + 5
+
+
+def test_the_seed_rule_for_dataset_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`seed_data` means ./seed_data when it exists, else the packaged seed."""
+    from loaders.seed import dataset_folder, seed_dir
+
+    assert (seed_dir() / "dataset.yaml").read_bytes() == (SEED / "dataset.yaml").read_bytes()
+    monkeypatch.chdir(tmp_path)
+    assert dataset_folder("seed_data") == seed_dir()
+    assert dataset_folder("seed_data/") == seed_dir()
+    assert dataset_folder("other") == Path("other")  # validation reports it missing
+    (tmp_path / "seed_data").mkdir()
+    assert dataset_folder("seed_data") == Path("seed_data")  # a folder here wins

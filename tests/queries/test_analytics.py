@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,12 +192,14 @@ def test_cache_is_keyed_on_the_graph_state(seed: nx.MultiDiGraph) -> None:
 
 
 def test_every_analysis_is_fast_on_the_large_graph(large: nx.MultiDiGraph) -> None:
-    timings = {}
-    for name, run in [("similarity", lambda: an.similarity(large)),
+    timings: dict[str, float] = {}
+    runs: list[tuple[str, Callable[[], object]]] = [
+                      ("similarity", lambda: an.similarity(large)),
                       ("communities", lambda: an.communities(large)),
                       ("reach", lambda: an.reach(large)),
                       ("bridges", lambda: an.bridges(large)),
-                      ("burden", lambda: an.burden(large))]:
+                      ("burden", lambda: an.burden(large))]
+    for name, run in runs:
         an.clear_cache()
         started = time.perf_counter()
         run()

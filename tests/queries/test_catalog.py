@@ -184,6 +184,6 @@ def test_parameters_are_typed_and_checked(tiny: EmbeddedStore) -> None:
 
 
 def test_sort_rows_puts_none_last_and_honours_descending() -> None:
-    data = [{"a": None, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 2}]
+    data: list[dict[str, Any]] = [{"a": None, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 2}]
     assert sort_rows(data, ("-b", "a")) == [{"a": 1, "b": 2}, {"a": 2, "b": 1},
                                             {"a": None, "b": 1}]

@@ -125,7 +125,7 @@ def stores(request: pytest.FixtureRequest, neo4j_connection: Neo4jStore,
     if name == "seed":
         folder = SEED
     elif name == "large":
-        from tests.builders import build_large_dataset
+        from loaders.synthetic import build_large_dataset
 
         if not REGISTER.exists():
             pytest.skip("../shared register not present")
@@ -150,8 +150,8 @@ def neo4j_rows(neo: Neo4jStore, q: SavedQuery,
     full = [{**b, **(q.prepare(b) if q.prepare else {})} for b in bound]
 
     def work(tx: neo4j.ManagedTransaction) -> list[list[dict[str, Any]]]:
-        return [[{k: to_plain(v) for k, v in rec.items()} for rec in tx.run(q.cypher, p)]
-                for p in full]
+        return [[{k: to_plain(v) for k, v in zip(rec.keys(), rec.values(), strict=True)}
+                 for rec in tx.run(q.cypher, p)] for p in full]
 
     with neo.driver.session(database=neo.database, default_access_mode=neo4j.READ_ACCESS) as s:
         raw = s.execute_read(work)
@@ -174,9 +174,10 @@ def cases(q: SavedQuery, ids: dict[str, list[str]], words: list[str]) -> list[di
         elif p.type == "bool":
             out += [{p.name: True}, {p.name: False}]
     if q.name == "search":
-        out = [{"q": w} for w in words] + [{"q": w, "label": lb} for w in words[:5]
-                                            for lb in ("Insight", "Agency")]
-        out.append({"q": words[0], "limit": 3})
+        searches: list[dict[str, Any]] = [{"q": w} for w in words]
+        searches += [{"q": w, "label": lb} for w in words[:5] for lb in ("Insight", "Agency")]
+        searches.append({"q": words[0], "limit": 3})
+        out = searches
     return out
 
 

@@ -1,0 +1,181 @@
+"""Every Cypher statement outside the saved queries: Neo4j's schema, the load algorithm and
+the reads the Neo4j store makes, in one place.
+
+Both writers of Cypher use it: `graph.neo4j_store` (parameterised, against a server) and the
+`cypher` export in `graph.formats` (literal rows, for `cypher-shell -f`). They build their
+constraints and UNWIND … MERGE statements from the same functions, so a change to the schema or
+to how nodes are merged cannot reach one and miss the other. Saved queries keep their Cypher
+next to their networkx twin in `queries.saved`.
+
+Labels, types and index names here are our own plain identifiers; `quoted` backquotes them
+anyway (the store's habit), `bare` only when needed (the export's, so the script reads well).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .model import SEARCH_FIELD, TEXT_FIELDS, Label
+
+Quote = Callable[[str], str]
+
+META_LABEL = "InsiktDataset"
+"""Label of the nodes that hold dataset metadata (not part of the graph)."""
+
+TEXT_INDEX_SV = "insikt_text_sv"
+TEXT_INDEX_EN = "insikt_text_en"
+SEARCH_INDEX = "insikt_search"
+"""Full-text index over the derived `search_text` (whitespace analyzer; the `search` query)."""
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def quoted(name: str) -> str:
+    """A label, type or index name in backquotes."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def bare(name: str) -> str:
+    """A name as it is when it is a plain identifier, else in backquotes."""
+    return name if _IDENT.match(name) else quoted(name)
+
+
+def literal(value: Any) -> str:
+    """A Cypher literal for a property value (text, number, boolean, list or map)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + "".join(_ESCAPES.get(ch, ch) for ch in value) + "'"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{bare(k)}: {literal(v)}" for k, v in value.items()) + "}"
+    return literal(str(value))
+
+
+# -- schema -------------------------------------------------------------------------------
+
+def id_constraint(label: str, quote: Quote = quoted) -> str:
+    """The uniqueness constraint on `id` of one label (the store and the export share names,
+    so running the export's script on a store's database adds nothing twice)."""
+    return (f"CREATE CONSTRAINT insikt_{label.lower()}_id IF NOT EXISTS FOR (n:{quote(label)}) "
+            "REQUIRE n.id IS UNIQUE")
+
+
+def _text_index_fields(english: bool) -> tuple[list[str], list[str]]:
+    """Labels and properties of one language's full-text index, from graph.model.TEXT_FIELDS."""
+    labels: list[str] = []
+    fields: list[str] = []
+    for label, (sv, en) in TEXT_FIELDS.items():
+        own = en if english else sv
+        if own:
+            labels.append(label.value)
+            fields.extend(f for f in own if f not in fields)
+    return labels, fields
+
+
+def schema_statements() -> dict[str, str]:
+    """Name → idempotent statement for every constraint and index the store and queries need."""
+    out: dict[str, str] = {}
+    for label in [*(lbl.value for lbl in Label), META_LABEL]:
+        out[f"insikt_{label.lower()}_id"] = id_constraint(label)
+    for label, prop in ((Label.AGENCY, "org_nr"), (Label.INSIGHT, "kind"),
+                        (Label.INSIGHT, "status"), (Label.JOURNEY_STEP, "life_event")):
+        name = f"insikt_{label.value.lower()}_{prop}"
+        out[name] = f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{quoted(label.value)}) ON (n.{prop})"
+    for name, english, analyzer in ((TEXT_INDEX_SV, False, "swedish"),
+                                    (TEXT_INDEX_EN, True, "english")):
+        labels, fields = _text_index_fields(english)
+        out[name] = (
+            f"CREATE FULLTEXT INDEX {name} IF NOT EXISTS FOR (n:{'|'.join(map(quoted, labels))}) "
+            f"ON EACH [{', '.join('n.' + f for f in fields)}] "
+            f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{analyzer}'}}}}")
+    all_labels = "|".join(quoted(lbl.value) for lbl in Label)
+    out[SEARCH_INDEX] = (
+        f"CREATE FULLTEXT INDEX {SEARCH_INDEX} IF NOT EXISTS FOR (n:{all_labels}) "
+        f"ON EACH [n.{SEARCH_FIELD}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'whitespace'}}}}")
+    return out
+
+
+SHOW_INDEXES = "SHOW INDEXES YIELD name, state"
+EXPLAIN_PREFIX = "EXPLAIN "
+"""Put before a query to have the server plan it without running it."""
+AWAIT_INDEXES = "CALL db.awaitIndexes(60)"
+
+
+# -- writing: the load algorithm (graph.store.apply_graph_data) ----------------------------
+
+COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS c"
+DROP_RELS = "MATCH ()-[r]->() WHERE r.datasets = [$ds] DELETE r"
+UNTAG_RELS = ("MATCH ()-[r]->() WHERE $ds IN r.datasets "
+              "SET r.datasets = [d IN r.datasets WHERE d <> $ds]")
+DROP_NODES = (f"MATCH (n) WHERE n.datasets = [$ds] AND NOT n:{META_LABEL} "
+              "DETACH DELETE n RETURN count(*) AS c")
+UNTAG_NODES = ("MATCH (n) WHERE $ds IN n.datasets "
+               "SET n.datasets = [d IN n.datasets WHERE d <> $ds]")
+
+
+def with_ds(var: str) -> str:
+    """The sorted union of `var.datasets` and $ds, so both backends keep the same order."""
+    return f"COLLECT {{ UNWIND coalesce({var}.datasets, []) + [$ds] AS d RETURN DISTINCT d ORDER BY d }}"
+
+
+def merge_nodes(label: str, rows: str = "$rows", *, track_datasets: bool = True,
+                sep: str = " ", quote: Quote = quoted) -> str:
+    """UNWIND rows of {id, props} and MERGE them as `label` nodes; with `track_datasets`
+    (the store) also add $ds to `datasets` and return how many were written."""
+    parts = [f"UNWIND {rows} AS row", f"MERGE (n:{quote(label)} {{id: row.id}})",
+             "SET n += row.props"]
+    if track_datasets:
+        parts += [f"SET n.datasets = {with_ds('n')}", "RETURN count(n) AS c"]
+    return sep.join(parts)
+
+
+def merge_rels(rel_type: str, start: str, end: str, rows: str = "$rows", *,
+               track_datasets: bool = True, sep: str = " ", quote: Quote = quoted) -> str:
+    """UNWIND rows of {start, end, props} and MERGE them as `rel_type` relationships between
+    existing nodes; with `track_datasets` (the store) also tag them and count them."""
+    parts = [f"UNWIND {rows} AS row", f"MATCH (a:{quote(start)} {{id: row.start}})",
+             f"MATCH (b:{quote(end)} {{id: row.end}})", f"MERGE (a)-[r:{quote(rel_type)}]->(b)",
+             "SET r += row.props"]
+    if track_datasets:
+        parts += [f"SET r.datasets = {with_ds('r')}", "RETURN count(r) AS c"]
+    return sep.join(parts)
+
+
+MERGE_DATASET = f"MERGE (d:{META_LABEL} {{id: $id}}) SET d = $meta"
+FIND_DATASET = f"MATCH (d:{META_LABEL} {{id: $id}}) RETURN d.id AS id"
+DELETE_DATASET = f"MATCH (d:{META_LABEL} {{id: $id}}) DELETE d"
+
+
+def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
+    """UNWIND rows of {id, props} as the store's dataset metadata nodes (META_LABEL), stamped
+    as loaded now: the `cypher` export writes them, so a restored graph lists its datasets
+    (the store itself writes them with MERGE_DATASET)."""
+    return sep.join([f"UNWIND {rows} AS row", f"MERGE (d:{quote(META_LABEL)} {{id: row.id}})",
+                     "SET d += row.props, "
+                     "d.loaded_at = toString(datetime.truncate('second', datetime()))"])
+
+
+# -- reading ------------------------------------------------------------------------------
+
+LIST_DATASETS = f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id"
+COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS l "
+                "RETURN l, count(*) AS c")
+COUNT_REL_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
+READ_NODES = (f"MATCH (n) WHERE NOT n:{META_LABEL} "
+              "RETURN labels(n)[0] AS label, properties(n) AS props "
+              "ORDER BY label, n.id")
+READ_RELS = (f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
+             "RETURN type(r) AS type, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, "
+             "b.id AS eid, properties(r) AS props ORDER BY type, sl, sid, el, eid")
+AGENCIES_WITH_ORG_NR = (
+    f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
+    "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")

@@ -1,0 +1,139 @@
+"""The saved-query catalog's types and registry: `Param`, `SavedQuery`, `QueryResult`.
+
+Kept apart from the query definitions (`queries.saved`, which registers into `CATALOG`) and
+from running them (`queries.catalog`), so that the import order is one way:
+`queries.types` ← `queries.saved` ← `queries.catalog`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import networkx as nx
+
+from graph.errors import QueryRefused
+from graph.model import Label
+
+ParamType = Literal["str", "int", "float", "bool"]
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A typed query parameter. `choices` names the label whose node ids are valid values."""
+
+    name: str
+    type: ParamType
+    help: str
+    default: Any = None
+    required: bool = False
+    choices: Label | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def parse(self, raw: Any) -> Any:
+        """Turn a value (often text from a CLI flag or URL) into the parameter's type."""
+        if raw is None or raw == "":
+            return None
+        try:
+            if self.type == "int":
+                value: Any = int(raw)
+            elif self.type == "float":
+                value = float(raw)
+            elif self.type == "bool":
+                if isinstance(raw, bool):
+                    value = raw
+                elif str(raw).strip().lower() in {"1", "true", "yes", "ja", "on"}:
+                    value = True
+                elif str(raw).strip().lower() in {"0", "false", "no", "nej", "off"}:
+                    value = False
+                else:
+                    raise ValueError(raw)
+            else:
+                value = str(raw).strip()
+        except (TypeError, ValueError) as exc:
+            raise QueryRefused(f"parameter '{self.name}' must be {self.type}, got {raw!r}") from exc
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if self.minimum is not None and value < self.minimum:
+                raise QueryRefused(f"parameter '{self.name}' must be at least {self.minimum}")
+            if self.maximum is not None and value > self.maximum:
+                raise QueryRefused(f"parameter '{self.name}' must be at most {self.maximum}")
+        return value
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One named query. `order_by` gives the row order both implementations must follow."""
+
+    name: str
+    title_sv: str
+    title_en: str
+    description: str
+    params: tuple[Param, ...]
+    cypher: str
+    embedded: Callable[[nx.MultiDiGraph, dict[str, Any]], list[Row]]
+    columns: tuple[str, ...]
+    order_by: tuple[str, ...]
+    node_columns: Mapping[str, Label] = field(default_factory=dict)
+    example: dict[str, str] = field(default_factory=dict)
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Derives extra Cypher parameters (e.g. a Lucene query) from the bound ones."""
+
+    def bind(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate and type the parameters; unknown or missing ones are refused."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise QueryRefused(f"query '{self.name}' has no parameter {', '.join(unknown)}; "
+                               f"it takes: {', '.join(known) or 'none'}")
+        bound: dict[str, Any] = {}
+        for p in self.params:
+            value = p.parse(raw.get(p.name)) if p.name in raw else None
+            if value is None:
+                value = p.default
+            if value is None and p.required:
+                raise QueryRefused(f"query '{self.name}' needs parameter '{p.name}' ({p.help}); "
+                                   f"e.g. -p {p.name}={self.example.get(p.name, '…')}")
+            bound[p.name] = value
+        return bound
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    query: str
+    params: dict[str, Any]
+    columns: tuple[str, ...]
+    rows: list[Row]
+    backend: str
+
+
+CATALOG: dict[str, SavedQuery] = {}
+
+
+def register(query: SavedQuery) -> SavedQuery:
+    if query.name in CATALOG:
+        raise ValueError(f"saved query '{query.name}' is defined twice")
+    CATALOG[query.name] = query
+    return query
+
+
+def normalise(value: Any) -> Any:
+    """Lists come back sorted (unless a query keeps their order) and floats stay floats."""
+    if isinstance(value, tuple):
+        value = list(value)
+    return value
+
+
+def sort_rows(rows: list[Row], order_by: tuple[str, ...]) -> list[Row]:
+    """The same deterministic order on both backends: `-col` sorts descending; None last."""
+    out = list(rows)
+    for col in reversed(order_by):
+        desc = col.startswith("-")
+        name = col.lstrip("-")
+        present = [r for r in out if r.get(name) is not None]
+        missing = [r for r in out if r.get(name) is None]
+        present.sort(key=lambda r: r[name], reverse=desc)
+        out = present + missing
+    return out
