@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import InsiktError
@@ -18,8 +19,12 @@ def backend_name(backend: str | None = None) -> str:
     return name
 
 
-def open_store(backend: str | None = None, store_path: str | Path | None = None) -> GraphStore:
-    """The store to use: `--backend`/`INSIKT_BACKEND`, default embedded (no server)."""
+def open_store(backend: str | None = None, store_path: str | Path | None = None,
+               notify: Callable[[str], None] | None = None) -> GraphStore:
+    """The store to use: `--backend`/`INSIKT_BACKEND`, default embedded (no server).
+
+    `notify` receives the embedded store's messages for people (a migration of the old JSON
+    store, waiting for another load)."""
     name = backend_name(backend)
     if name == "neo4j":
         from .neo4j_store import Neo4jStore
@@ -28,4 +33,4 @@ def open_store(backend: str | None = None, store_path: str | Path | None = None)
         return store
     from .embedded import EmbeddedStore
 
-    return EmbeddedStore(store_path)
+    return EmbeddedStore(store_path, notify=notify)

@@ -23,6 +23,12 @@ Quote = Callable[[str], str]
 
 META_LABEL = "InsiktDataset"
 """Label of the nodes that hold dataset metadata (not part of the graph)."""
+LOCK_LABEL = "InsiktLock"
+LOCK_ID = "#load-lock"
+"""The one node every load and unload locks first, so that writes run one after another and
+the cross-dataset rules (org nr, shared nodes' `datasets`) are checked on what the previous
+write committed. It also carries META_LABEL, so every graph read already leaves it out; its id
+is not a slug, so no dataset can have it."""
 
 TEXT_INDEX_SV = "insikt_text_sv"
 TEXT_INDEX_EN = "insikt_text_en"
@@ -166,7 +172,8 @@ def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
 
 # -- reading ------------------------------------------------------------------------------
 
-LIST_DATASETS = f"MATCH (d:{META_LABEL}) RETURN properties(d) AS m ORDER BY d.id"
+LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "
+                 "RETURN properties(d) AS m ORDER BY d.id")
 COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS l "
                 "RETURN l, count(*) AS c")
 COUNT_REL_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
@@ -179,3 +186,7 @@ READ_RELS = (f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL
 AGENCIES_WITH_ORG_NR = (
     f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
     "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")
+
+TAKE_LOCK = (f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) "
+             "SET l.writes = coalesce(l.writes, 0) + 1 RETURN l.writes AS c")
+READ_LOCK_WRITES = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) RETURN l.writes AS c"

@@ -1,157 +1,600 @@
-"""The embedded store: a networkx graph kept in one JSON file (no server, no pickle)."""
+"""The embedded store: the graph in one SQLite database (stdlib `sqlite3`, WAL mode, no server).
+
+Why SQLite and not a JSON file rewritten whole: a load is one `BEGIN IMMEDIATE` transaction, so
+two concurrent loads queue up instead of overwriting each other, readers always see a whole
+load (WAL snapshots), and a kill -9 leaves the database at the old or the new version.
+
+The tables keep the semantics of `graph.store.apply_graph_data`/`remove_dataset` exactly:
+
+- `nodes(key, label, id, props)`: one row per node, keyed `Label:id`; `props` is the JSON of the
+  merged properties (the last load's value wins, keys keep their first-insertion order).
+- `node_datasets(node, dataset, props, hash)`: which datasets define a node, each with the
+  properties *it* gave and their content hash (for later diffs and incremental reloads; NULL
+  for records migrated from the old JSON store, which did not keep them).
+- `rels(id, start_key, end_key, type, props)` and `rel_datasets(rel, dataset, props, hash)`:
+  the same for relationships (one per start, end and type, as in the networkx MultiDiGraph).
+- `datasets`: the metadata `insikt datasets` lists; `load_versions`: one row per load, unload
+  or migration (content hash, time, OS user, counts), the history later issues build on.
+- `meta`: format, schema version and `generation`, a counter every write bumps; the networkx
+  graph that queries walk is rebuilt only when it changes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+import hashlib
 import json
 import os
+import shutil
+import sqlite3
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from .errors import NotFound, QueryRefused, StoreError
-from .model import GraphData
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: migrations are not locked
+    fcntl = None  # type: ignore[assignment]
+
+from .errors import BadStoreFile, InsiktError, NotFound, QueryRefused, StoreError
+from .model import GraphData, Label, NodeRecord, RelRecord
 from .settings import get_settings
 from .store import (
     DATASETS_ATTR,
     AnswerableQuery,
     DatasetInfo,
+    LoadCheck,
     LoadResult,
+    OrgNrOwners,
     Progress,
     Stats,
-    apply_graph_data,
     dataset_versions,
-    remove_dataset,
-    stats_of,
 )
 
 STORE_FORMAT = "insiktsgrafen-store"
-STORE_VERSION = 1
-DEFAULT_STORE = Path(".insikt") / "graph.json"
+SCHEMA_VERSION = 1
+"""Version of the SQLite schema below; a store of another version is refused, not guessed at."""
+LEGACY_VERSION = 1
+"""Version of the old JSON store format that is migrated."""
+DEFAULT_STORE = Path(".insikt") / "graph.db"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+ORPHAN_GLOB = ".graph-*.tmp"
+"""Temp files the old JSON store left behind when it was killed during a save."""
+WAITING = "waiting for another load to finish…"
 NO_CYPHER = (
     "Cypher needs the Neo4j backend, and this is the embedded store: start the local server with "
     "`insikt neo4j start`, load your datasets into it with `insikt --backend neo4j load PATH`, "
     "then use `insikt --backend neo4j cypher ...`; the saved queries run on both backends")
+
+Notify = Callable[[str], None]
+"""Receives one-line messages for people (migration, waiting for a lock); never prints itself."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS nodes (
+    key TEXT PRIMARY KEY, label TEXT NOT NULL, id TEXT NOT NULL, props TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_label ON nodes (label);
+CREATE TABLE IF NOT EXISTS node_datasets (
+    node TEXT NOT NULL, dataset TEXT NOT NULL, props TEXT, hash TEXT,
+    PRIMARY KEY (node, dataset)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS node_datasets_by_dataset ON node_datasets (dataset, node);
+CREATE TABLE IF NOT EXISTS rels (
+    id INTEGER PRIMARY KEY, start_key TEXT NOT NULL, end_key TEXT NOT NULL, type TEXT NOT NULL,
+    props TEXT NOT NULL, UNIQUE (start_key, end_key, type)
+);
+CREATE INDEX IF NOT EXISTS rels_by_end ON rels (end_key);
+CREATE TABLE IF NOT EXISTS rel_datasets (
+    rel INTEGER NOT NULL, dataset TEXT NOT NULL, props TEXT, hash TEXT,
+    PRIMARY KEY (rel, dataset)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rel_datasets_by_dataset ON rel_datasets (dataset, rel);
+CREATE TABLE IF NOT EXISTS load_versions (
+    version INTEGER PRIMARY KEY AUTOINCREMENT, dataset TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('load', 'unload', 'migrate')),
+    content_hash TEXT, at TEXT NOT NULL, by TEXT NOT NULL,
+    nodes INTEGER NOT NULL, relationships INTEGER NOT NULL,
+    removed_nodes INTEGER NOT NULL, removed_relationships INTEGER NOT NULL,
+    labels TEXT NOT NULL, path TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS load_versions_by_dataset ON load_versions (dataset, version);
+CREATE TABLE IF NOT EXISTS datasets (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, version TEXT NOT NULL,
+    path TEXT NOT NULL, loaded_at TEXT NOT NULL, nodes INTEGER NOT NULL,
+    relationships INTEGER NOT NULL, labels TEXT NOT NULL, load_version INTEGER
+) WITHOUT ROWID;
+"""
+TEMP_SCHEMA = """
+CREATE TEMP TABLE IF NOT EXISTS gone_nodes (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS gone_rels (id INTEGER PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS incoming_rels (
+    idx INTEGER PRIMARY KEY, start_key TEXT, end_key TEXT, type TEXT);
+"""
 
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def os_user() -> str:
+    """Who ran the load, for the load history (the OS user; never a secret)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _dumps(value: Any) -> str:
+    return _ENCODER.encode(value)
+
+
+def _hash(props_json: str) -> str:
+    return hashlib.blake2b(props_json.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def content_hash(data: GraphData, nodes: list[tuple[str, str]],
+                 rels: list[tuple[str, str, str, str]]) -> str:
+    """One hash of what a load writes: the dataset header (not its path) and every record
+    (`nodes` as (key, props JSON), `rels` as (start, end, type, props JSON)), in key order."""
+    h = hashlib.sha256()
+    ds = data.dataset
+    h.update(_dumps([ds.id, ds.title, ds.description, ds.version]).encode("utf-8"))
+    for record in sorted(nodes):
+        h.update(_dumps(record).encode("utf-8") + b"\n")
+    for rel in sorted(rels):
+        h.update(_dumps(rel).encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 class EmbeddedStore:
-    """Holds the graph in memory and writes it atomically after every change."""
+    """The graph in an SQLite file; every load and unload is one write transaction."""
 
     backend = "embedded"
     runs_cypher = False
     local = True
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path or get_settings().store or DEFAULT_STORE)
-        self.graph = nx.MultiDiGraph()
-        self.meta: dict[str, dict[str, Any]] = {}
-        if self.path.exists():
-            self._read()
+    def __init__(self, path: str | Path | None = None, *, busy_timeout: float | None = None,
+                 notify: Notify | None = None) -> None:
+        settings = get_settings()
+        self.path = Path(path or settings.store or DEFAULT_STORE)
+        self.busy_timeout = settings.store_busy_timeout if busy_timeout is None else busy_timeout
+        if self.busy_timeout <= 0:
+            raise StoreError(f"the store's busy timeout must be positive, not {self.busy_timeout:g} s")
+        self._notify = notify
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._wal = False
+        self._graph: nx.MultiDiGraph | None = None
+        self._graph_generation: int | None = None
+        self._remove_orphans()
+        self._open_existing()
 
     def describe(self) -> str:
         return f"embedded store {self.path}"
 
-    # -- persistence -------------------------------------------------------------------
-    def _read(self) -> None:
-        try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise StoreError(f"cannot read the store {self.path}: {exc}. Move it away and "
-                             "load your datasets again.") from exc
-        if doc.get("format") != STORE_FORMAT or doc.get("version") != STORE_VERSION:
-            raise StoreError(f"{self.path} is not an Insiktsgrafen store of version "
-                             f"{STORE_VERSION}")
-        g = nx.MultiDiGraph()
-        for n in doc["nodes"]:
-            g.add_node(n["key"], **n["attrs"])
-        for e in doc["edges"]:
-            g.add_edge(e["start"], e["end"], key=e["type"], **e["attrs"])
-        self.graph = g
-        self.meta = doc.get("datasets", {})
+    def _say(self, message: str) -> None:
+        if self._notify:
+            self._notify(message)
 
-    def _write(self) -> None:
-        doc = {
-            "format": STORE_FORMAT,
-            "version": STORE_VERSION,
-            "datasets": self.meta,
-            "nodes": [{"key": n, "attrs": a} for n, a in sorted(self.graph.nodes(data=True))],
-            "edges": [
-                {"start": u, "end": v, "type": k, "attrs": a}
-                for u, v, k, a in sorted(self.graph.edges(keys=True, data=True),
-                                         key=lambda t: (t[0], t[1], t[2]))
-            ],
-        }
+    # -- opening, checking and migrating the file -----------------------------------------
+    def _remove_orphans(self) -> None:
+        """Delete the temp files a killed save of the old JSON store left (`.graph-*.tmp`)."""
+        folder = self.path.parent
+        if not folder.is_dir():
+            return
+        removed = 0
+        for tmp in folder.glob(ORPHAN_GLOB):
+            if tmp.is_symlink() or tmp.is_file():
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+                    removed += 1
+        if removed:
+            self._say(f"removed {removed} orphan temp file{'s' if removed != 1 else ''} "
+                      f"({ORPHAN_GLOB}) that an interrupted save of the old store left in {folder}")
+
+    def _open_existing(self) -> None:
+        """Check the file (or migrate an old JSON store); a missing file stays missing."""
+        if self._legacy() is not None:
+            with self._migration_lock():
+                legacy = self._legacy()  # again: another process may have migrated it
+                if legacy is not None:
+                    self._migrate(legacy, in_place=legacy == self.path)
+        if not self.path.exists():
+            return
+        if not self.path.is_file():
+            raise self._foreign("it is not a regular file")
+        head = self._head()
+        if head == SQLITE_MAGIC:
+            with self._lock, self._errors("open"):
+                self._check_length()
+                self._check_schema(self._connect())
+        elif head:  # (an empty file is an empty database to SQLite)
+            raise self._foreign("it is neither an SQLite database nor the old JSON store")
+
+    def _head(self) -> bytes:
+        try:
+            with self.path.open("rb") as fh:
+                return fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise StoreError(f"cannot read the store {self.path}: {exc.strerror or exc}. Check "
+                             "its permissions, or point --store/INSIKT_STORE elsewhere.") from exc
+
+    def _legacy(self) -> Path | None:
+        """The old JSON store to migrate: the store path itself, or `<name>.json` beside a
+        store file that does not exist yet."""
+        if self.path.is_file():
+            return self.path if _looks_like_json(self.path) else None
+        if self.path.exists():
+            return None
+        legacy = self.path.with_suffix(".json")
+        if self.path.suffix != ".json" and legacy.is_file() and _looks_like_json(legacy):
+            return legacy
+        return None
+
+    @contextlib.contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """One migration at a time: two processes opening an old store at once must not both
+        put a database in place (the second would replace the first's later loads)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".graph-", suffix=".tmp", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        lock = self.path.parent / f".{self.path.name}.migrate-lock"
+        with lock.open("a") as fh:
+            if fcntl is not None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            yield
 
-    # -- the store protocol --------------------------------------------------------------
-    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
+    def _foreign(self, why: str) -> StoreError:
+        return BadStoreFile(
+            f"{self.path} is not an Insiktsgrafen store: {why}. Move it away (or point "
+            "--store/INSIKT_STORE at another file) and load your datasets again.")
+
+    def _check_schema(self, conn: sqlite3.Connection) -> None:
+        try:
+            rows = dict(conn.execute("SELECT key, value FROM meta WHERE key IN "
+                                     "('format', 'schema_version')").fetchall())
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                if conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] == 0:
+                    return  # an empty database (e.g. a first load was interrupted)
+                raise self._foreign("it is an SQLite database of another program") from exc
+            raise
+        if rows.get("format") != STORE_FORMAT:
+            raise self._foreign("it is an SQLite database of another program")
+        version = rows.get("schema_version", "")
+        if version != str(SCHEMA_VERSION):
+            raise BadStoreFile(
+                f"{self.path} is an Insiktsgrafen store of schema version {version or '?'}, and "
+                f"this Insiktsgrafen reads version {SCHEMA_VERSION}. Use the Insiktsgrafen "
+                "that wrote it (e.g. to `insikt export --format json`), or move it away and "
+                "load your datasets again.")
+
+    def _check_length(self) -> None:
+        """A truncated file: its header promises more pages than the file holds.
+
+        Read from the raw header, and only while no process has the file open (no -wal or
+        -journal beside it): a writer may legitimately extend the file or keep new pages in
+        the WAL, and SQLite reports damage it meets later anyway (as a StoreError)."""
+        if any(Path(f"{self.path}{s}").exists() for s in ("-wal", "-journal")):
+            return
+        with self.path.open("rb") as fh:
+            header = fh.read(100)
+            size = os.fstat(fh.fileno()).st_size
+        if len(header) < 100:
+            raise BadStoreFile(f"{self.path} is damaged: it is shorter than an SQLite header "
+                             "(truncated). Restore it from a backup, or move it away and load "
+                             "your datasets again.")
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(header[28:32], "big")
+        valid = header[24:28] == header[92:96] and pages > 0
+        if valid and size < page_size * pages:
+            raise BadStoreFile(f"{self.path} is damaged: it is shorter than its header says "
+                             "(truncated). Restore it from a backup, or move it away and load "
+                             "your datasets again.")
+
+    def _migrate(self, legacy: Path, *, in_place: bool) -> None:
+        """Copy an old JSON store into a new SQLite store once; keep the JSON as a backup."""
+        doc = _read_legacy(legacy)
+        backup = legacy.with_name(legacy.name + ".bak")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".insikt-migrate-", suffix=".db",
+                                        dir=self.path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.executescript(SCHEMA)
+                conn.execute("BEGIN IMMEDIATE")
+                _init_meta(conn)
+                _write_legacy(conn, doc)
+                conn.execute("COMMIT")
+                conn.execute("PRAGMA journal_mode=WAL")
+            finally:
+                conn.close()
+            if in_place:
+                shutil.copy2(legacy, backup)
+            os.replace(tmp, self.path)
+            if not in_place:
+                os.replace(legacy, backup)
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"cannot migrate the old JSON store {legacy} to {self.path}: {exc}. "
+                             "It is unchanged; check the folder's permissions and space.") from exc
+        self._say(f"migrated the old JSON store {legacy} to the SQLite store {self.path} "
+                  f"({len(doc['nodes'])} nodes, {len(doc['edges'])} relationships, "
+                  f"{len(doc['datasets'])} datasets); the JSON file is kept as {backup}")
+
+    # -- connections and transactions ------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            self._conn = conn
+        return self._conn
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """sqlite3 errors as StoreErrors that name the file and what to do."""
+        try:
+            yield
+        except InsiktError:
+            raise
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise StoreError(
+                    f"cannot {action} the store {self.path}: another process has it locked "
+                    f"(for more than {self.busy_timeout:g} s, or in a way that cannot be waited "
+                    "for). Try again when its load has finished; INSIKT_STORE_BUSY_TIMEOUT "
+                    "sets how long to wait.") from exc
+            raise StoreError(f"cannot {action} the store {self.path}: {exc}. Check the file "
+                             "and its folder (permissions, free space).") from exc
+        except json.JSONDecodeError as exc:
+            raise BadStoreFile(f"cannot {action} the store {self.path}: a stored value is not "
+                               f"JSON ({exc}); the file was changed outside Insiktsgrafen. "
+                               "Restore it from a backup, or move it away and load your "
+                               "datasets again.") from exc
+        except sqlite3.DatabaseError as exc:
+            raise BadStoreFile(f"cannot {action} the store {self.path}: it is damaged ({exc}). "
+                               "Restore it from a backup, or move it away and load your "
+                               "datasets again.") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot {action} the store {self.path}: "
+                             f"{exc.strerror or exc}") from exc
+
+    @contextlib.contextmanager
+    def _reading(self, action: str) -> Iterator[sqlite3.Connection | None]:
+        """One read transaction (a consistent snapshot); None when there is no store yet."""
+        with self._lock, self._errors(action):
+            if not self.path.exists() or self.path.stat().st_size == 0:
+                yield None
+                return
+            conn = self._connect()
+            conn.execute("BEGIN")
+            try:
+                yield conn if _has_schema(conn) else None
+            except (ValueError, TypeError, KeyError) as exc:  # rows this code never writes
+                raise BadStoreFile(
+                    f"cannot {action} the store {self.path}: its content is damaged "
+                    f"({type(exc).__name__}: {str(exc)[:200]}). Restore it from a backup, or "
+                    "move it away and load your datasets again.") from exc
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _writing(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One `BEGIN IMMEDIATE` transaction: commit on success, roll back on any error."""
+        with self._lock, self._errors(action):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._connect()
+            self._ensure_wal(conn)
+            self._begin_immediate(conn)
+            try:
+                for statement in _statements(SCHEMA + TEMP_SCHEMA):
+                    conn.execute(statement)
+                if not _has_meta(conn):
+                    _init_meta(conn)
+                else:
+                    self._check_schema(conn)
+                yield conn
+                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                             "WHERE key = 'generation'")
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            self._checkpoint(conn)
+
+    def _ensure_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch a new database to WAL (readers never wait for a load). The switch needs a
+        moment alone with the file; if another process is using it, the next write tries
+        again (rollback-journal mode is just as safe, only readers wait longer)."""
+        if self._wal:
+            return
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            return
+        self._wal = bool(mode) and str(mode[0]).lower() == "wal"
+
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """Take the write lock; if another load holds it, say so and wait up to the timeout."""
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+        self._say(WAITING)
+        started = time.monotonic()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() - started < self.busy_timeout * 0.9:
+                raise
+            raise StoreError(
+                f"cannot write to the store {self.path}: another load has held it for more than "
+                f"{self.busy_timeout:g} s. Try again when it has finished, or allow more time "
+                "with INSIKT_STORE_BUSY_TIMEOUT.") from exc
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        """Copy the committed load into the main file now (best effort, never waits long), so
+        the file alone holds the latest version and later reads leave it byte-identical."""
+        conn.execute("PRAGMA busy_timeout = 100")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+
+    # -- the store protocol ----------------------------------------------------------------
+    def load(self, data: GraphData, progress: Progress | None = None,
+             check: LoadCheck | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` in one transaction.
+
+        `check` runs inside the transaction, after the write lock is taken, with the org nrs
+        as they are then; it raises (e.g. ValidationFailed) to refuse the load."""
         started = time.perf_counter()
         total = len(data.nodes) + len(data.relationships)
-        if progress:
-            progress("write", 0, total)
-        removed_nodes, removed_rels = apply_graph_data(self.graph, data)
         ds = data.dataset
-        self.meta[ds.id] = {
-            "id": ds.id, "title": ds.title, "description": ds.description,
-            "version": ds.version, "path": ds.path, "loaded_at": now_iso(),
-            "nodes": len(data.nodes), "relationships": len(data.relationships),
-            "labels": data.label_counts(),
-        }
-        self._write()
+        with self._writing(f"load dataset '{ds.id}' into") as conn:
+            if check is not None:
+                check(_org_nr_owners(conn))
+            if progress:
+                progress("write", 0, total)
+            removed_nodes, removed_rels = _remove_dataset(conn, ds.id)
+            own_nodes = _merge_nodes(conn, ds.id, data.nodes)
+            if progress and data.nodes:
+                progress("write", len(data.nodes), total)
+            own_rels = _merge_rels(conn, ds.id, data.relationships)
+            digest = content_hash(data, own_nodes, own_rels)
+            loaded_at = now_iso()
+            labels = _dumps(data.label_counts())
+            cur = conn.execute(
+                "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
+                "relationships, removed_nodes, removed_relationships, labels, path) "
+                "VALUES (?, 'load', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (ds.id, digest, loaded_at, os_user(), len(data.nodes), len(data.relationships),
+                 removed_nodes, removed_rels, labels, ds.path))
+            conn.execute(
+                "INSERT OR REPLACE INTO datasets (id, title, description, version, path, "
+                "loaded_at, nodes, relationships, labels, load_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (ds.id, ds.title, ds.description, ds.version, ds.path, loaded_at,
+                 len(data.nodes), len(data.relationships), labels, cur.lastrowid))
         if progress:
             progress("write", total, total)
         return LoadResult(ds.id, len(data.nodes), len(data.relationships), removed_nodes,
                           removed_rels, time.perf_counter() - started)
 
     def unload(self, dataset_id: str) -> LoadResult:
-        if dataset_id not in self.meta:
-            raise NotFound(f"no dataset '{dataset_id}' is loaded (see 'insikt datasets')")
         started = time.perf_counter()
-        removed_nodes, removed_rels = remove_dataset(self.graph, dataset_id)
-        del self.meta[dataset_id]
-        self._write()
+        with self._writing(f"unload dataset '{dataset_id}' from") as conn:
+            if conn.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset_id,)).fetchone() is None:
+                raise NotFound(f"no dataset '{dataset_id}' is loaded (see 'insikt datasets')")
+            removed_nodes, removed_rels = _remove_dataset(conn, dataset_id)
+            conn.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
+            conn.execute(
+                "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
+                "relationships, removed_nodes, removed_relationships, labels, path) "
+                "VALUES (?, 'unload', NULL, ?, ?, 0, 0, ?, ?, '{}', '')",
+                (dataset_id, now_iso(), os_user(), removed_nodes, removed_rels))
         return LoadResult(dataset_id, 0, 0, removed_nodes, removed_rels,
                           time.perf_counter() - started)
 
     def datasets(self) -> list[DatasetInfo]:
-        return [
-            DatasetInfo(id=m["id"], title=m.get("title", ""), version=m.get("version", ""),
-                        loaded_at=m.get("loaded_at", ""), path=m.get("path", ""),
-                        nodes=m.get("nodes", 0), relationships=m.get("relationships", 0),
-                        description=m.get("description", ""), labels=m.get("labels", {}))
-            for _, m in sorted(self.meta.items())
-        ]
+        with self._reading("list the datasets of") as conn:
+            if conn is None:
+                return []
+            rows = conn.execute(
+                "SELECT id, title, version, loaded_at, path, nodes, relationships, description, "
+                "labels FROM datasets ORDER BY id").fetchall()
+            return [DatasetInfo(id=r[0], title=r[1], version=r[2], loaded_at=r[3], path=r[4],
+                                nodes=r[5], relationships=r[6], description=r[7],
+                                labels=json.loads(r[8])) for r in rows]
 
     def stats(self) -> Stats:
-        return stats_of(self.graph)
+        """Counts per label and relationship type, from SQL (the graph is not built)."""
+        with self._reading("count") as conn:
+            if conn is None:
+                return Stats({}, {})
+            labels = dict(conn.execute(
+                "SELECT label, count(*) FROM nodes GROUP BY label ORDER BY label").fetchall())
+            rels = dict(conn.execute(
+                "SELECT type, count(*) FROM rels GROUP BY type ORDER BY type").fetchall())
+        return Stats(labels, rels)
+
+    def data_version(self) -> int:
+        """The write counter: it changes with every load and unload, by any process."""
+        with self._reading("read") as conn:
+            return _generation(conn) if conn is not None else 0
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        self.graph.graph[DATASETS_ATTR] = dataset_versions(self.meta.values())
-        return self.graph
+        """The whole graph in the shared networkx form, rebuilt only after a write, with the
+        loaded datasets' metadata as the graph attribute DATASETS_ATTR (graph.store).
 
-    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
-        out: dict[str, list[tuple[str, list[str]]]] = {}
-        for _, a in self.graph.nodes(data=True):
-            if a["label"] == "Agency" and a.get("org_nr"):
-                out.setdefault(a["org_nr"], []).append((a["id"], list(a["datasets"])))
-        return out
+        The same object is returned until the next write; callers must not change it."""
+        with self._reading("read the graph from") as conn:
+            generation = _generation(conn) if conn is not None else 0
+            if self._graph is not None and self._graph_generation == generation:
+                return self._graph
+            g = _build_graph(conn) if conn is not None else nx.MultiDiGraph()
+        g.graph.setdefault(DATASETS_ATTR, {})
+        self._graph, self._graph_generation = g, generation
+        return g
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The graph as `to_networkx()` gives it (kept for callers of the old store)."""
+        return self.to_networkx()
+
+    def agencies_by_org_nr(self) -> OrgNrOwners:
+        with self._reading("read the agencies of") as conn:
+            return _org_nr_owners(conn) if conn is not None else {}
+
+    def load_versions(self, dataset_id: str | None = None) -> list[dict[str, Any]]:
+        """The recorded loads, unloads and migrations, oldest first (optionally of one dataset)."""
+        with self._reading("read the load history of") as conn:
+            if conn is None:
+                return []
+            sql = ("SELECT version, dataset, action, content_hash, at, by, nodes, relationships, "
+                   "removed_nodes, removed_relationships, labels, path FROM load_versions")
+            args: tuple[str, ...] = ()
+            if dataset_id is not None:
+                sql += " WHERE dataset = ?"
+                args = (dataset_id,)
+            cur = conn.execute(sql + " ORDER BY version", args)
+            names = [d[0] for d in cur.description]
+            out = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+            for row in out:
+                row["labels"] = json.loads(row["labels"])
+            return out
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
                 timeout: float = 10.0) -> str:
@@ -169,4 +612,276 @@ class EmbeddedStore:
         return query.embedded(self.to_networkx(), params)
 
     def close(self) -> None:
-        return None
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+
+
+# -- SQL helpers (each runs inside the caller's transaction) ----------------------------------
+
+def _statements(script: str) -> list[str]:
+    """A script as single statements: `executescript` would commit the open transaction."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _has_schema(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'"
+                        ).fetchone() is not None
+
+
+def _has_meta(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM meta WHERE key = 'format'").fetchone() is not None
+
+
+def _init_meta(conn: sqlite3.Connection) -> None:
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     [("format", STORE_FORMAT), ("schema_version", str(SCHEMA_VERSION)),
+                      ("generation", "0"), ("created_at", now_iso())])
+
+
+def _generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _org_nr_owners(conn: sqlite3.Connection) -> OrgNrOwners:
+    out: OrgNrOwners = {}
+    rows = conn.execute(
+        "SELECT n.id, json_extract(n.props, '$.org_nr') AS nr, "
+        "(SELECT json_group_array(dataset) FROM (SELECT dataset FROM node_datasets "
+        " WHERE node = n.key ORDER BY dataset)) "
+        "FROM nodes n WHERE n.label = ? AND nr IS NOT NULL AND nr <> '' ORDER BY n.id",
+        (Label.AGENCY.value,)).fetchall()
+    for node_id, nr, datasets in rows:
+        out.setdefault(str(nr), []).append((node_id, json.loads(datasets)))
+    return out
+
+
+def _remove_dataset(conn: sqlite3.Connection, dataset_id: str) -> tuple[int, int]:
+    """graph.store.remove_dataset in SQL: untag everything, drop what nothing defines, and
+    (as networkx does when a node goes) the relationships of dropped nodes."""
+    conn.execute("DELETE FROM gone_rels")
+    conn.execute("DELETE FROM gone_nodes")
+    conn.execute("INSERT INTO gone_rels (id) SELECT rel FROM rel_datasets WHERE dataset = ?",
+                 (dataset_id,))
+    conn.execute("DELETE FROM rel_datasets WHERE dataset = ?", (dataset_id,))
+    conn.execute("DELETE FROM gone_rels WHERE id IN (SELECT rel FROM rel_datasets)")
+    removed_rels = conn.execute("DELETE FROM rels WHERE id IN (SELECT id FROM gone_rels)").rowcount
+    conn.execute("INSERT INTO gone_nodes (key) SELECT node FROM node_datasets WHERE dataset = ?",
+                 (dataset_id,))
+    conn.execute("DELETE FROM node_datasets WHERE dataset = ?", (dataset_id,))
+    conn.execute("DELETE FROM gone_nodes WHERE key IN (SELECT node FROM node_datasets)")
+    removed_nodes = conn.execute(
+        "DELETE FROM nodes WHERE key IN (SELECT key FROM gone_nodes)").rowcount
+    if removed_nodes:
+        conn.execute("DELETE FROM gone_rels")
+        conn.execute("INSERT INTO gone_rels (id) SELECT id FROM rels WHERE start_key IN "
+                     "(SELECT key FROM gone_nodes) OR end_key IN (SELECT key FROM gone_nodes)")
+        conn.execute("DELETE FROM rel_datasets WHERE rel IN (SELECT id FROM gone_rels)")
+        removed_rels += conn.execute(
+            "DELETE FROM rels WHERE id IN (SELECT id FROM gone_rels)").rowcount
+    return removed_nodes, removed_rels
+
+
+def _merge_nodes(conn: sqlite3.Connection, dataset_id: str,
+                 nodes: list[NodeRecord]) -> list[tuple[str, str]]:
+    """Create or update each node (`props` updated as dict.update does) and tag it; returns
+    (key, the dataset's own props as JSON) per node."""
+    incoming: dict[str, tuple[str, str, dict[str, Any]]] = {}
+    for n in nodes:
+        if n.key in incoming:
+            incoming[n.key][2].update(n.props)
+        else:
+            incoming[n.key] = (n.label.value, n.id, dict(n.props))
+    if not incoming:
+        return []
+    existing = dict(conn.execute(
+        "SELECT key, props FROM nodes WHERE key IN (SELECT value FROM json_each(?))",
+        (_dumps(list(incoming)),)).fetchall())
+    inserts: list[tuple[str, str, str, str]] = []
+    updates: list[tuple[str, str]] = []
+    tags: list[tuple[str, str, str, str]] = []
+    for key, (label, node_id, props) in incoming.items():
+        own = _dumps(props)
+        if key in existing:
+            merged = json.loads(existing[key])
+            merged.update(props)
+            updates.append((_dumps(merged), key))
+        else:
+            inserts.append((key, label, node_id, own))
+        tags.append((key, dataset_id, own, _hash(own)))
+    conn.executemany("INSERT INTO nodes (key, label, id, props) VALUES (?, ?, ?, ?)", inserts)
+    conn.executemany("UPDATE nodes SET props = ? WHERE key = ?", updates)
+    conn.executemany("INSERT INTO node_datasets (node, dataset, props, hash) VALUES (?, ?, ?, ?)",
+                     tags)
+    return [(key, own) for key, _, own, _ in tags]
+
+
+def _merge_rels(conn: sqlite3.Connection, dataset_id: str,
+                rels: list[RelRecord]) -> list[tuple[str, str, str, str]]:
+    """Create or update each relationship and tag it; refuse ones whose nodes do not exist.
+    Returns (start, end, type, the dataset's own props as JSON) per relationship."""
+    incoming: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in rels:
+        rkey = (r.start_key, r.end_key, r.type.value)
+        if rkey in incoming:
+            incoming[rkey].update(r.props)
+        else:
+            incoming[rkey] = dict(r.props)
+    if not incoming:
+        return []
+    keys = list(incoming)
+    conn.execute("DELETE FROM incoming_rels")
+    conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) VALUES (?, ?, ?, ?)",
+                     [(i, *k) for i, k in enumerate(keys)])
+    dangling = conn.execute(
+        "SELECT type, start_key, end_key FROM incoming_rels i "
+        "WHERE NOT EXISTS (SELECT 1 FROM nodes WHERE key = i.start_key) "
+        "OR NOT EXISTS (SELECT 1 FROM nodes WHERE key = i.end_key) ORDER BY idx").fetchall()
+    if dangling:
+        rel_type, start, end = dangling[0]
+        raise StoreError(f"dataset '{dataset_id}': {len(dangling)} relationships refer to nodes "
+                         f"that do not exist (the first: {rel_type} from {start} to {end}); "
+                         "nothing was written")
+    existing = {idx: (rid, props) for idx, rid, props in conn.execute(
+        "SELECT i.idx, r.id, r.props FROM incoming_rels i JOIN rels r "
+        "ON r.start_key = i.start_key AND r.end_key = i.end_key AND r.type = i.type")}
+    inserts: list[tuple[str, str, str, str]] = []
+    updates: list[tuple[str, int]] = []
+    owns: list[str] = []
+    for idx, (start, end, rel_type) in enumerate(keys):
+        props = incoming[(start, end, rel_type)]
+        own = _dumps(props)
+        owns.append(own)
+        if idx in existing:
+            rid, old = existing[idx]
+            merged = json.loads(old)
+            merged.update(props)
+            updates.append((_dumps(merged), rid))
+        else:
+            inserts.append((start, end, rel_type, own))
+    conn.executemany("INSERT INTO rels (start_key, end_key, type, props) VALUES (?, ?, ?, ?)",
+                     inserts)
+    conn.executemany("UPDATE rels SET props = ? WHERE id = ?", updates)
+    ids = dict(conn.execute(
+        "SELECT i.idx, r.id FROM incoming_rels i JOIN rels r "
+        "ON r.start_key = i.start_key AND r.end_key = i.end_key AND r.type = i.type").fetchall())
+    conn.executemany("INSERT INTO rel_datasets (rel, dataset, props, hash) VALUES (?, ?, ?, ?)",
+                     [(ids[i], dataset_id, own, _hash(own)) for i, own in enumerate(owns)])
+    return [(*k, own) for k, own in zip(keys, owns, strict=True)]
+
+
+def _build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
+    """The networkx form, in the order the old JSON store read back: nodes by key, edges by
+    (start, end, type), each node's attributes `label, id, datasets, *props`."""
+    node_ds: dict[str, list[str]] = {}
+    for node, ds in conn.execute("SELECT node, dataset FROM node_datasets ORDER BY node, dataset"):
+        node_ds.setdefault(node, []).append(ds)
+    rel_ds: dict[int, list[str]] = {}
+    for rel, ds in conn.execute("SELECT rel, dataset FROM rel_datasets ORDER BY rel, dataset"):
+        rel_ds.setdefault(rel, []).append(ds)
+    g = nx.MultiDiGraph()
+    for key, label, node_id, props in conn.execute(
+            "SELECT key, label, id, props FROM nodes ORDER BY key"):
+        g.add_node(key, label=label, id=node_id, datasets=node_ds.get(key, []),
+                   **json.loads(props))
+    for rid, start, end, rel_type, props in conn.execute(
+            "SELECT id, start_key, end_key, type, props FROM rels "
+            "ORDER BY start_key, end_key, type"):
+        g.add_edge(start, end, key=rel_type, type=rel_type, datasets=rel_ds.get(rid, []),
+                   **json.loads(props))
+    cur = conn.execute("SELECT id, title, description, version, path, nodes, relationships, "
+                       "labels FROM datasets ORDER BY id")
+    columns = [d[0] for d in cur.description]
+    g.graph[DATASETS_ATTR] = dataset_versions(dict(zip(columns, row, strict=True))
+                                              for row in cur.fetchall())
+    return g
+
+
+# -- the old JSON store -------------------------------------------------------------------------
+
+def _looks_like_json(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64).lstrip()
+    except OSError:
+        return False
+    return head.startswith(b"{")
+
+
+def _read_legacy(path: Path) -> dict[str, Any]:
+    """The old JSON store, checked: a clear StoreError for anything that is not one."""
+    def foreign(why: str) -> StoreError:
+        return BadStoreFile(f"{path} is not an Insiktsgrafen store: {why}. Move it away (or point "
+                          "--store/INSIKT_STORE at another file) and load your datasets again.")
+
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise foreign(f"it cannot be read as the old JSON store ({type(exc).__name__})") from exc
+    if not isinstance(doc, dict) or doc.get("format") != STORE_FORMAT:
+        raise foreign("it is a JSON file of another kind")
+    if doc.get("version") != LEGACY_VERSION:
+        raise foreign(f"it is an old JSON store of unknown version {doc.get('version')!r:.40}")
+    nodes, edges, datasets = doc.get("nodes"), doc.get("edges"), doc.get("datasets", {})
+    if not isinstance(nodes, list) or not isinstance(edges, list) or not isinstance(datasets, dict):
+        raise foreign("its nodes, edges or datasets are missing")
+    for i, n in enumerate(nodes):
+        if not (isinstance(n, dict) and isinstance(n.get("key"), str)
+                and isinstance(n.get("attrs"), dict)
+                and isinstance(n["attrs"].get("label"), str)
+                and isinstance(n["attrs"].get("id"), str)
+                and isinstance(n["attrs"].get("datasets"), list)):
+            raise foreign(f"node {i + 1} is malformed")
+    keys = {n["key"] for n in nodes}
+    for i, e in enumerate(edges):
+        if not (isinstance(e, dict) and all(isinstance(e.get(k), str)
+                                            for k in ("start", "end", "type"))
+                and isinstance(e.get("attrs"), dict)
+                and isinstance(e["attrs"].get("datasets"), list)
+                and e["start"] in keys and e["end"] in keys):
+            raise foreign(f"relationship {i + 1} is malformed")
+    for ds_id, m in datasets.items():
+        if not isinstance(m, Mapping):
+            raise foreign(f"the metadata of dataset {ds_id!r:.40} is malformed")
+    return doc
+
+
+def _write_legacy(conn: sqlite3.Connection, doc: dict[str, Any]) -> None:
+    """The old store's graph, as it was: merged properties, tags (without per-dataset
+    properties, which it never kept), metadata, and one 'migrate' version per dataset."""
+    node_rows: list[tuple[str, str, str, str]] = []
+    node_tags: list[tuple[str, str, None, None]] = []
+    for n in doc["nodes"]:
+        attrs = dict(n["attrs"])
+        label, node_id, datasets = attrs.pop("label"), attrs.pop("id"), attrs.pop("datasets")
+        node_rows.append((n["key"], label, node_id, _dumps(attrs)))
+        node_tags.extend((n["key"], str(d), None, None) for d in dict.fromkeys(datasets))
+    conn.executemany("INSERT OR REPLACE INTO nodes (key, label, id, props) VALUES (?, ?, ?, ?)",
+                     node_rows)
+    conn.executemany("INSERT OR IGNORE INTO node_datasets VALUES (?, ?, ?, ?)", node_tags)
+    for e in doc["edges"]:
+        attrs = dict(e["attrs"])
+        attrs.pop("type", None)
+        datasets = attrs.pop("datasets")
+        cur = conn.execute("INSERT OR REPLACE INTO rels (start_key, end_key, type, props) "
+                           "VALUES (?, ?, ?, ?)", (e["start"], e["end"], e["type"], _dumps(attrs)))
+        conn.executemany("INSERT OR IGNORE INTO rel_datasets VALUES (?, ?, NULL, NULL)",
+                         [(cur.lastrowid, str(d)) for d in dict.fromkeys(datasets)])
+    at, by = now_iso(), os_user()
+    for ds_id, m in sorted(doc["datasets"].items()):
+        labels = _dumps(m.get("labels") or {})
+        cur = conn.execute(
+            "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
+            "relationships, removed_nodes, removed_relationships, labels, path) "
+            "VALUES (?, 'migrate', NULL, ?, ?, ?, ?, 0, 0, ?, ?)",
+            (ds_id, at, by, int(m.get("nodes") or 0), int(m.get("relationships") or 0), labels,
+             str(m.get("path") or "")))
+        conn.execute(
+            "INSERT OR REPLACE INTO datasets (id, title, description, version, path, loaded_at, "
+            "nodes, relationships, labels, load_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ds_id, str(m.get("title") or ""), str(m.get("description") or ""),
+             str(m.get("version") or ""), str(m.get("path") or ""), str(m.get("loaded_at") or ""),
+             int(m.get("nodes") or 0), int(m.get("relationships") or 0), labels, cur.lastrowid))

@@ -71,6 +71,13 @@ class StoreError(InsiktError):
     exit_code = 1
 
 
+class BadStoreFile(StoreError):
+    """The store file is not an Insiktsgrafen store, is damaged, or has another schema
+    version: bad input, like an invalid dataset (exit 2); nothing was written."""
+
+    exit_code = 2
+
+
 class NotFound(InsiktError):
     """A named thing (dataset, query, node) does not exist."""
 

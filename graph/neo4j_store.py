@@ -42,7 +42,9 @@ from .store import (
     DATASETS_ATTR,
     AnswerableQuery,
     DatasetInfo,
+    LoadCheck,
     LoadResult,
+    OrgNrOwners,
     Progress,
     Stats,
     dataset_versions,
@@ -239,8 +241,13 @@ class Neo4jStore:
             return s.execute_read(work)
 
     # -- the store protocol -------------------------------------------------------------
-    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` in one transaction (a load is atomic)."""
+    def load(self, data: GraphData, progress: Progress | None = None,
+             check: LoadCheck | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` in one transaction (a load is atomic).
+
+        The transaction first locks the load-lock node, then runs `check` on the org nrs as
+        they are then: a concurrent load waits, so both cannot pass a cross-dataset rule. The
+        driver may retry the whole function on a transient error; it starts from scratch."""
         started = time.perf_counter()
         ds = data.dataset
         total = len(data.nodes) + len(data.relationships)
@@ -258,6 +265,9 @@ class Neo4jStore:
                                   []).append(r)
 
         def work(tx: ManagedTransaction) -> tuple[int, int]:
+            self._take_lock(tx)
+            if check is not None:
+                check(self._org_nr_owners(tx))
             if progress:
                 progress("write", 0, total)
             removed_nodes, removed_rels = self._remove(tx, ds.id)
@@ -293,6 +303,19 @@ class Neo4jStore:
                           removed_rels, time.perf_counter() - started)
 
     @staticmethod
+    def _take_lock(tx: ManagedTransaction) -> int:
+        """Lock the load-lock node until the transaction ends; the write counter after it."""
+        rec = tx.run(cypher.TAKE_LOCK, id=cypher.LOCK_ID).single()
+        return int(rec["c"]) if rec else 0
+
+    @staticmethod
+    def _org_nr_owners(tx: ManagedTransaction) -> OrgNrOwners:
+        out: OrgNrOwners = {}
+        for r in tx.run(cypher.AGENCIES_WITH_ORG_NR):
+            out.setdefault(r["nr"], []).append((r["id"], list(r["datasets"] or [])))
+        return out
+
+    @staticmethod
     def _remove(tx: ManagedTransaction, dataset_id: str) -> tuple[int, int]:
         """graph.store.remove_dataset in Cypher: untag, and delete what nothing defines."""
         def count_rels() -> int:
@@ -311,6 +334,7 @@ class Neo4jStore:
         started = time.perf_counter()
 
         def work(tx: ManagedTransaction) -> tuple[int, int] | None:
+            self._take_lock(tx)
             found = tx.run(cypher.FIND_DATASET, id=dataset_id).single()
             if found is None:
                 return None
@@ -373,14 +397,16 @@ class Neo4jStore:
                        type=r["type"], datasets=list(datasets), **props)
         return g
 
-    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
-        def work(tx: ManagedTransaction) -> list[Row]:
-            return [r.data() for r in tx.run(cypher.AGENCIES_WITH_ORG_NR)]
+    def agencies_by_org_nr(self) -> OrgNrOwners:
+        return self._read(self._org_nr_owners, "read agencies")
 
-        out: dict[str, list[tuple[str, list[str]]]] = {}
-        for r in self._read(work, "read agencies"):
-            out.setdefault(r["nr"], []).append((r["id"], list(r["datasets"] or [])))
-        return out
+    def data_version(self) -> int:
+        """The write counter on the load-lock node: it changes with every load and unload."""
+        def work(tx: ManagedTransaction) -> int:
+            rec = tx.run(cypher.READ_LOCK_WRITES, id=cypher.LOCK_ID).single()
+            return int(rec["c"] or 0) if rec else 0
+
+        return self._read(work, "read the version")
 
     def close(self) -> None:
         if self._driver is not None:

@@ -38,7 +38,11 @@ class Settings(BaseSettings):
     backend: str = Field("embedded", validation_alias=_env("INSIKT_BACKEND"),
                          description="Graph store: embedded (default, no server) or neo4j.")
     store: Path | None = Field(None, validation_alias=_env("INSIKT_STORE"),
-                               description="Embedded store file (default .insikt/graph.json).")
+                               description="Embedded store file, an SQLite database (default "
+                               ".insikt/graph.db).")
+    store_busy_timeout: float = Field(30.0, gt=0, validation_alias=_env("INSIKT_STORE_BUSY_TIMEOUT"),
+                                      description="Seconds a load into the embedded store waits "
+                                      "for another load to finish before it gives up.")
 
     # -- Neo4j -------------------------------------------------------------------------
     neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=_env("NEO4J_URI"),

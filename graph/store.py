@@ -20,6 +20,14 @@ from .model import GraphData
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long operations."""
 
+OrgNrOwners = dict[str, list[tuple[str, list[str]]]]
+"""org nr → [(agency id, datasets)] for every Agency that has one."""
+
+LoadCheck = Callable[[OrgNrOwners], None]
+"""Run by `GraphStore.load` inside its write transaction, after the store's write lock is taken,
+with the org nrs as they are then; raises (e.g. ValidationFailed) to refuse the load. This is
+how cross-dataset rules hold under concurrent loads. It may run more than once (retries)."""
+
 REGISTER_DATASET = "esv-register"
 DATASETS_ATTR = "datasets"
 """Graph attribute of the networkx form: dataset id → {"title", "version"} of every loaded
@@ -100,7 +108,7 @@ class AnswerableQuery(Protocol):
 
 
 class GraphStore(Protocol):
-    """A place that holds the graph: the embedded networkx file, or Neo4j.
+    """A place that holds the graph: the embedded SQLite file, or Neo4j.
 
     Callers ask what a store can do (`runs_cypher`, `local`), never which backend it is.
     """
@@ -117,8 +125,10 @@ class GraphStore(Protocol):
         """Where the graph lives, for people (no secrets)."""
         ...
 
-    def load(self, data: GraphData, progress: Progress | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` (idempotent)."""
+    def load(self, data: GraphData, progress: Progress | None = None,
+             check: LoadCheck | None = None) -> LoadResult:
+        """Replace the dataset's content with `data` (idempotent), in one transaction that
+        runs `check` first (see `LoadCheck`)."""
         ...
 
     def unload(self, dataset_id: str) -> LoadResult:
@@ -133,7 +143,7 @@ class GraphStore(Protocol):
         """The whole graph in the shared networkx form (see this module's docstring)."""
         ...
 
-    def agencies_by_org_nr(self) -> dict[str, list[tuple[str, list[str]]]]:
+    def agencies_by_org_nr(self) -> OrgNrOwners:
         """org nr → [(agency id, datasets)] for every Agency that has one."""
         ...
 

@@ -21,7 +21,8 @@ class Ctx:
 
     @contextmanager
     def store(self) -> Iterator[GraphStore]:
-        st = open_store(self.backend, self.store_path)
+        st = open_store(self.backend, self.store_path,
+                        notify=lambda message: click.echo(message, err=True))
         try:
             yield st
         finally:

@@ -1,4 +1,10 @@
-"""Loading a dataset into a store: validate everything first, write nothing when invalid."""
+"""Loading a dataset into a store: validate everything first, write nothing when invalid.
+
+The org-nr rule (one org nr is one Agency node) is checked twice: once before the store is
+opened for writing, so a refused load never waits for another load, and again inside the
+store's write transaction (`GraphStore.load(check=...)`), so that concurrent loads cannot both
+pass it.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,16 @@ from pathlib import Path
 
 from graph.errors import Problem, ValidationFailed
 from graph.model import GraphData, Label
-from graph.store import GraphStore, LoadResult, Progress
+from graph.store import GraphStore, LoadCheck, LoadResult, OrgNrOwners, Progress
 
 from .dataset import read_dataset
 
 
-def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> list[Problem]:
-    """A dataset agency whose org nr already belongs to another agency id in the store.
+def org_nr_problems(known: OrgNrOwners, data: GraphData, agencies_file: str) -> list[Problem]:
+    """A dataset agency whose org nr already belongs to another agency id in `known`.
 
     One organisation must be one node, so instead of guessing we say which id to use.
     """
-    known = store.agencies_by_org_nr()
     dataset_ids = {n.id for n in data.nodes if n.label == Label.AGENCY}
     problems = []
     for node in data.nodes:
@@ -37,12 +42,33 @@ def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> 
     return problems
 
 
+def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> list[Problem]:
+    """`org_nr_problems` against what the store holds now (outside any transaction)."""
+    return org_nr_problems(store.agencies_by_org_nr(), data, agencies_file)
+
+
+def org_nr_check(data: GraphData, agencies_file: str, source: str) -> LoadCheck:
+    """The org-nr rule as a check that the store runs inside its write transaction."""
+    def check(known: OrgNrOwners) -> None:
+        problems = org_nr_problems(known, data, agencies_file)
+        if problems:
+            raise ValidationFailed(problems, source)
+
+    return check
+
+
+def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source: str,
+                 progress: Progress | None = None) -> LoadResult:
+    """Write `data` if the org-nr rule holds, before and inside the write transaction."""
+    conflicts = org_nr_conflicts(store, data, agencies_file)
+    if conflicts:
+        raise ValidationFailed(conflicts, source)
+    return store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+
+
 def load_dataset(store: GraphStore, path: str | Path,
                  progress: Progress | None = None) -> LoadResult:
     """Validate the dataset at `path`, check it against the store, then write it."""
     data = read_dataset(path)
     agencies_file = "agencies.csv" if (Path(path) / "agencies.csv").exists() else "agencies.yaml"
-    conflicts = org_nr_conflicts(store, data, agencies_file)
-    if conflicts:
-        raise ValidationFailed(conflicts, str(path))
-    return store.load(data, progress)
+    return load_checked(store, data, agencies_file, str(path), progress)

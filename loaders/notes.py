@@ -40,7 +40,7 @@ from graph.settings import env_var, get_settings
 from graph.store import GraphStore, LoadResult
 
 from .dataset import read_dataset
-from .load import org_nr_conflicts
+from .load import load_checked
 from .register import read_register
 from .writer import Entries, write_entries
 
@@ -407,10 +407,7 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
         except ValidationFailed as exc:
             raise ValidationFailed(exc.problems, str(path)) from exc
     data = GraphData(replace(data.dataset, path=str(path)), data.nodes, data.relationships)
-    conflicts = org_nr_conflicts(store, data, "agencies.yaml")
-    if conflicts:
-        raise ValidationFailed(conflicts, str(path))
-    result = store.load(data)
+    result = load_checked(store, data, "agencies.yaml", str(path))
     return NotesReport(dataset_id=dataset_id, title=parsed.title, date=parsed.date,
                        source_id=source_id, insights=[e["id"] for e in insight_entries],
                        matched=matched, unmatched=unmatched, organiser=parsed.organiser,

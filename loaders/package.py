@@ -49,7 +49,7 @@ from graph.walk import (
 
 from .dataset import FORMAT_VERSION as DATASET_FORMAT_VERSION
 from .dataset import read_dataset
-from .load import org_nr_conflicts
+from .load import load_checked
 from .writer import write_dataset
 
 PACKAGE_FORMAT = "insiktsgrafen-package"
@@ -473,10 +473,7 @@ def import_package(store: GraphStore, zip_path: str | Path,
     description = f"{data.dataset.description}\n{provenance}".strip()
     data = GraphData(replace(data.dataset, description=description, path=str(path)),
                      data.nodes, data.relationships)
-    conflicts = org_nr_conflicts(store, data, "agencies.yaml")
-    if conflicts:
-        raise ValidationFailed(conflicts, f"{path.name} ({DATASET_DIR}/)")
-    result = store.load(data)
+    result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)")
     return ImportResult(m["package_id"], str(m.get("title", "")), str(m.get("created", "")),
                         tool_text, m.get("counts", {}), result)
 

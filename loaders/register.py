@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InsiktError, Problem, ValidationFailed
+from graph.errors import InsiktError, Problem, StoreError, ValidationFailed
 from graph.ids import org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
-from graph.store import REGISTER_DATASET, GraphStore, LoadResult, Progress
+from graph.store import REGISTER_DATASET, GraphStore, LoadResult, OrgNrOwners, Progress
 
 REGISTER_SOURCE_ID = "esv-myndighetsregister"
 _EXCEL_CR = "_x000D_"  # a carriage return escaped by a spreadsheet export
@@ -164,6 +164,27 @@ def import_register(store: GraphStore, path: str | Path,
                     progress: Progress | None = None) -> RegisterReport:
     """Create or update one Agency per register entry; the summary reports the quirks."""
     doc = read_register(path)
-    data, report = register_graph(doc, store.agencies_by_org_nr(), str(path))
-    report.result = store.load(data, progress)
-    return report
+    for _ in range(RECONCILE_ATTEMPTS):
+        data, report = register_graph(doc, store.agencies_by_org_nr(), str(path))
+        ids = [n.id for n in data.nodes]
+
+        def check(known: OrgNrOwners, ids: list[str] = ids) -> None:
+            # Inside the write transaction: the agencies may have changed since the read
+            # above (a concurrent load); then reconcile again rather than write stale ids.
+            if [n.id for n in register_graph(doc, known, str(path))[0].nodes] != ids:
+                raise _AgenciesChanged()
+
+        try:
+            report.result = store.load(data, progress, check=check)
+        except _AgenciesChanged:
+            continue
+        return report
+    raise StoreError(f"the agencies in the store changed while {path} was imported, "
+                     f"{RECONCILE_ATTEMPTS} times in a row (other loads are running): try again")
+
+
+RECONCILE_ATTEMPTS = 3
+
+
+class _AgenciesChanged(StoreError):
+    """The org nrs seen inside the write transaction differ from those the ids came from."""

@@ -48,7 +48,7 @@ def _fresh_settings() -> Iterator[None]:
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store" / "graph.json"
+    return tmp_path / "store" / "graph.db"
 
 
 @pytest.fixture

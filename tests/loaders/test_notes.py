@@ -120,6 +120,7 @@ def test_ambiguous_names_are_not_guessed() -> None:
 def test_the_register_setting_is_named_when_its_file_is_missing(
         seeded: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INSIKT_REGISTER", str(tmp_path / "gone.json"))
+    reset_settings()  # the `seeded` fixture has read the settings already
     with pytest.raises(InsiktError, match=r"gone\.json \(set in INSIKT_REGISTER\)"):
         import_notes(seeded, NY_I_SVERIGE)
     monkeypatch.delenv("INSIKT_REGISTER")
