@@ -45,6 +45,7 @@ except ImportError:  # pragma: no cover - not POSIX: migrations are not locked
 
 from .errors import BadStoreFile, InsiktError, NotFound, QueryRefused, StoreError
 from .model import GraphData, Label, NodeRecord, RelRecord
+from .plan import QueryPlan
 from .settings import get_settings
 from .store import (
     DATASETS_ATTR,
@@ -597,12 +598,13 @@ class EmbeddedStore:
             return out
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
-                timeout: float = 10.0) -> str:
+                timeout: float = 10.0) -> QueryPlan:
         raise QueryRefused(NO_CYPHER)
 
     def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
-                 timeout: float = 10.0,
-                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+                 timeout: float = 10.0, row_cap: int | None = None,
+                 max_bytes: int | None = None, max_values: int | None = None,
+                 ) -> tuple[list[str], list[dict[str, Any]], bool]:
         raise QueryRefused(NO_CYPHER)
 
     def answer(self, query: AnswerableQuery, params: dict[str, Any], *,

@@ -47,6 +47,12 @@ class ValidationFailed(InsiktError):
         super().__init__(f"{source or 'dataset'} has {len(problems)} {noun}")
 
 
+class SettingError(InsiktError):
+    """A setting (an environment variable such as NEO4J_URI) has a value that cannot be used."""
+
+    exit_code = 2
+
+
 class BackendUnavailable(InsiktError):
     """The configured graph backend cannot be reached (e.g. Neo4j is down)."""
 

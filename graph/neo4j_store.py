@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import socket
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import neo4j
 import networkx as nx
-from neo4j import Driver, GraphDatabase, ManagedTransaction, unit_of_work
+from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import (
     AuthError,
     ConfigurationError,
@@ -35,9 +40,18 @@ from .cypher import TEXT_INDEX_EN as TEXT_INDEX_EN
 from .cypher import TEXT_INDEX_SV as TEXT_INDEX_SV
 from .cypher import schema_statements as schema_statements
 from .embedded import now_iso
-from .errors import BackendUnavailable, InsiktError, NotFound, QueryFailed, QueryRefused, StoreError
+from .errors import (
+    BackendUnavailable,
+    InsiktError,
+    NotFound,
+    QueryFailed,
+    QueryRefused,
+    SettingError,
+    StoreError,
+)
 from .model import GraphData, NodeRecord, RelRecord, node_key
-from .settings import get_settings
+from .plan import QueryPlan, operators_of
+from .settings import current_settings
 from .store import (
     DATASETS_ATTR,
     AnswerableQuery,
@@ -49,13 +63,13 @@ from .store import (
     Stats,
     dataset_versions,
 )
+from .uri import check_uri, mask_uri
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
 DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "insikt-dev-password"  # the local launcher's documented default
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
-URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 HOW_TO_START = (
     "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
@@ -141,14 +155,22 @@ class Neo4jStore:
         self._driver: Driver | None = None
         self._schema_ready = False
 
+    @property
+    def shown_uri(self) -> str:
+        """The URI as it may be shown to people and logs: credentials masked."""
+        return mask_uri(self.uri)
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.shown_uri!r}, database={self.database!r})"
+
     @classmethod
     def from_env(cls) -> Neo4jStore:
         """A connected store configured by the settings (NEO4J_URI/USER/PASSWORD/DATABASE,
-        INSIKT_NEO4J_BATCH).
+        INSIKT_NEO4J_BATCH), read fresh so that a changed environment is seen at once.
 
         Connecting here means a stopped server is reported before a command does any work.
         """
-        cfg = get_settings()
+        cfg = current_settings()
         store = cls(uri=cfg.neo4j_uri, user=cfg.neo4j_user,
                     password=cfg.neo4j_password.get_secret_value(),
                     database=cfg.neo4j_database, batch_size=cfg.neo4j_batch)
@@ -156,12 +178,12 @@ class Neo4jStore:
         return store
 
     def describe(self) -> str:
-        return f"Neo4j {self.uri} (database {self.database})"
+        return f"Neo4j {self.shown_uri} (database {self.database})"
 
     # -- connection and errors ------------------------------------------------------------
     def _unavailable(self, reason: str) -> BackendUnavailable:
-        return BackendUnavailable(f"cannot use Neo4j at {self.uri} (database {self.database}): "
-                                  f"{reason}. {HOW_TO_START}")
+        return BackendUnavailable(f"cannot use Neo4j at {self.shown_uri} (database "
+                                  f"{self.database}): {reason}. {HOW_TO_START}")
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -179,9 +201,18 @@ class Neo4jStore:
             if exc.code and exc.code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
                 raise self._unavailable(f"there is no database '{self.database}' "
                                         "(check NEO4J_DATABASE)") from exc
-            raise StoreError(f"Neo4j failed to {action}: {exc.message or exc}") from exc
-        except (DriverError, OSError) as exc:
+            raise StoreError(f"Neo4j failed to {action}: {self._scrub(exc.message or str(exc))}"
+                             ) from exc
+        except (DriverError, OSError, ValueError) as exc:
             raise self._unavailable(f"the driver failed ({type(exc).__name__})") from exc
+
+    def _scrub(self, text: str) -> str:
+        """A server or driver message with the URI masked and the password (if echoed) hidden."""
+        if self.uri:
+            text = text.replace(self.uri, self.shown_uri)
+        if self._password:
+            text = text.replace(self._password, "***")
+        return text
 
     @property
     def driver(self) -> Driver:
@@ -193,10 +224,7 @@ class Neo4jStore:
     def connect(self) -> None:
         """Open the driver, check the server answers, and create the schema once."""
         if self._driver is None:
-            if self.uri.split("://", 1)[0].lower() not in URI_SCHEMES:
-                raise BackendUnavailable(
-                    f"cannot use Neo4j at {self.uri}: not a valid Neo4j URI (use bolt://HOST:PORT "
-                    f"or neo4j://HOST:PORT in NEO4J_URI). {HOW_TO_START}")
+            check_uri(self.uri)
             try:
                 driver = GraphDatabase.driver(
                     self.uri, auth=(self.user, self._password),
@@ -205,9 +233,10 @@ class Neo4jStore:
                     max_transaction_retry_time=10.0,
                     notifications_min_severity="OFF")
             except (ConfigurationError, ValueError) as exc:
-                raise BackendUnavailable(
-                    f"cannot use Neo4j at {self.uri}: not a valid Neo4j URI (use bolt://HOST:PORT "
-                    f"or neo4j://HOST:PORT in NEO4J_URI). {HOW_TO_START}") from exc
+                raise SettingError(
+                    f"NEO4J_URI '{self.shown_uri}' is not a valid Neo4j URI: "
+                    f"{self._scrub(str(exc))[:200]} (use bolt://HOST:PORT or neo4j://HOST:PORT "
+                    "in NEO4J_URI)") from None
             try:
                 with self._errors("connect"):
                     driver.verify_connectivity()
@@ -423,65 +452,329 @@ class Neo4jStore:
         return rows
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
-                timeout: float = 10.0) -> str:
-        """The query type Neo4j plans for `cypher` ('r', 'w', 'rw' or 's'), without running it."""
-        with self._errors("plan the query"), self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
-            try:
-                summary = s.run(neo4j.Query(EXPLAIN_PREFIX + cypher, timeout=timeout),
-                                params or {}).consume()
-            except Neo4jError as exc:
-                raise self._query_error(exc, timeout) from exc
-        return str(summary.query_type or "")
+                timeout: float = 10.0) -> QueryPlan:
+        """The server's plan for `cypher` (query type, database, every operator), not run.
+
+        A query the server cannot parse raises QueryRefused with the server's message, its
+        line/column/offset mapped back to `cypher` (without the EXPLAIN prefix).
+        """
+        if timeout <= 0:
+            raise QueryRefused(f"the timeout must be positive, not {timeout:g} s")
+
+        def work(s: neo4j.Session, tag: str) -> QueryPlan:
+            summary = s.run(neo4j.Query(EXPLAIN_PREFIX + cypher, timeout=timeout,
+                                        metadata={QUERY_TAG: tag}), params or {}).consume()
+            database = str(summary.database or self.database)
+            return QueryPlan(query_type=str(summary.query_type or ""), database=database,
+                             operators=operators_of(summary.plan, database))
+
+        try:
+            return self._bounded(work, timeout, "plan the query")
+        except _ServerRejected as rejected:
+            exc = rejected.error
+            code = exc.code or ""
+            if (code.startswith("Neo.ClientError.") and code not in TIMEOUT_CODES
+                    and not code.startswith("Neo.ClientError.Security.")):
+                message = _unprefixed(self._scrub(exc.message or code), cypher)
+                raise QueryRefused(f"refused: Neo4j cannot run this query: {message}") from None
+            raise self._query_error(exc, timeout) from None
 
     def _query_error(self, exc: Neo4jError, timeout: float) -> InsiktError:
         """A clear InsiktError for a query that the server rejected or stopped."""
         if isinstance(exc, AuthError):
             return self._unavailable(f"the server refused the credentials of user '{self.user}'")
         code = exc.code or ""
+        message = self._scrub(exc.message or "")
         if code in TIMEOUT_CODES:
-            return QueryFailed(f"the query was stopped after {timeout:g} s (its time limit). "
-                               "Narrow it with WHERE or LIMIT, or allow more time with --timeout.")
+            return QueryFailed(f"the query timed out after {timeout:g} s (its time limit) and was "
+                               "stopped. Narrow it with WHERE or LIMIT, or allow more time with "
+                               "--timeout.")
+        if code in MEMORY_CODES:
+            return QueryFailed("the query was stopped: it needed more memory than the server "
+                               f"allows one transaction ({message[:300]}). Narrow it with WHERE "
+                               "or LIMIT.")
         if code in WRITE_IN_READ_CODES:
             return QueryRefused("refused: the query tries to write, and queries run read-only. "
                                 "Use `insikt load` to change data.")
         if code == "Neo.ClientError.Statement.ParameterMissing":
-            return QueryRefused(f"the query needs a parameter that was not given: {exc.message} "
+            return QueryRefused(f"the query needs a parameter that was not given: {message} "
                                 "(pass it as -p name=value)")
         if code.startswith(("Neo.ClientError.Statement.", "Neo.ClientError.Procedure.")):
-            return QueryFailed(f"the query is not valid here: {exc.message or code}")
+            return QueryFailed(f"the query is not valid here: {message or code}")
         if code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
             return self._unavailable(f"there is no database '{self.database}'")
-        return QueryFailed(f"the query failed ({code}): {exc.message or exc}")
+        return QueryFailed(f"the query failed ({code}): {message or exc}")
 
     def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
-                 timeout: float = 10.0,
-                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+                 timeout: float = 10.0, row_cap: int | None = None,
+                 max_bytes: int | None = None, max_values: int | None = None,
+                 ) -> tuple[list[str], list[dict[str, Any]], bool]:
         """Run a read query: read routing, read-only session, a server-side time limit.
 
         Returns (columns, rows as plain Python dicts, truncated). With `row_cap`, at most that
-        many rows are fetched (one more is looked at to know whether there were more).
+        many rows are fetched (one more is looked at to know whether there were more). With
+        `max_bytes`, a result whose Bolt messages exceed that size is cut off as it streams
+        (the connection is closed, which stops the server sending) and QueryFailed says so;
+        `max_values` bounds the number of values (list elements, map entries, properties).
+        The transaction is never retried; a client-side watchdog gives up shortly after
+        `timeout`, terminates the transaction server-side and reports a timeout.
         """
         if timeout <= 0:
             raise QueryRefused(f"the timeout must be positive, not {timeout:g} s")
+        rows: list[dict[str, Any]] = []
 
-        @unit_of_work(timeout=timeout)
-        def work(tx: ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], bool]:
-            result = tx.run(cypher, params or {})
-            columns = list(result.keys())
-            rows: list[dict[str, Any]] = []
-            truncated = False
-            for record in result:
-                if row_cap is not None and len(rows) >= row_cap:
-                    truncated = True
-                    break
-                rows.append({k: to_plain(v) for k, v in zip(columns, record.values(), strict=True)})
-            result.consume()
-            return columns, rows, truncated
+        def work(s: neo4j.Session, tag: str) -> tuple[list[str], list[dict[str, Any]], bool]:
+            with s.begin_transaction(timeout=timeout, metadata={QUERY_TAG: tag}) as tx:
+                result = tx.run(cypher, params or {})
+                columns = list(result.keys())
+                truncated = False
+                values = 0
+                for record in result:
+                    if row_cap is not None and len(rows) >= row_cap:
+                        truncated = True
+                        break
+                    row = {k: to_plain(v) for k, v in zip(columns, record.values(), strict=True)}
+                    if max_values is not None:
+                        values += _count_values(row)
+                    if max_values is not None and values > max_values:
+                        raise QueryFailed(
+                            f"the result has more than {max_values:,} values (the size limit); "
+                            f"it was cut off after {len(rows):,} complete rows. Return fewer "
+                            "or smaller values (LIMIT, fewer properties, no huge lists).")
+                    rows.append(row)
+                if not truncated:
+                    result.consume()
+                return columns, rows, truncated
 
-        with self._errors("run the query"), self.driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+        try:
+            return self._bounded(work, timeout, "run the query", max_bytes=max_bytes,
+                                 rows=rows)
+        except _ServerRejected as rejected:
+            raise self._query_error(rejected.error, timeout) from None
+
+    def _bounded(self, work: Callable[[neo4j.Session, str], T], timeout: float, action: str, *,
+                 max_bytes: int | None = None, rows: list[dict[str, Any]] | None = None) -> T:
+        """Run `work` in a read session on a worker thread, bounded in time and bytes.
+
+        The worker's transaction is tagged; if it has not finished `WATCHDOG_GRACE` seconds
+        after `timeout` (the server did not stop it, e.g. a parser stack overflow that never
+        answers, or an expression that does not check for termination), the transaction is
+        terminated from a second session, the worker's socket is shut down and QueryFailed
+        reports the timeout. Server errors come back as _ServerRejected.
+        """
+        driver = self.driver  # connects (and reports a stopped server) on the caller's thread
+        tag = uuid.uuid4().hex
+        guard = _ReceiveGuard(max_bytes)
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            _RECEIVE.guard = guard
             try:
-                return s.execute_read(work)
-            except Neo4jError as exc:
-                raise self._query_error(exc, timeout) from exc
+                with driver.session(database=self.database,
+                                    default_access_mode=neo4j.READ_ACCESS) as s:
+                    box["value"] = work(s, tag)
+            except BaseException as exc:  # handed to the caller's thread below
+                box["error"] = exc
+            finally:
+                _RECEIVE.guard = None
+                done.set()
+
+        worker = threading.Thread(target=run, name="insikt-neo4j-read", daemon=True)
+        worker.start()
+        if not done.wait(timeout + WATCHDOG_GRACE):
+            guard.cancelled = True
+            still_running = self._terminate(tag)
+            guard.shutdown()
+            after = (" Neo4j marked it terminated but is still computing it (it cannot interrupt "
+                     "some expressions); the server may stay busy for a while."
+                     if still_running else "")
+            raise QueryFailed(f"the query timed out after {timeout:g} s (its time limit); the "
+                              f"client gave up and had the server terminate it.{after} Narrow "
+                              "it with WHERE or LIMIT, or allow more time with --timeout.")
+        if "value" in box:
+            return box["value"]  # type: ignore[no-any-return]
+        exc = box.get("error")
+        if guard.exceeded:
+            got = len(rows) if rows is not None else 0
+            raise QueryFailed(
+                f"the result is larger than {_mib(max_bytes)} (the size limit); it was cut off "
+                f"after {got:,} complete rows. Return fewer or smaller values (LIMIT, fewer "
+                "properties, no huge lists).") from None
+        if isinstance(exc, InsiktError):
+            raise exc
+        if isinstance(exc, Neo4jError) and not isinstance(exc, AuthError):
+            raise _ServerRejected(exc)
+        if isinstance(exc, ServiceUnavailable | SessionExpired) and self._driver is not None:
+            raise BackendUnavailable(
+                f"the connection to Neo4j at {self.shown_uri} was lost while the query ran "
+                f"({type(exc).__name__}); the server may have closed it. {HOW_TO_START}"
+            ) from None
+        assert isinstance(exc, BaseException)
+        with self._errors(action):
+            raise exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def lingering_queries(self) -> int:
+        """How many of our own timed-out reads the server still computes after TERMINATE.
+
+        Neo4j cannot interrupt some expressions (docs/security.md); the console refuses new
+        queries while too many such transactions linger, so one user cannot pile them up.
+        """
+        def work(tx: ManagedTransaction) -> int:
+            rec = tx.run("SHOW TRANSACTIONS YIELD metaData, status "
+                         f"WHERE metaData.{QUERY_TAG} IS NOT NULL "
+                         "AND status STARTS WITH 'Terminated' RETURN count(*) AS c").single()
+            return int(rec["c"]) if rec else 0
+
+        return self._read(work, "list running queries")
+
+    def _terminate(self, tag: str) -> bool:
+        """Ask the server to stop the tagged transaction (best effort, bounded in time).
+
+        True if the server still lists it afterwards (terminated, but still computing).
+        """
+        driver = self._driver
+        if driver is None:
+            return False
+        found: list[bool] = []
+        find = ("SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
+                f"WHERE metaData.{QUERY_TAG} = $tag RETURN id")
+
+        def run() -> None:
+            try:
+                with driver.session(database=self.database) as s:
+                    ids = [r["id"] for r in s.run(find, tag=tag)]
+                    if ids:
+                        s.run("TERMINATE TRANSACTIONS $ids", ids=ids).consume()
+                        time.sleep(0.5)
+                        found.append(bool(list(s.run(find, tag=tag))))
+            except (Neo4jError, DriverError, OSError) as exc:
+                logging.getLogger(__name__).info("could not terminate a timed-out query: %s",
+                                                 type(exc).__name__)
+
+        helper = threading.Thread(target=run, name="insikt-neo4j-terminate", daemon=True)
+        helper.start()
+        helper.join(TERMINATE_WAIT)
+        if found and found[0]:
+            logging.getLogger(__name__).info(
+                "a timed-out query is still running on Neo4j after TERMINATE TRANSACTIONS")
+        return bool(found and found[0])
+
+
+QUERY_TAG = "insikt_query"
+"""Transaction metadata key that tags our own reads, so a timed-out one can be terminated."""
+WATCHDOG_GRACE = 2.0
+"""Seconds after the time limit before the client gives up on a query the server did not stop."""
+TERMINATE_WAIT = 3.0
+MEMORY_CODES = frozenset({
+    "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+    "Neo.TransientError.General.TransactionMemoryLimit",
+    "Neo.TransientError.General.OutOfMemoryError",
+})
+_POSITION = re.compile(r"\(line (\d+), column (\d+) \(offset: (\d+)\)\)")
+
+
+class _ServerRejected(Exception):
+    """The server answered the query with an error (carried to the caller's thread)."""
+
+    def __init__(self, error: Neo4jError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def _count_values(value: Any) -> int:
+    """How many values a plain result value holds (a scalar is 1; containers add their items)."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
+def _mib(n: int | None) -> str:
+    return f"{(n or 0) / 2**20:g} MiB"
+
+
+def _unprefixed(message: str, cypher: str) -> str:
+    """A server message about `EXPLAIN <cypher>` as a message about `cypher` itself.
+
+    The position is shifted by the prefix and the server's echo of the prefixed text is
+    replaced by the analyst's own line with a caret under the column.
+    """
+    first = message.split("\n", 1)[0]
+    m = _POSITION.search(first)
+    if not m:
+        return first
+    line, column, offset = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if line == 1:
+        column = max(1, column - len(EXPLAIN_PREFIX))
+    offset = max(0, offset - len(EXPLAIN_PREFIX))
+    text = first[:m.start()] + f"(line {line}, column {column} (offset: {offset}))"
+    lines = cypher.splitlines() or [""]
+    if 1 <= line <= len(lines):
+        shown = lines[line - 1]
+        start = max(0, column - 60)
+        text += f"\n  {shown[start:start + 120]}\n  {' ' * (column - 1 - start)}^"
+    return text
+
+
+@dataclass
+class _ReceiveGuard:
+    """Per-query byte budget and cancel switch, seen by the receive hook on the worker thread."""
+
+    limit: int | None
+    received: int = 0
+    exceeded: bool = False
+    cancelled: bool = False
+    sock: Any = None
+
+    def shutdown(self) -> None:
+        """Shut the worker's socket down, which wakes its blocked read and tells the server."""
+        raw = getattr(self.sock, "_socket", self.sock)
+        if isinstance(raw, socket.socket):
+            with suppress(OSError):
+                raw.shutdown(socket.SHUT_RDWR)
+
+
+_RECEIVE = threading.local()
+
+
+def _install_receive_hook() -> bool:
+    """Count the bytes of Bolt messages as they arrive (the driver offers no size limit).
+
+    Wraps the driver's `receive_into_buffer`; only threads with a `_ReceiveGuard` are
+    affected. Returns False (and leaves the driver alone) if this driver version differs.
+    """
+    try:
+        from neo4j._sync.io._bolt import _common as bolt_common
+    except ImportError:  # pragma: no cover - another driver layout
+        return False
+    original = getattr(bolt_common, "receive_into_buffer", None)
+    if original is None or getattr(original, "_insikt_hook", False):
+        return original is not None
+
+    def receive_into_buffer(sock: Any, buffer: Any, n_bytes: int) -> None:
+        guard: _ReceiveGuard | None = getattr(_RECEIVE, "guard", None)
+        if guard is not None:
+            guard.sock = sock
+            if guard.cancelled:
+                raise OSError("the client gave up on the query")
+            if guard.limit is not None:
+                guard.received += n_bytes
+                if guard.received > guard.limit:
+                    guard.exceeded = True
+                    raise OSError("the result is larger than the size limit")
+        original(sock, buffer, n_bytes)
+
+    receive_into_buffer._insikt_hook = True  # type: ignore[attr-defined]
+    bolt_common.receive_into_buffer = receive_into_buffer
+    return True
+
+
+SIZE_LIMIT_ACTIVE = _install_receive_hook()
+"""Whether result sizes are bounded as they stream (see _install_receive_hook)."""

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import InsiktError
+from .errors import InsiktError, SettingError
+from .uri import mask_uri
 
 MASK = "********"
 
@@ -65,6 +65,29 @@ class Settings(BaseSettings):
                                     description="Run folder of the local Neo4j (data, logs; "
                                     "default: run/ beside the launcher).")
 
+    # -- the ad-hoc Cypher console (queries/adhoc.py; docs/security.md) ----------------
+    cypher_max_chars: int = Field(10_000, ge=1, validation_alias=_env("INSIKT_CYPHER_MAX_CHARS"),
+                                  description="Longest ad-hoc Cypher text accepted, in "
+                                  "characters (a size limit: the server's parser and planner "
+                                  "slow down badly on huge texts).")
+    cypher_max_nesting: int = Field(50, ge=1, validation_alias=_env("INSIKT_CYPHER_MAX_NESTING"),
+                                    description="Deepest nesting of ( [ { in ad-hoc Cypher (a "
+                                    "size limit: deeper nesting overflows the server's parser "
+                                    "stack, which then never answers).")
+    cypher_max_result_bytes: int = Field(16 * 2**20, ge=1024,
+                                         validation_alias=_env("INSIKT_CYPHER_MAX_RESULT_BYTES"),
+                                         description="Largest ad-hoc Cypher result, in bytes "
+                                         "as received from the server; a bigger one is cut off "
+                                         "as it streams.")
+    cypher_max_lingering: int = Field(2, ge=1, validation_alias=_env("INSIKT_CYPHER_MAX_LINGERING"),
+                                      description="Refuse new ad-hoc Cypher while this many "
+                                      "earlier timed-out queries are still being computed by "
+                                      "Neo4j after termination.")
+    cypher_max_result_values: int = Field(1_000_000, ge=1,
+                                          validation_alias=_env("INSIKT_CYPHER_MAX_RESULT_VALUES"),
+                                          description="Most values (list elements, map entries, "
+                                          "properties) in an ad-hoc Cypher result.")
+
     # -- reference data (never assumed to be at ../shared) ------------------------------
     register_path: Path | None = Field(None, validation_alias=_env("INSIKT_REGISTER"),
                                   description="ESV agency register JSON (esv.json), used to "
@@ -72,12 +95,6 @@ class Settings(BaseSettings):
     cpsv_ap_dir: Path | None = Field(None, validation_alias=_env("INSIKT_CPSV_AP_DIR"),
                                      description="Folder with the official CPSV-AP 3.2.0 files "
                                      "(cpsv-ap-SHACL.ttl, cpsv-ap.ttl), to validate JSON-LD.")
-
-
-class SettingsError(InsiktError):
-    """An environment variable holds a value its setting cannot take."""
-
-    exit_code = 2
 
 
 def env_var(name: str) -> str:
@@ -101,14 +118,26 @@ def _problem(error: Any) -> str:
     return f"{env}={shown}: {error['msg']}"
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The settings from the environment, read once per process (tests call `reset`)."""
+def _read_settings() -> Settings:
+    """The settings as the environment says now; a bad value is a SettingError that names the
+    variable (secrets masked) instead of a pydantic traceback."""
     try:
         return Settings()
     except ValidationError as exc:
-        raise SettingsError("invalid setting: " + "; ".join(_problem(e) for e in exc.errors()) +
-                            " (see `insikt settings`)") from None
+        raise SettingError("invalid setting: " + "; ".join(_problem(e) for e in exc.errors()) +
+                           " (see `insikt settings`)") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings from the environment, read once per process (tests call `reset`)."""
+    return _read_settings()
+
+
+def current_settings() -> Settings:
+    """The settings as the environment says now (not cached): for the Neo4j connection and the
+    console, which must see a changed environment at once."""
+    return _read_settings()
 
 
 def reset_settings() -> None:
@@ -133,22 +162,6 @@ class SettingRow:
     default: str
     help: str
     current: str
-
-
-def mask_uri(uri: str) -> str:
-    """A URI with any password in it replaced by the mask (user names stay)."""
-    try:
-        parts = urlsplit(uri)
-        if parts.password is None:
-            return uri
-        host = parts.hostname or ""
-        if parts.port is not None:
-            host = f"{host}:{parts.port}"
-        user = parts.username or ""
-        return urlunsplit((parts.scheme, f"{user}:{MASK}@{host}", parts.path, parts.query,
-                           parts.fragment))
-    except ValueError:
-        return MASK  # not a URI we can read: show nothing of it
 
 
 def _shown(name: str, value: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import networkx as nx
 
 from .model import GraphData
+from .plan import QueryPlan
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(stage, done, total) during long operations."""
@@ -148,13 +149,14 @@ class GraphStore(Protocol):
         ...
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
-                timeout: float = 10.0) -> str:
-        """The query type the server plans for `cypher`; stores without Cypher refuse."""
+                timeout: float = 10.0) -> QueryPlan:
+        """The server's plan for `cypher` (graph.plan); stores without Cypher refuse."""
         ...
 
     def run_read(self, cypher: str, params: dict[str, Any] | None = None, *,
-                 timeout: float = 10.0,
-                 row_cap: int | None = None) -> tuple[list[str], list[dict[str, Any]], bool]:
+                 timeout: float = 10.0, row_cap: int | None = None,
+                 max_bytes: int | None = None, max_values: int | None = None,
+                 ) -> tuple[list[str], list[dict[str, Any]], bool]:
         """Run read-only Cypher: (columns, rows, truncated); stores without Cypher refuse."""
         ...
 

@@ -178,9 +178,11 @@ def cypher(obj: Ctx, query: str, params: tuple[str, ...], timeout: float, row_ca
            fmt: str) -> None:
     """Run a read-only Cypher query on Neo4j (QUERY '-' reads it from stdin).
 
-    Only reading is allowed: writes, LOAD CSV, admin commands and procedures other than
-    db.labels, db.schema.* and full-text search are refused (exit code 4). A query that
-    runs too long is stopped (exit code 5). Needs --backend neo4j.
+    Only reading is allowed, decided on Neo4j's own plan of the query (EXPLAIN): writes,
+    LOAD CSV, SHOW SETTINGS/TRANSACTIONS, TERMINATE, admin and schema commands, USE of another
+    database and procedures other than db.labels, db.schema.* and full-text search are
+    refused (exit code 4). A query that runs too long, or whose result is too large, is
+    stopped (exit code 5). Needs --backend neo4j. See docs/security.md.
 
     \b
     Example:

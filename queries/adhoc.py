@@ -1,23 +1,37 @@
-"""Ad-hoc Cypher from analysts, treated as untrusted: read-only, time-limited, row-capped.
+"""Ad-hoc Cypher from analysts, treated as hostile: decided on the server's own parse.
 
-Defences, in layers, so that one gap is not enough:
+The text is never screened for keywords: comments (`//…\\r`, `/**/`), escapes, look-alike
+characters and `CYPHER`/`EXPLAIN` prefixes make a text screen unsound. Instead, in layers:
 
-1. a text screen: no `LOAD CSV` (it reads files and URLs), no `CALL` of any procedure outside a
-   small read-only allow-list, no transaction killing, no `USE` of another database, and no
-   `SHOW` beyond indexes, constraints, procedures and functions;
-2. Neo4j's own plan: `EXPLAIN` must say the query is read-only (query type 'r'), which also
-   catches writes hidden in `CALL { ... }` subqueries and schema or admin commands;
-3. the run itself: a read transaction in a read-only session with read routing, a server-side
-   time limit and a row cap, so even a bypass cannot write or run for ever.
+1. **Size limits** (not a security screen): the text may be at most `INSIKT_CYPHER_MAX_CHARS`
+   characters and nest ( [ { at most `INSIKT_CYPHER_MAX_NESTING` deep, because the server's
+   parser overflows its stack (and never answers) on deep nesting and plans huge texts slowly.
+2. **The server's plan.** `EXPLAIN` makes Neo4j parse and plan the query without running it;
+   a query it cannot parse is refused with its own message, positioned in the analyst's text.
+   Every operator of the plan tree (subqueries, UNION branches and `CALL {}` included) must be
+   on `READ_OPERATORS`, an allow-list of read operators: an operator we do not know is
+   refused. So are `LoadCSV`, every write (Create, Merge, Set*, Delete*, Remove*, Foreach,
+   `CALL {} IN TRANSACTIONS`), SHOW and TERMINATE commands other than SHOW INDEXES /
+   CONSTRAINTS / PROCEDURES / FUNCTIONS, administration and schema commands, procedure calls
+   whose resolved name is not on `ALLOWED_PROCEDURES`, and any operator or summary that names
+   a database other than the configured one (`USE`).
+3. **The run itself** (graph.neo4j_store.run_read): the same text and parameters, in a read
+   transaction of a read-only session, never retried, with a server-side time limit, a row
+   cap and a byte limit that cuts the result off as it streams; a watchdog gives up shortly
+   after the time limit and terminates the transaction server-side.
+4. **The server's own configuration** (scripts/neo4j/security.conf): no file URLs for LOAD
+   CSV, an empty import directory, all IP addresses blocked for LOAD CSV, a procedure
+   allow-list, and transaction time and memory limits. See docs/security.md.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.errors import QueryRefused
+from graph.plan import PlanOperator, QueryPlan
+from graph.settings import current_settings
 from graph.store import GraphStore
 
 DEFAULT_TIMEOUT = 10.0
@@ -35,24 +49,55 @@ ALLOWED_PROCEDURES = (
     "db.index.fulltext.queryNodes",
 )
 """The procedures ad-hoc Cypher may CALL: read-only schema and full-text search."""
-_ALLOWED_LOWER = frozenset(p.lower() for p in ALLOWED_PROCEDURES)
 
-ALLOWED_SHOW = frozenset({"index", "indexes", "constraint", "constraints", "procedure",
-                          "procedures", "function", "functions"})
+ALLOWED_SHOW = frozenset({"ShowIndexes", "ShowConstraints", "ShowProcedures", "ShowFunctions"})
+"""SHOW commands that only describe the schema and the callable procedures/functions."""
 
+_DIRECTED = ("Directed", "Undirected")
+_REL_LEAVES = ("RelationshipByIdSeek", "RelationshipByElementIdSeek", "RelationshipIndexSeek",
+               "RelationshipUniqueIndexSeek", "RelationshipIndexSeekByRange",
+               "RelationshipUniqueIndexSeekByRange", "RelationshipIndexScan",
+               "RelationshipIndexContainsScan", "RelationshipIndexEndsWithScan",
+               "RelationshipTypeScan", "AllRelationshipsScan", "UnionRelationshipTypesScan")
+
+READ_OPERATORS = frozenset({
+    # leaves: find start nodes and relationships
+    "AllNodesScan", "NodeByLabelScan", "NodeByIdSeek", "NodeByElementIdSeek", "NodeIndexSeek",
+    "NodeUniqueIndexSeek", "NodeIndexSeekByRange", "NodeUniqueIndexSeekByRange",
+    "NodeIndexContainsScan", "NodeIndexEndsWithScan", "NodeIndexScan", "MultiNodeIndexSeek",
+    "AssertingMultiNodeIndexSeek", "AssertingMultiRelationshipIndexSeek",
+    "IntersectionNodeByLabelsScan", "UnionNodeByLabelsScan", "SubtractionNodeByLabelsScan",
+    "NodeCountFromCountStore", "RelationshipCountFromCountStore", "Argument", "ArgumentTracker",
+    "EmptyRow",
+    *(d + leaf for d in _DIRECTED for leaf in _REL_LEAVES),
+    # one input
+    "ProduceResults", "EmptyResult", "Filter", "Projection", "Unwind", "Limit", "ExhaustiveLimit",
+    "Skip", "Sort", "PartialSort", "Top", "PartialTop", "Distinct", "OrderedDistinct",
+    "EagerAggregation", "OrderedAggregation", "Aggregation", "Eager", "CacheProperties",
+    "Expand", "OptionalExpand", "VarLengthExpand", "BFSPruningVarLengthExpand", "ShortestPath",
+    "StatefulShortestPath", "Trail", "Repeat", "NullifyMetadata", "ProjectEndpoints", "Optional",
+    "PreserveOrder", "AssertSameNode", "AssertSameRelationship", "TriadicSelection",
+    "TriadicBuild", "TriadicFilter", "ProcedureCall",
+    # two inputs
+    "Apply", "SemiApply", "AntiSemiApply", "LetSemiApply", "LetAntiSemiApply",
+    "SelectOrSemiApply", "SelectOrAntiSemiApply", "LetSelectOrSemiApply",
+    "LetSelectOrAntiSemiApply", "ConditionalApply", "AntiConditionalApply", "RollUpApply",
+    "CartesianProduct", "NodeHashJoin", "ValueHashJoin", "NodeLeftOuterHashJoin",
+    "NodeRightOuterHashJoin", "Union", "OrderedUnion", "Anti",
+    *ALLOWED_SHOW,
+})
+"""Plan operators (without their variant, e.g. `Expand` for `Expand(All)`) that only read.
+
+An allow-list: anything else, including an operator a future Neo4j adds, is refused.
+ProcedureCall is allowed here and then checked against ALLOWED_PROCEDURES."""
+
+_WRITE_CLAUSES = (("DetachDelete", "DETACH DELETE"), ("Delete", "DELETE"), ("Create", "CREATE"),
+                  ("Merge", "MERGE"), ("Set", "SET"), ("Remove", "REMOVE"),
+                  ("Foreach", "FOREACH"), ("SubqueryForeach", "FOREACH"),
+                  ("Lock", "a lock"))
+
+_UNKNOWN = "the plan uses the operator"
 READ_ONLY_HINT = "Ad-hoc Cypher is read-only; use `insikt load` to change data."
-
-_LOAD_CSV = re.compile(r"\bLOAD\s+CSV\b", re.IGNORECASE)
-_TERMINATE = re.compile(r"\bTERMINATE\s+TRANSACTIONS?\b", re.IGNORECASE)
-_USE = re.compile(r"(?:^|[{;])\s*USE\s+\S", re.IGNORECASE)
-_SHOW = re.compile(r"^\s*SHOW\s+((?:[A-Za-z_]+\s+){0,3}[A-Za-z_]+)", re.IGNORECASE)
-_LEADING_MODE = re.compile(r"^\s*(EXPLAIN|PROFILE)\b", re.IGNORECASE)
-_CALL = re.compile(r"\bCALL\b", re.IGNORECASE)
-_NAME_PART = r"(?:`[^`]*`|[A-Za-z_][A-Za-z0-9_]*)"
-_PROC_NAME = re.compile(rf"{_NAME_PART}(?:\s*\.\s*{_NAME_PART})*")
-_RAW_CALL = re.compile(rf"\bCALL\s+({_NAME_PART}(?:\s*\.\s*{_NAME_PART})*)\s*\(", re.IGNORECASE)
-_WRITE_CLAUSE = re.compile(r"\b(DETACH\s+DELETE|CREATE|MERGE|SET|DELETE|REMOVE|FOREACH)\b",
-                           re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,113 +110,130 @@ class AdhocResult:
     message: str = ""
 
 
-def code_only(text: str) -> str:
-    """The query with string literals emptied and comments blanked, for keyword scanning.
+def check_size(text: str, max_chars: int | None = None, max_nesting: int | None = None) -> None:
+    """Layer 1, size only: refuse an empty, too long or too deeply nested text.
 
-    Comments become a space so that `LOAD/**/CSV` still reads as two words.
+    Nesting counts ( [ { anywhere in the text, strings and comments included: a limit on
+    size, not a reading of the query (that is the server's job).
     """
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in "'\"":
-            j = i + 1
-            while j < n and text[j] != c:
-                j += 2 if text[j] == "\\" else 1
-            out.append(c + c)
-            i = j + 1
-        elif c == "`":
-            j = text.find("`", i + 1)
-            j = n if j < 0 else j
-            out.append(text[i:j + 1])
-            i = j + 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            out.append(" ")
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            out.append(" ")
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def _proc_name(raw: str) -> str:
-    return re.sub(r"[\s`]", "", raw)
-
-
-def screen(text: str) -> None:
-    """Layer 1: refuse what the text alone shows to be unsafe (raises QueryRefused)."""
-    code = code_only(text)
-    if not code.strip():
+    settings = current_settings()
+    max_chars = max_chars or settings.cypher_max_chars
+    max_nesting = max_nesting or settings.cypher_max_nesting
+    if not text.strip():
         raise QueryRefused("refused: the query is empty")
-    if _LOAD_CSV.search(code) or _LOAD_CSV.search(text):
-        raise QueryRefused("refused: LOAD CSV reads files and URLs on the server and is not "
-                           f"allowed. {READ_ONLY_HINT}")
-    if _LEADING_MODE.match(code):
-        raise QueryRefused("refused: EXPLAIN and PROFILE are not supported here; give the "
-                           "query itself")
-    if _TERMINATE.search(code):
-        raise QueryRefused("refused: TERMINATE TRANSACTIONS stops other people's work and is "
-                           "not allowed")
-    if _USE.search(code):
-        raise QueryRefused("refused: USE (another database) is not allowed; ad-hoc Cypher runs "
-                           "on the configured database (NEO4J_DATABASE)")
-    show = _SHOW.match(code)
-    if show and not set(show.group(1).lower().split()) & ALLOWED_SHOW:
-        raise QueryRefused(f"refused: SHOW {show.group(1).split()[0].upper()} is an "
-                           "administration command; only SHOW INDEXES, CONSTRAINTS, "
-                           "PROCEDURES and FUNCTIONS are allowed")
-    names: list[str] = []
-    for m in _CALL.finditer(code):
-        rest = code[m.end():].lstrip()
-        if not rest or rest[0] in "{(":
-            continue  # a subquery, CALL { ... } or CALL (x) { ... }: checked by the plan
-        proc = _PROC_NAME.match(rest)
-        names.append(_proc_name(proc.group(0)) if proc else rest.split()[0])
-    names.extend(_proc_name(m.group(1)) for m in _RAW_CALL.finditer(text))
-    for name in names:
-        if name.lower() not in _ALLOWED_LOWER:
-            raise QueryRefused(
-                f"refused: CALL {name} is not allowed. Ad-hoc Cypher may call only "
-                f"{', '.join(ALLOWED_PROCEDURES)}. {READ_ONLY_HINT}")
+    if len(text) > max_chars:
+        raise QueryRefused(f"refused: the query is {len(text):,} characters long; at most "
+                           f"{max_chars:,} are accepted (INSIKT_CYPHER_MAX_CHARS)")
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+    if deepest > max_nesting:
+        raise QueryRefused(f"refused: the query nests brackets {deepest} deep; at most "
+                           f"{max_nesting} are accepted (INSIKT_CYPHER_MAX_NESTING)")
 
 
-def write_clause(text: str) -> str:
-    """The first write clause in the query, to name it in the refusal ('' if none is seen)."""
-    m = _WRITE_CLAUSE.search(code_only(text))
-    return re.sub(r"\s+", " ", m.group(1).upper()) if m else ""
-
-
-def check_plan(query_type: str, text: str) -> None:
-    """Layer 2: Neo4j's plan must be read-only ('r')."""
-    if query_type == "r":
+def check_not_busy(store: GraphStore, most: int) -> None:
+    """Refuse while the server still computes `most` or more of our timed-out queries."""
+    lingering = getattr(store, "lingering_queries", None)
+    if lingering is None:
         return
-    if query_type == "s":
-        raise QueryRefused("refused: the query is a schema or administration command (such as "
-                           f"CREATE INDEX, DROP CONSTRAINT or CREATE USER). {READ_ONLY_HINT}")
-    if query_type in ("w", "rw"):
-        clause = write_clause(text)
-        what = f"the query writes ({clause})" if clause else "the query writes"
-        raise QueryRefused(f"refused: {what}. {READ_ONLY_HINT}")
-    raise QueryRefused(f"refused: Neo4j could not confirm that the query only reads "
-                       f"(query type '{query_type or 'unknown'}'). {READ_ONLY_HINT}")
+    count = int(lingering())
+    if count >= most:
+        raise QueryRefused(f"refused for now: Neo4j is still computing {count} earlier queries "
+                           "that timed out (it cannot interrupt some expressions). Try again "
+                           "later, or restart the server (`insikt neo4j restart`).")
+
+
+def _write_clause(base: str) -> str:
+    for prefix, clause in _WRITE_CLAUSES:
+        if base.startswith(prefix):
+            return clause
+    return ""
+
+
+def _refusal(op: PlanOperator, query_type: str = "r") -> str:
+    """Why one operator may not run in the console ('' if it may)."""
+    base = op.base
+    if base == "LoadCSV":
+        return ("LOAD CSV reads files and URLs on the server and is not allowed. "
+                + READ_ONLY_HINT)
+    if base.startswith("Transaction"):
+        return f"the query writes (CALL {{ … }} IN TRANSACTIONS). {READ_ONLY_HINT}"
+    if base == "TerminateTransactions":
+        return "TERMINATE TRANSACTIONS stops other people's work and is not allowed"
+    if base.startswith("Show") and base not in ALLOWED_SHOW:
+        what = "SHOW " + base[4:].upper()
+        return (f"{what} is an administration command; only SHOW INDEXES, CONSTRAINTS, "
+                "PROCEDURES and FUNCTIONS are allowed")
+    if base == "ProcedureCall":
+        name = op.procedure
+        if name not in ALLOWED_PROCEDURES:
+            return (f"CALL {name} is not allowed. Ad-hoc Cypher may call only "
+                    f"{', '.join(ALLOWED_PROCEDURES)}. {READ_ONLY_HINT}")
+        return ""
+    if base in READ_OPERATORS:
+        return ""
+    clause = _write_clause(base) if query_type != "s" else ""
+    if clause:
+        return f"the query writes ({clause}). {READ_ONLY_HINT}"
+    return (f"{_UNKNOWN} {op.name}, which is not on the console's list of "
+            f"read operators (a schema, administration or unknown command). {READ_ONLY_HINT}")
+
+
+def check_plan(plan: QueryPlan, database: str) -> None:
+    """Layer 2: every operator of the server's plan must read, on the configured database."""
+    if not plan.operators:
+        raise QueryRefused("refused: Neo4j returned no plan for the query, so it cannot be "
+                           f"checked. {READ_ONLY_HINT}")
+    reasons = [r for r in (_refusal(o, plan.query_type) for o in plan.operators) if r]
+    specific = [r for r in reasons if not r.startswith(_UNKNOWN)]
+    if specific:
+        raise QueryRefused(f"refused: {specific[0]}")
+    schema = ("refused: the query is a schema or administration command (such as CREATE INDEX, "
+              f"DROP CONSTRAINT or CREATE USER). {READ_ONLY_HINT}")
+    others = sorted(({op.database for op in plan.operators} | {plan.database}) - {database})
+    admin = any(op.base == "AdministrationCommand" for op in plan.operators)
+    if plan.query_type == "s" and reasons and (admin or not others):
+        raise QueryRefused(schema)
+    if others:
+        raise QueryRefused(f"refused: USE of another database ({', '.join(others)}) is not "
+                           f"allowed; ad-hoc Cypher runs on the configured database "
+                           f"'{database}' (NEO4J_DATABASE)")
+    if plan.query_type == "s":
+        raise QueryRefused(schema)
+    if reasons:
+        raise QueryRefused(f"refused: {reasons[0]}")
+    if plan.query_type != "r":
+        raise QueryRefused(f"refused: Neo4j could not confirm that the query only reads "
+                           f"(query type '{plan.query_type or 'unknown'}'). {READ_ONLY_HINT}")
 
 
 def run_cypher(store: GraphStore, text: str, params: dict[str, Any] | None = None,
-               timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP) -> AdhocResult:
-    """Run an analyst's Cypher on Neo4j behind the three layers in this module's docstring."""
+               timeout: float = DEFAULT_TIMEOUT, row_cap: int = DEFAULT_ROW_CAP,
+               max_bytes: int | None = None) -> AdhocResult:
+    """Run an analyst's Cypher on Neo4j behind the layers in this module's docstring."""
     if row_cap < 1:
         raise QueryRefused(f"refused: the row limit must be at least 1, not {row_cap}")
     if timeout <= 0:
         raise QueryRefused(f"refused: the timeout must be positive, not {timeout:g} s")
     params = dict(params or {})
-    screen(text)
-    check_plan(store.explain(text, params, timeout=timeout), text)
-    columns, rows, truncated = store.run_read(text, params, timeout=timeout, row_cap=row_cap)
+    settings = current_settings()
+    check_size(text, settings.cypher_max_chars, settings.cypher_max_nesting)
+    check_not_busy(store, settings.cypher_max_lingering)
+    plan = store.explain(text, params, timeout=timeout)
+    database = getattr(store, "database", None)  # the configured one, never the plan's own
+    if not isinstance(database, str) or not database:
+        raise QueryRefused("refused: the store does not say which database it uses, so the "
+                           "plan cannot be checked against it")
+    check_plan(plan, database)
+    columns, rows, truncated = store.run_read(
+        text, params, timeout=timeout, row_cap=row_cap,
+        max_bytes=max_bytes or settings.cypher_max_result_bytes,
+        max_values=settings.cypher_max_result_values)
     message = ""
     if truncated:
         message = f"showing the first {row_cap:,} rows; add LIMIT to the query to choose which"

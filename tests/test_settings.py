@@ -11,17 +11,17 @@ import pytest
 from click.testing import CliRunner
 
 from graph.backends import backend_name
-from graph.errors import InsiktError
+from graph.errors import InsiktError, SettingError
 from graph.settings import (
     MASK,
     Settings,
-    SettingsError,
     env_var,
     get_settings,
     markdown_table,
-    mask_uri,
     reset_settings,
+    setting_rows,
 )
+from graph.uri import mask_uri
 from insikt_cli.main import cli
 from tests.conftest import ROOT
 
@@ -63,7 +63,7 @@ def test_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
 
 def test_a_bad_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INSIKT_NEO4J_BATCH", "many")
-    with pytest.raises(SettingsError, match=r"INSIKT_NEO4J_BATCH='many'.*integer"):
+    with pytest.raises(SettingError, match=r"INSIKT_NEO4J_BATCH='many'.*integer"):
         get_settings()
     monkeypatch.setenv("INSIKT_NEO4J_BATCH", "0")
     reset_settings()
@@ -96,7 +96,7 @@ def test_insikt_settings_masks_secrets(runner: CliRunner) -> None:
     rows = {r["env"]: r for r in json.loads(res.stdout)}
     assert set(rows) == {env_var(n) for n in Settings.model_fields}
     assert rows["NEO4J_PASSWORD"]["current"] == MASK
-    assert rows["NEO4J_URI"]["current"] == f"neo4j://reader:{MASK}@db.example:7687"
+    assert rows["NEO4J_URI"]["current"] == "neo4j://***@db.example:7687"
     assert rows["INSIKT_NEO4J_BATCH"]["current"] == "77"
     assert rows["INSIKT_NEO4J_BATCH"]["default"] == "1000"
     table = runner.invoke(cli, ["settings"], env=env)
@@ -106,10 +106,15 @@ def test_insikt_settings_masks_secrets(runner: CliRunner) -> None:
         assert (field.description or "") in table.output, name
 
 
-def test_mask_uri() -> None:
+def test_settings_show_uris_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings table masks a URI with the one masking function (graph.uri.mask_uri)."""
     assert mask_uri("bolt://127.0.0.1:7687") == "bolt://127.0.0.1:7687"
-    assert mask_uri("bolt://u:p@h") == f"bolt://u:{MASK}@h"
-    assert mask_uri("bolt://u:p@h:99999") == MASK  # unreadable port: show nothing
+    assert mask_uri("bolt://u:pw-4711@h") == "bolt://***@h"
+    assert "pw-4711" not in mask_uri("bolt://u:pw-4711@h:99999")
+    monkeypatch.setenv("NEO4J_URI", "bolt://u:pw-4711@h:7687")
+    reset_settings()
+    shown = {r.env: r.current for r in setting_rows()}
+    assert shown["NEO4J_URI"] == "bolt://***@h:7687"
 
 
 def test_cli_help_comes_from_the_settings(runner: CliRunner) -> None:

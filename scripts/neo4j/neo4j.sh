@@ -17,6 +17,10 @@
 #   INSIKT_NEO4J_REBUILD=1      force the Maven build even if target/ looks current
 #   INSIKT_NEO4J_CDS=0          disable the class-data-sharing archive (see below)
 #   INSIKT_NEO4J_CACHE          where CDS archives are kept, default ~/.cache/insikt-neo4j
+#   INSIKT_NEO4J_SECURITY_CONF  the server-side walls of the Cypher console (LOAD CSV, procedures,
+#                               time and memory limits); default scripts/neo4j/security.conf
+#   INSIKT_NEO4J_TX_TIMEOUT     overrides db.transaction.timeout (e.g. 300s) for big loads
+#   INSIKT_NEO4J_TX_MEMORY      overrides db.memory.transaction.max (e.g. 1g)
 #   NEO4J_PASSWORD              initial password of user neo4j, applied when the store is
 #                               created (default insikt-dev-password); never printed
 #
@@ -48,6 +52,7 @@ CACHE_DIR="${INSIKT_NEO4J_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/insikt-neo4j}"
 CDS_PENDING="$RUN_DIR/cds-pending"
 STAMP="$TARGET/.insikt-build-stamp"
 MAIN_CLASS="insikt.Neo4jServer"
+SECURITY_CONF="${INSIKT_NEO4J_SECURITY_CONF:-$SCRIPT_DIR/security.conf}"
 
 # Flags Neo4j's own launcher passes on Java 17 (server.jvm.additional in neo4j.conf):
 # without the --add-opens the page cache falls back to slower buffers and the
@@ -237,7 +242,7 @@ cmd_start() {
   [ -f "$LOG_FILE" ] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
   prepare_launch
   # shellcheck disable=SC2086  # INSIKT_NEO4J_JAVA_OPTS is a word list on purpose
-  INSIKT_NEO4J_PORT="$PORT" nohup java "${JAVA_OPTS[@]}" "${CDS_OPTS[@]}" ${INSIKT_NEO4J_JAVA_OPTS:-} \
+  INSIKT_NEO4J_PORT="$PORT" INSIKT_NEO4J_SECURITY_CONF="$SECURITY_CONF" nohup java "${JAVA_OPTS[@]}" "${CDS_OPTS[@]}" ${INSIKT_NEO4J_JAVA_OPTS:-} \
     -cp "$SERVER_CP" "$MAIN_CLASS" "$RUN_DIR" >"$LOG_FILE" 2>&1 </dev/null &
   pid=$!
   echo "$pid" >"$PID_FILE"

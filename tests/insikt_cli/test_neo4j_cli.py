@@ -142,4 +142,4 @@ def test_cypher_limit_and_timeout(neo4j_store: Neo4jStore, runner: CliRunner) ->
     assert "showing the first 20 rows; add LIMIT" in err
     code, _, err = neo(runner, "cypher", "UNWIND range(1, 100000000) AS x WITH x "
                        "WHERE x % 7 = 0 RETURN count(*)", "--timeout", "1")
-    assert code == 5 and "stopped after 1 s" in err
+    assert code == 5 and "timed out after 1 s" in err

@@ -30,6 +30,12 @@ import org.neo4j.io.ByteUnit;
  *       absolute path).</li>
  *   <li>{@code INSIKT_NEO4J_PORT}: Bolt port on 127.0.0.1, default 7687.</li>
  *   <li>{@code INSIKT_NEO4J_PAGECACHE}: page cache size, default 256m.</li>
+ *   <li>{@code INSIKT_NEO4J_SECURITY_CONF}: the server-side walls of the Cypher console
+ *       (security.conf: LOAD CSV without file URLs or addresses, an empty import directory, a
+ *       procedure allow-list, transaction time and memory limits); required. neo4j.sh passes
+ *       scripts/neo4j/security.conf.</li>
+ *   <li>{@code INSIKT_NEO4J_TX_TIMEOUT}, {@code INSIKT_NEO4J_TX_MEMORY}: override
+ *       db.transaction.timeout and db.memory.transaction.max from that file.</li>
  *   <li>{@code NEO4J_PASSWORD}: initial password of user neo4j, set only while the user still
  *       has the factory password (fresh store). Default: insikt-dev-password. Never printed.</li>
  * </ul>
@@ -124,10 +130,11 @@ public final class Neo4jServer {
                 + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
-    private static DatabaseManagementServiceBuilder builder(Path home, int port, long pageCache, boolean bolt) {
+    private static DatabaseManagementServiceBuilder builder(Path home, int port, long pageCache, boolean bolt)
+            throws IOException {
         SocketAddress loopback = new SocketAddress("127.0.0.1");
-        return new DatabaseManagementServiceBuilder(home)
-                .setConfig(GraphDatabaseSettings.default_listen_address, loopback)
+        DatabaseManagementServiceBuilder b = new DatabaseManagementServiceBuilder(home);
+        b.setConfig(GraphDatabaseSettings.default_listen_address, loopback)
                 .setConfig(GraphDatabaseSettings.default_advertised_address, loopback)
                 .setConfig(BoltConnector.enabled, bolt)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -142,6 +149,31 @@ public final class Neo4jServer {
                 // a dev/CI server should stop promptly.
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofMillis(500))
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofMillis(500));
+        applySecurity(b, home);
+        return b;
+    }
+
+    /**
+     * The server-side walls behind the ad-hoc Cypher console: security.conf (by public
+     * setting names, so strict config validation rejects a misspelt one), then the
+     * environment's limits. A missing file stops the start rather than run without them.
+     */
+    private static void applySecurity(DatabaseManagementServiceBuilder b, Path home) throws IOException {
+        Path conf = Path.of(env("INSIKT_NEO4J_SECURITY_CONF", "security.conf")).toAbsolutePath();
+        if (!Files.isRegularFile(conf)) {
+            throw new IllegalStateException("security settings file not found: " + conf);
+        }
+        Files.createDirectories(home.resolve("import-empty"));
+        b.loadPropertiesFromFile(conf);
+        String timeout = System.getenv("INSIKT_NEO4J_TX_TIMEOUT");
+        if (timeout != null && !timeout.isBlank()) {
+            b.setConfig(GraphDatabaseSettings.transaction_timeout,
+                    org.neo4j.configuration.SettingValueParsers.DURATION.parse(timeout));
+        }
+        String memory = System.getenv("INSIKT_NEO4J_TX_MEMORY");
+        if (memory != null && !memory.isBlank()) {
+            b.setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(memory));
+        }
     }
 
     private static GraphDatabaseService awaitAvailable(DatabaseManagementService dbms, String name) {
