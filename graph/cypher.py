@@ -190,3 +190,15 @@ AGENCIES_WITH_ORG_NR = (
 TAKE_LOCK = (f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) "
              "SET l.writes = coalesce(l.writes, 0) + 1 RETURN l.writes AS c")
 READ_LOCK_WRITES = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) RETURN l.writes AS c"
+
+
+# -- the console's transactions (graph.neo4j_store: lingering count and watchdog) ----------
+
+QUERY_TAG = "insikt_query"
+"""Transaction metadata key that tags the console's reads, so that they can be found again."""
+COUNT_LINGERING = ("SHOW TRANSACTIONS YIELD metaData, status "
+                   f"WHERE metaData.{QUERY_TAG} IS NOT NULL "
+                   "AND status STARTS WITH 'Terminated' RETURN count(*) AS c")
+FIND_TAGGED = ("SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
+               f"WHERE metaData.{QUERY_TAG} = $tag RETURN id")
+TERMINATE = "TERMINATE TRANSACTIONS $ids"
