@@ -192,13 +192,17 @@ TAKE_LOCK = (f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) "
 READ_LOCK_WRITES = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) RETURN l.writes AS c"
 
 
-# -- the console's transactions (graph.neo4j_store: lingering count and watchdog) ----------
+# -- the console's watchdog (Neo4jStore.run_read): our own tagged reads -----------------------
+def count_lingering(tag_key: str) -> str:
+    """How many of our tagged reads the server still lists after terminating them."""
+    return (f"SHOW TRANSACTIONS YIELD metaData, status WHERE metaData.{bare(tag_key)} IS NOT NULL "
+            "AND status STARTS WITH 'Terminated' RETURN count(*) AS c")
 
-QUERY_TAG = "insikt_query"
-"""Transaction metadata key that tags the console's reads, so that they can be found again."""
-COUNT_LINGERING = ("SHOW TRANSACTIONS YIELD metaData, status "
-                   f"WHERE metaData.{QUERY_TAG} IS NOT NULL "
-                   "AND status STARTS WITH 'Terminated' RETURN count(*) AS c")
-FIND_TAGGED = ("SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
-               f"WHERE metaData.{QUERY_TAG} = $tag RETURN id")
-TERMINATE = "TERMINATE TRANSACTIONS $ids"
+
+def find_tagged_transactions(tag_key: str) -> str:
+    """The ids of the running transactions that carry our tag $tag."""
+    return (f"SHOW TRANSACTIONS YIELD transactionId AS id, metaData "
+            f"WHERE metaData.{bare(tag_key)} = $tag RETURN id")
+
+
+TERMINATE_TRANSACTIONS = "TERMINATE TRANSACTIONS $ids"

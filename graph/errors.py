@@ -25,6 +25,12 @@ class Problem:
     message: str
     hint: str = ""
 
+    def __post_init__(self) -> None:
+        # One line per problem, and never a huge one, whatever the input held: each part is
+        # flattened onto one line and cut to a bounded length (docs/reliability.md).
+        for name in ("file", "entry", "field", "message", "hint"):
+            object.__setattr__(self, name, _one_line(str(getattr(self, name))))
+
     def __str__(self) -> str:
         where = f"{self.file}: {self.entry}"
         if self.field:
@@ -33,6 +39,23 @@ class Problem:
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
+
+
+PROBLEM_PART_MAX = 400
+
+
+def _one_line(text: str, limit: int = PROBLEM_PART_MAX) -> str:
+    """`text` on one line (control characters become spaces), at most `limit` characters."""
+    if len(text) > 4 * limit:
+        text = text[: 4 * limit]  # enough to cut from, without scanning a huge text
+        more = True
+    else:
+        more = False
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if len(text) > limit or more:
+        text = text[:limit] + "…"
+    return text
 
 
 class ValidationFailed(InsiktError):

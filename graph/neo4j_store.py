@@ -622,7 +622,7 @@ class Neo4jStore:
         queries while too many such transactions linger, so one user cannot pile them up.
         """
         def work(tx: ManagedTransaction) -> int:
-            rec = tx.run(cypher.COUNT_LINGERING).single()
+            rec = tx.run(cypher.count_lingering(QUERY_TAG)).single()
             return int(rec["c"]) if rec else 0
 
         return self._read(work, "list running queries")
@@ -636,14 +636,14 @@ class Neo4jStore:
         if driver is None:
             return False
         found: list[bool] = []
-        find = cypher.FIND_TAGGED
+        find = cypher.find_tagged_transactions(QUERY_TAG)
 
         def run() -> None:
             try:
                 with driver.session(database=self.database) as s:
                     ids = [r["id"] for r in s.run(find, tag=tag)]
                     if ids:
-                        s.run(cypher.TERMINATE, ids=ids).consume()
+                        s.run(cypher.TERMINATE_TRANSACTIONS, ids=ids).consume()
                         time.sleep(0.5)
                         found.append(bool(list(s.run(find, tag=tag))))
             except (Neo4jError, DriverError, OSError) as exc:
@@ -659,7 +659,7 @@ class Neo4jStore:
         return bool(found and found[0])
 
 
-QUERY_TAG = cypher.QUERY_TAG
+QUERY_TAG = "insikt_query"
 """Transaction metadata key that tags our own reads, so a timed-out one can be terminated."""
 WATCHDOG_GRACE = 2.0
 """Seconds after the time limit before the client gives up on a query the server did not stop."""

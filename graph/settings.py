@@ -96,6 +96,37 @@ class Settings(BaseSettings):
                                      description="Folder with the official CPSV-AP 3.2.0 files "
                                      "(cpsv-ap-SHACL.ttl, cpsv-ap.ttl), to validate JSON-LD.")
 
+    # -- limits on input (robust: docs/reliability.md) -----------------------------------
+    # Every file a user hands over (dataset files, packages, notes) is checked against these
+    # before it is parsed, so that no input can exhaust memory or time. Raise one when a real
+    # file needs more; the error message names the setting.
+    max_file_bytes: int = Field(64 * 1024 * 1024, ge=1, validation_alias=_env("INSIKT_MAX_FILE_BYTES"),
+                                description="Largest dataset, notes or package member file, "
+                                "in bytes (default 64 MiB).")
+    max_entries: int = Field(500_000, ge=1, validation_alias=_env("INSIKT_MAX_ENTRIES"),
+                             description="Most entries (YAML items or CSV rows) in one dataset "
+                             "file.")
+    max_string: int = Field(100_000, ge=1, validation_alias=_env("INSIKT_MAX_STRING"),
+                            description="Longest text value, key or CSV cell, in characters.")
+    max_yaml_aliases: int = Field(10_000, ge=0, validation_alias=_env("INSIKT_MAX_YAML_ALIASES"),
+                                  description="Most YAML nodes that aliases (*name) may add to "
+                                  "one file when expanded; each alias counts the size of what "
+                                  "it stands for (stops alias bombs).")
+    max_depth: int = Field(20, ge=2, validation_alias=_env("INSIKT_MAX_DEPTH"),
+                           description="Deepest nesting of lists and mappings in a YAML file or "
+                           "a package manifest.")
+    max_package_members: int = Field(100, ge=1,
+                                     validation_alias=_env("INSIKT_MAX_PACKAGE_MEMBERS"),
+                                     description="Most members (files and folders) in an "
+                                     "insight package zip.")
+    max_package_bytes: int = Field(128 * 1024 * 1024, ge=1,
+                                   validation_alias=_env("INSIKT_MAX_PACKAGE_BYTES"),
+                                   description="Largest total uncompressed size of an insight "
+                                   "package's members, and of the zip file itself, in bytes "
+                                   "(default 128 MiB).")
+    max_notes_bullets: int = Field(10_000, ge=1, validation_alias=_env("INSIKT_MAX_NOTES_BULLETS"),
+                                   description="Most insight bullets in one workshop notes file.")
+
 
 def env_var(name: str) -> str:
     """The environment variable of the setting `name` (a field of `Settings`)."""

@@ -236,10 +236,12 @@ def package_export(obj: Ctx, life_event: str | None, domain: str | None, agency:
 
 @package.command("import")
 @click.argument("zip_path", metavar="FILE.zip", type=click.Path(dir_okay=False))
-@click.option("--max-member-mb", default=20, show_default=True, type=click.IntRange(min=1),
-              help="Refuse a package with a file larger than this (MB).")
+@click.option("--max-member-mb", default=None, type=click.IntRange(min=1),
+              help="Refuse a package with a file larger than this (MB). Default: "
+                   "INSIKT_MAX_FILE_BYTES (64 MiB); the whole package is capped by "
+                   "INSIKT_MAX_PACKAGE_BYTES.")
 @pass_ctx
-def package_import(obj: Ctx, zip_path: str, max_member_mb: int) -> None:
+def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None) -> None:
     """Verify an insight package (manifest, checksums, safe names, sizes) and load it as
     its own dataset, named by the package id.
 
@@ -247,12 +249,11 @@ def package_import(obj: Ctx, zip_path: str, max_member_mb: int) -> None:
     Example:
       insikt package import dodsfall.zip
     """
-    from loaders.package import MAX_TOTAL_BYTES, import_package
+    from loaders.package import import_package
 
-    cap = max_member_mb * 1024 * 1024
+    cap = None if max_member_mb is None else max_member_mb * 1024 * 1024
     with obj.store() as st:
-        res = import_package(st, zip_path, max_member_bytes=cap,
-                             max_total_bytes=max(MAX_TOTAL_BYTES, cap))
+        res = import_package(st, zip_path, max_member_bytes=cap)
     click.echo(f"Loaded package '{res.package_id}' ({res.title}, created {res.created} by "
                f"{res.tool}) as dataset '{res.package_id}': {res.result.nodes} nodes, "
                f"{res.result.relationships} relationships.")

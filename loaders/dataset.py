@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,8 @@ from graph.ids import slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 
 from . import schema as s
-from .reader import RawEntry, parse_yaml, read_csv_entries, read_text, read_yaml_entries
+from .limits import Limits, excerpt, read_text_file, shorten
+from .reader import RawEntry, parse_yaml, read_csv_entries, read_yaml_entries
 
 FORMAT_VERSION = 1
 _NESTED: dict[str, type[BaseModel]] = {
@@ -45,7 +48,15 @@ class Parsed:
     files: dict[str, str] = field(default_factory=dict)  # stem -> file name used
 
 
+def _present(path: Path) -> bool:
+    """Whether a dataset file is there at all: a broken symlink or a FIFO counts (and is
+    then refused by the reader with a reason), so that nothing is skipped in silence."""
+    return os.path.lexists(path)
+
+
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    if len(word) > 200:  # no sensible suggestion, and difflib is quadratic in the length
+        return ""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
 
@@ -68,6 +79,8 @@ def _pydantic_problems(exc: ValidationError, raw: RawEntry,
         hint = ""
         if kind == "extra_forbidden":
             name = str(loc[-1])
+            if len(name) > 80:
+                name = f"{name[:80]}… ({len(name)} chars)"
             owner: type[BaseModel] = model
             for part in loc[:-1]:
                 if isinstance(part, str) and part in _NESTED:
@@ -80,7 +93,7 @@ def _pydantic_problems(exc: ValidationError, raw: RawEntry,
             hint = f"add '{loc[-1]}: …' to this entry"
         elif kind == "literal_error":
             expected = err.get("ctx", {}).get("expected", "")
-            msg = f"{value!r} is not an allowed value"
+            msg = f"{excerpt(value)} is not an allowed value"
             hint = f"use one of {expected}"
         elif kind == "value_error":
             msg = str(err["msg"]).removeprefix("Value error, ")
@@ -89,7 +102,7 @@ def _pydantic_problems(exc: ValidationError, raw: RawEntry,
             wanted = {"string_type": "text", "list_type": "a list", "int_type": "a whole number",
                       "int_parsing": "a whole number", "bool_type": "true or false",
                       "bool_parsing": "true or false"}.get(kind, "a mapping (key: value)")
-            msg = f"expected {wanted}, got {type(value).__name__} {value!r}"
+            msg = f"expected {wanted}, got {type(value).__name__} {excerpt(value)}"
             if kind == "list_type":
                 hint = "write a YAML list, e.g. [a, b] or one '- item' per line"
         elif kind in {"too_short", "string_too_short"}:
@@ -100,12 +113,16 @@ def _pydantic_problems(exc: ValidationError, raw: RawEntry,
     return problems
 
 
-def _read_meta(folder: Path, problems: list[Problem]) -> DatasetMeta:
+def _read_meta(folder: Path, problems: list[Problem], limits: Limits) -> DatasetMeta:
     meta_file = folder / "dataset.yaml"
     fallback = slugify(folder.resolve().name)
-    if not meta_file.exists():
+    if not _present(meta_file):
         return DatasetMeta(id=fallback, title=folder.name, path=str(folder))
-    data, _, probs = parse_yaml(read_text(meta_file), "dataset.yaml")
+    text, probs = read_text_file(meta_file, "dataset.yaml", "save the file as UTF-8",
+                                 root=folder, max_bytes=limits.max_file_bytes)
+    data = None
+    if text is not None:
+        data, _, probs = parse_yaml(text, "dataset.yaml", limits)
     problems.extend(probs)
     if data is None:
         return DatasetMeta(id=fallback, title=folder.name, path=str(folder))
@@ -127,34 +144,48 @@ def parse_dataset(path: str | Path) -> tuple[Parsed, list[Problem]]:
     """Read and check every entry on its own; the cross-entry checks come after."""
     folder = Path(path)
     problems: list[Problem] = []
-    if not folder.is_dir():
+    try:
+        is_dir = stat.S_ISDIR(os.stat(folder).st_mode)
+    except OSError as exc:  # e.g. a name too long for the file system; absent is "not a folder"
+        is_dir = False
+        if not isinstance(exc, FileNotFoundError | NotADirectoryError):
+            raise ValidationFailed([Problem(shorten(str(folder)), "-", "",
+                                            f"cannot be read ({exc.strerror or exc})", "")],
+                                   shorten(str(folder))) from exc
+    if not is_dir:
         raise ValidationFailed([Problem(str(folder), "-", "", "is not a folder",
                                         "give the path of a dataset folder, e.g. seed_data")],
                                str(folder))
-    meta = _read_meta(folder, problems)
+    limits = Limits.current()
+    meta = _read_meta(folder, problems, limits)
     if not meta.id:
         problems.append(Problem("dataset.yaml", "-", "id", "the dataset has no usable id",
                                 "add 'id: my-dataset' to dataset.yaml"))
     parsed = Parsed(meta=meta)
     known = {f"{stem}.yaml" for stem in s.ENTITY_MODELS} | {
         f"{stem}.csv" for stem in s.CSV_ALLOWED} | {"dataset.yaml"}
-    for p in sorted(folder.iterdir()):
+    try:
+        listing = sorted(folder.iterdir())
+    except OSError as exc:
+        raise ValidationFailed([Problem(str(folder), "-", "", f"cannot be listed "
+                                        f"({exc.strerror or exc})", "")], str(folder)) from exc
+    for p in listing:
         if p.is_file() and p.suffix.lower() in {".yaml", ".yml", ".csv"} and p.name not in known:
             problems.append(Problem(p.name, "-", "", "not a file of the dataset format",
                                     _did_you_mean(p.name, known) or
                                     "entity files are: " + ", ".join(sorted(known))))
     for stem, model in s.ENTITY_MODELS.items():
         yaml_path, csv_path = folder / f"{stem}.yaml", folder / f"{stem}.csv"
-        has_csv = stem in s.CSV_ALLOWED and csv_path.exists()
-        if yaml_path.exists() and has_csv:
+        has_csv = stem in s.CSV_ALLOWED and _present(csv_path)
+        if _present(yaml_path) and has_csv:
             problems.append(Problem(f"{stem}.csv", "-", "",
                                     f"both {stem}.yaml and {stem}.csv exist",
                                     "keep one of the two files"))
-        if yaml_path.exists():
-            raws, probs = read_yaml_entries(yaml_path, yaml_path.name)
+        if _present(yaml_path):
+            raws, probs = read_yaml_entries(yaml_path, yaml_path.name, folder, limits)
             parsed.files[stem] = yaml_path.name
         elif has_csv:
-            raws, probs = read_csv_entries(csv_path, csv_path.name)
+            raws, probs = read_csv_entries(csv_path, csv_path.name, folder, limits)
             parsed.files[stem] = csv_path.name
         else:
             continue
@@ -172,6 +203,9 @@ def parse_dataset(path: str | Path) -> tuple[Parsed, list[Problem]]:
                 continue
             try:
                 valid.append((raw, model.model_validate(raw.data)))
+                # The model holds the values now; keep only what locates the entry, so that a
+                # large file is not held twice (cross-checks read ids, messages read where()).
+                raw.data = {k: raw.data[k] for k in ("id", "life_event") if k in raw.data}
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(exc, raw, model))
         parsed.entries[stem] = valid
@@ -203,6 +237,8 @@ def _cross_check(parsed: Parsed) -> list[Problem]:
                 seen[entry_id] = raw
         ids[stem] = seen
 
+    suggestions = [200]  # difflib is slow over many ids: suggest for the first ones only
+
     def ref(raw: RawEntry, fld: str, target: str, value: str | None) -> None:
         if value is None:
             return
@@ -211,7 +247,12 @@ def _cross_check(parsed: Parsed) -> list[Problem]:
             return
         if value not in ids.get(stem, {}):
             article = "an" if target[0] in "aeiou" else "a"
-            hint = _did_you_mean(value, ids.get(stem, {})) or (
+            options = ids.get(stem, {})
+            close = ""
+            if suggestions[0] > 0 and len(options) <= 10_000:
+                suggestions[0] -= 1
+                close = _did_you_mean(value, options)
+            hint = close or (
                 f"add {article} {target.replace('_', ' ')} with id '{value}' to "
                 f"{parsed.files.get(stem, stem + '.yaml')}, or fix the id")
             problems.append(Problem(raw.file, raw.where(), fld,

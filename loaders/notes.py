@@ -33,13 +33,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from graph.errors import InsiktError, Problem, ValidationFailed
+from graph.errors import Problem, ValidationFailed
 from graph.ids import fold, org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData
 from graph.settings import env_var, get_settings
 from graph.store import GraphStore, LoadResult
 
 from .dataset import read_dataset
+from .limits import Limits, read_text_file, too_big_hint
 from .load import load_checked
 from .register import read_register
 from .writer import Entries, write_entries
@@ -54,8 +55,10 @@ _MONTHS = {"januari": 1, "january": 1, "jan": 1, "februari": 2, "february": 2, "
            "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
            "october": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
            "dec": 12}
-_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+(.*)$")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# Patterns that stay linear on hostile lines (no lazy group before an optional run): the
+# trailing '#'s of a heading are stripped in code, front lines are split at their first ':'.
+_BULLET = re.compile(r"^(\s*)(?:[-*+]|[0-9]+[.)])\s+(.*)$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 TITLE_MAX = 120
 ID_MAX = 60
 
@@ -101,18 +104,22 @@ def _strip_markup(text: str) -> str:
 def _iso_date(text: str) -> str | None:
     """YYYY, YYYY-MM, YYYY-MM-DD, or '9 maj 2017' / '9 May 2017' → ISO; None if neither."""
     t = text.strip().rstrip(".")
-    if re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", t):
+    if re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", t):  # ASCII digits only
         return t
-    m = re.fullmatch(r"(\d{1,2})\s+([A-Za-zåäöÅÄÖ]+)\.?\s+(\d{4})", t)
+    m = re.fullmatch(r"([0-9]{1,2}) ([A-Za-zåäöÅÄÖ]+)\.? ([0-9]{4})", " ".join(t.split()))
     if m and fold(m.group(2)) in _MONTHS:
         return f"{m.group(3)}-{_MONTHS[fold(m.group(2))]:02d}-{int(m.group(1)):02d}"
     return None
 
 
-def parse_notes(text: str, file: str = "notes.md") -> ParsedNotes:
+def parse_notes(text: str, file: str = "notes.md",
+                limits: Limits | None = None) -> ParsedNotes:
     """Read the title, front lines and insight bullets (kept as written, Markdown and all);
-    collect problems instead of failing."""
+    collect problems instead of failing. Linear in the length of the text."""
+    lim = limits or Limits.current()
     out = ParsedNotes()
+    starts: list[int] = []  # line of each bullet
+    too_many = False
     in_insights = False
     current: list[str] | None = None
     items: list[list[str]] = []
@@ -122,7 +129,8 @@ def parse_notes(text: str, file: str = "notes.md") -> ParsedNotes:
         heading = _HEADING.match(line)
         if heading:
             current = None
-            level, words = len(heading.group(1)), _strip_markup(heading.group(2))
+            level = len(heading.group(1))
+            words = _strip_markup(heading.group(2).rstrip().rstrip("#").rstrip())
             if level == 1 and not out.title:
                 out.title = words
                 in_insights = False
@@ -133,8 +141,13 @@ def parse_notes(text: str, file: str = "notes.md") -> ParsedNotes:
             bullet = _BULLET.match(line)
             indented = line[:1].isspace()
             if bullet and not indented:
+                if len(items) >= lim.max_notes_bullets:
+                    too_many = True
+                    current = None
+                    continue
                 current = [bullet.group(2).strip()]
                 items.append(current)
+                starts.append(number)
             elif not line.strip():
                 blank = True
                 continue
@@ -144,10 +157,10 @@ def parse_notes(text: str, file: str = "notes.md") -> ParsedNotes:
                 current = None
             blank = False
             continue
-        front = re.match(r"^[\s>*+-]*(.*?)\s*:\s*(.*)$", _strip_markup(line))
-        if front:
-            key = _FRONT_KEYS.get(fold(front.group(1)).strip())
-            value = _strip_markup(front.group(2))
+        name, colon, rest = _strip_markup(line).partition(":")
+        if colon:
+            key = _FRONT_KEYS.get(fold(name.lstrip(" \t>*+-")).strip())
+            value = _strip_markup(rest)
             if key == "date":
                 iso = _iso_date(value)
                 if iso is None:
@@ -158,8 +171,30 @@ def parse_notes(text: str, file: str = "notes.md") -> ParsedNotes:
             elif key == "organiser":
                 out.organiser = value or None
             elif key == "participants":
-                out.participants += [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
+                out.participants += [" ".join(p.split()) for p in re.split(r"[,;]", value)
+                                     if p.strip()]
     joined = [" ".join(" ".join(parts).split()) for parts in items]
+    if too_many:
+        out.problems.append(Problem(file, f"line {starts[-1]}", "insights",
+                                    f"refused: more than {lim.max_notes_bullets} insight "
+                                    "bullets (INSIKT_MAX_NOTES_BULLETS)",
+                                    too_big_hint("INSIKT_MAX_NOTES_BULLETS")))
+    for number, t in zip(starts, joined, strict=True):
+        if len(t) > lim.max_string:
+            out.problems.append(Problem(file, f"line {number}", "insights",
+                                        f"refused: a bullet of {len(t)} characters, over the "
+                                        f"limit of {lim.max_string} (INSIKT_MAX_STRING)",
+                                        "shorten it, or split it into several bullets"))
+    for name, value in (("title", out.title), ("organiser", out.organiser or "")):
+        if len(value) > min(lim.max_string, 1000):
+            out.problems.append(Problem(file, "-", name, f"refused: {len(value)} characters "
+                                        "is too long", "keep it under 1000 characters"))
+    for name in out.participants:
+        if len(name) > 1000:
+            out.problems.append(Problem(file, "-", "participants",
+                                        f"refused: a participant name of {len(name)} "
+                                        "characters", "separate the names with commas"))
+            break
     out.insights = [t for t in joined if _strip_markup(t)]
     if not out.title:
         out.problems.append(Problem(file, "-", "title", "the notes have no '# Title' line",
@@ -267,8 +302,8 @@ def _match_names(m: AgencyMatcher, text: str) -> tuple[list[AgencyCandidate], li
     """One participant as written: the whole text, without or inside parentheses, or else its
     parts split on 'och' / 'and' / '&' when every part matches."""
     whys: list[str] = []
-    tries = [text, re.sub(r"\s*\(.*?\)\s*", " ", text).strip(),
-             *re.findall(r"\((.*?)\)", text)]
+    tries = [text, " ".join(re.sub(r"\([^()]*\)", " ", text).split()),
+             *re.findall(r"\(([^()]*)\)", text)]
     for t in tries:
         cand, why = m.match(t)
         if why:
@@ -317,14 +352,12 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
     an unreadable date, or the dataset would be invalid.
     """
     path = Path(notes_md_path)
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise InsiktError(f"no notes file at {path}") from exc
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed([Problem(path.name, "-", "", "not UTF-8 text",
-                                        "save the notes as UTF-8")], str(path)) from exc
-    parsed = parse_notes(raw, path.name)
+    limits = Limits.current()
+    raw, bad = read_text_file(path, path.name, "save the notes as UTF-8",
+                              max_bytes=limits.max_file_bytes)
+    if raw is None:
+        raise ValidationFailed(bad, str(path))
+    parsed = parse_notes(raw, path.name, limits)
     if parsed.problems:
         raise ValidationFailed(parsed.problems, str(path))
     matcher = build_matcher(store, register_path)
@@ -362,13 +395,18 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
              if a["label"] == "Insight" and set(a.get("datasets", ())) - {dataset_id}}
     insight_entries = []
     note = f"Från workshopanteckningarna {path.name} (From the workshop notes {path.name})."
+    next_n: dict[str, int] = {}  # per title slug, the next number to try: linear, not n²
     for text in parsed.insights:
         title, statement = _split_insight(text)
         base = _short_slug(title) or "insikt"
-        node_id, n = base, 2
-        while node_id in taken:
-            node_id = f"{_short_slug(base, ID_MAX - 4)}-{n}"
-            n += 1
+        node_id = base
+        if node_id in taken:
+            short, n = _short_slug(base, ID_MAX - 4), next_n.get(base, 2)
+            node_id = f"{short}-{n}"
+            while node_id in taken:
+                n += 1
+                node_id = f"{short}-{n}"
+            next_n[base] = n + 1
         taken.add(node_id)
         entry: dict[str, Any] = {"id": node_id, "title": title}
         if statement:

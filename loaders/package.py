@@ -19,18 +19,22 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import lzma
 import os
 import re
 import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
 from graph.errors import InsiktError, NotFound, ValidationFailed
 from graph.ids import is_slug
@@ -49,6 +53,7 @@ from graph.walk import (
 
 from .dataset import FORMAT_VERSION as DATASET_FORMAT_VERSION
 from .dataset import read_dataset
+from .limits import Limits, excerpt, json_depth_problem, shorten
 from .load import load_checked
 from .writer import write_dataset
 
@@ -57,9 +62,6 @@ PACKAGE_FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 README = "README.md"
 DATASET_DIR = "dataset"
-MAX_MEMBER_BYTES = 20 * 1024 * 1024
-MAX_TOTAL_BYTES = 100 * 1024 * 1024
-MAX_MEMBERS = 100
 SelectionKind = Literal["life_event", "domain", "agency", "all"]
 _SELECTION_LABEL: dict[str, Label] = {"life_event": Label.LIFE_EVENT, "domain": Label.DOMAIN,
                                       "agency": Label.AGENCY}
@@ -337,117 +339,221 @@ def _refuse(path: Path, why: str) -> PackageRefused:
     return PackageRefused(f"package {path.name} refused: {why}")
 
 
-def read_package(zip_path: str | Path, max_member_bytes: int = MAX_MEMBER_BYTES,
-                 max_total_bytes: int = MAX_TOTAL_BYTES) -> VerifiedPackage:
-    """Open and verify a package without extracting it: safe member names, no links, sizes
-    under the caps, a manifest of a known format version, exactly the files it lists, and a
-    matching sha256 for each. Raises PackageRefused with the reason otherwise."""
+# Everything zipfile and its decompressors raise on a corrupt, truncated, encrypted or
+# exotic archive (BadZipFile, zlib.error, NotImplementedError for an unknown compression,
+# RuntimeError for an encrypted member, EOFError when truncated, LZMAError, OSError from bz2,
+# UnicodeDecodeError for a name flagged UTF-8 that is not): all become a refusal.
+_ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, lzma.LZMAError, NotImplementedError,
+    RuntimeError, EOFError, OSError, ValueError, struct.error, UnicodeDecodeError)
+
+
+_Text = Annotated[StrictStr, Field(max_length=1000)]  # shown to people and stored
+
+
+class _ToolInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    name: _Text = "?"
+    version: _Text = "?"
+
+
+class _FileItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    path: StrictStr
+    sha256: StrictStr
+    size: StrictInt | None = None
+
+
+class _Manifest(BaseModel):
+    """The fields of manifest.json that import relies on, with their types: a package is
+    hostile input, so a field of the wrong type is refused here, not met by surprise later."""
+
+    model_config = ConfigDict(extra="allow")
+
+    package_id: StrictStr
+    title: _Text = ""
+    created: _Text = ""
+    tool: _ToolInfo = Field(default_factory=_ToolInfo)
+    source_datasets: Annotated[list[_Text], Field(max_length=1000)] = Field(
+        default_factory=list)
+    counts: dict[StrictStr, dict[StrictStr, StrictInt]] = Field(default_factory=dict)
+    files: list[_FileItem] = Field(default_factory=list)
+
+
+def _eocd_entries(path: Path) -> int | None:
+    """The member count the zip's end record declares, read before zipfile builds an object
+    for every member (a zip of a million empty members would otherwise fill memory)."""
+    end_rec = getattr(zipfile, "_EndRecData", None)
+    if end_rec is None:
+        return None
+    with path.open("rb") as fh:
+        rec = end_rec(fh)
+    return int(rec[4]) if rec else None  # _ECD_ENTRIES_TOTAL
+
+
+def read_package(zip_path: str | Path, max_member_bytes: int | None = None,
+                 max_total_bytes: int | None = None) -> VerifiedPackage:
+    """Open and verify a package without extracting it: a regular file, safe member names, no
+    links, sizes under the caps, a manifest of a known format version with fields of the
+    right types, exactly the files it lists, and a matching sha256 for each. Raises
+    PackageRefused with the reason otherwise. The caps default to the settings
+    (INSIKT_MAX_FILE_BYTES per member, INSIKT_MAX_PACKAGE_BYTES in all,
+    INSIKT_MAX_PACKAGE_MEMBERS)."""
     path = Path(zip_path)
-    if not path.is_file():
+    limits = Limits.current()
+    member_cap = limits.max_file_bytes if max_member_bytes is None else max_member_bytes
+    total_cap = limits.max_package_bytes if max_total_bytes is None else max_total_bytes
+    if not os.path.lexists(path):
         raise NotFound(f"no package file at {path}")
     try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise _refuse(path, f"cannot be read ({exc.strerror or exc})") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise _refuse(path, "it is not a regular file (a folder, FIFO or device)")
+    if st.st_size > 2 * total_cap:  # zip headers may make a stored package a bit larger
+        raise _refuse(path, f"the file is {st.st_size} bytes, over twice the limit of "
+                            f"{total_cap} bytes (INSIKT_MAX_PACKAGE_BYTES)")
+    max_members = limits.max_package_members
+    try:
+        declared = _eocd_entries(path)
+        if declared is not None and declared > max_members:
+            raise _refuse(path, f"{declared} members; a package has at most {max_members} "
+                                "(INSIKT_MAX_PACKAGE_MEMBERS)")
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _refuse(path, f"not a zip file ({exc})") from exc
+    except PackageRefused:
+        raise
+    except _ZIP_ERRORS as exc:
+        raise _refuse(path, f"not a zip file ({excerpt(str(exc))})") from exc
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _refuse(path, f"{len(infos)} members; a package has at most {MAX_MEMBERS}")
+        if len(infos) > max_members:
+            raise _refuse(path, f"{len(infos)} members; a package has at most {max_members} "
+                                "(INSIKT_MAX_PACKAGE_MEMBERS)")
         members: dict[str, zipfile.ZipInfo] = {}
         declared_total = 0
         for info in infos:
             why = _unsafe_name(info.filename)
             if why:
-                raise _refuse(path, f"member name {info.filename!r} has {why} "
+                raise _refuse(path, f"member name {excerpt(info.filename)} has {why} "
                                     "(path traversal is not allowed)")
             if stat.S_ISLNK(info.external_attr >> 16):
-                raise _refuse(path, f"member {info.filename!r} is a symbolic link")
+                raise _refuse(path, f"member {excerpt(info.filename)} is a symbolic link")
             if info.is_dir():
                 continue
             if info.filename in members:
-                raise _refuse(path, f"member {info.filename!r} appears twice")
-            if info.file_size > max_member_bytes:
-                raise _refuse(path, f"member {info.filename!r} is {info.file_size} bytes, over "
-                                    f"the limit of {max_member_bytes} bytes per file")
+                raise _refuse(path, f"member {excerpt(info.filename)} appears twice")
+            if info.file_size > member_cap:
+                raise _refuse(path, f"member {excerpt(info.filename)} is {info.file_size} "
+                                    f"bytes, over the limit of {member_cap} bytes per file")
             declared_total += info.file_size
-            if declared_total > max_total_bytes:
-                raise _refuse(path, f"the members add up to more than {max_total_bytes} bytes")
+            if declared_total > total_cap:
+                raise _refuse(path, f"the members add up to more than {total_cap} bytes")
             members[info.filename] = info
 
         total = 0
 
         def read(name: str) -> bytes:
+            """At most the cap, whatever the header says (a zip bomb stops at the cap)."""
             nonlocal total
-            with zf.open(members[name]) as fh:  # read at most the cap, whatever the header says
-                body = fh.read(max_member_bytes + 1)
-            if len(body) > max_member_bytes:
-                raise _refuse(path, f"member {name!r} is over the limit of {max_member_bytes} "
+            try:
+                with zf.open(members[name]) as fh:
+                    body = fh.read(member_cap + 1)
+            except _ZIP_ERRORS as exc:
+                method = members[name].compress_type
+                raise _refuse(path, f"member {excerpt(name)} cannot be read "
+                                    f"({excerpt(str(exc))}; compression method {method})"
+                              ) from exc
+            if len(body) > member_cap:
+                raise _refuse(path, f"member {excerpt(name)} is over the limit of {member_cap} "
                                     "bytes per file")
             total += len(body)
-            if total > max_total_bytes:
-                raise _refuse(path, f"the members add up to more than {max_total_bytes} bytes")
+            if total > total_cap:
+                raise _refuse(path, f"the members add up to more than {total_cap} bytes")
             return body
 
         if MANIFEST not in members:
             raise _refuse(path, f"no {MANIFEST}; this is not an Insiktsgrafen package")
         try:
-            manifest = json.loads(read(MANIFEST).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise _refuse(path, f"{MANIFEST} is not valid JSON ({exc})") from exc
+            text = read(MANIFEST).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _refuse(path, f"{MANIFEST} is not UTF-8 ({exc.reason} at byte "
+                                f"{exc.start})") from exc
+        deep = json_depth_problem(text, limits.max_depth)
+        if deep:
+            raise _refuse(path, f"{MANIFEST} is {deep}")
+        try:
+            manifest = json.loads(text)
+        except ValueError as exc:  # JSONDecodeError, or an integer of too many digits
+            raise _refuse(path, f"{MANIFEST} is not valid JSON ({excerpt(str(exc))})") from exc
         if not isinstance(manifest, dict) or manifest.get("format") != PACKAGE_FORMAT:
             raise _refuse(path, f"{MANIFEST} does not describe an Insiktsgrafen package")
         fv = manifest.get("format_version")
-        if fv != PACKAGE_FORMAT_VERSION:
-            raise _refuse(path, f"unknown package format version {fv!r}; this version of "
-                                f"Insiktsgrafen reads version {PACKAGE_FORMAT_VERSION}")
+        if fv != PACKAGE_FORMAT_VERSION or isinstance(fv, bool):
+            raise _refuse(path, f"unknown package format version {excerpt(fv)}; this version "
+                                f"of Insiktsgrafen reads version {PACKAGE_FORMAT_VERSION}")
         pid = manifest.get("package_id")
         if not isinstance(pid, str) or not is_slug(pid):
-            raise _refuse(path, f"package id {pid!r} is not a valid id")
+            raise _refuse(path, f"package id {excerpt(pid)} is not a valid id")
+        try:
+            typed = _Manifest.model_validate(manifest)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise _refuse(path, f"{MANIFEST}: field '{shorten(where)}': {err['msg']} "
+                                f"(got {excerpt(err.get('input'))})") from exc
         listed: dict[str, dict[str, Any]] = {}
-        for item in manifest.get("files") or []:
-            name = item.get("path") if isinstance(item, dict) else None
-            if not isinstance(name, str) or not isinstance(item.get("sha256"), str):
-                raise _refuse(path, f"{MANIFEST} has a malformed file entry: {item!r}")
+        for item in typed.files:
+            name = item.path
             why = _unsafe_name(name)
             if why:
-                raise _refuse(path, f"{MANIFEST} lists {name!r}, which has {why}")
+                raise _refuse(path, f"{MANIFEST} lists {excerpt(name)}, which has {why}")
             if name != README and not re.fullmatch(rf"{DATASET_DIR}/[^/]+", name):
-                raise _refuse(path, f"{MANIFEST} lists {name!r}; a package holds only "
+                raise _refuse(path, f"{MANIFEST} lists {excerpt(name)}; a package holds only "
                                     f"{README} and files directly under {DATASET_DIR}/")
-            listed[name] = item
+            listed[name] = {"path": name, "sha256": item.sha256, "size": item.size}
         missing = sorted(set(listed) - set(members))
         if missing:
-            raise _refuse(path, f"files listed in {MANIFEST} are missing: {', '.join(missing)}")
+            raise _refuse(path, f"files listed in {MANIFEST} are missing: "
+                                f"{shorten(', '.join(missing), 300)}")
         extra = sorted(set(members) - set(listed) - {MANIFEST})
         if extra:
-            raise _refuse(path, f"files not listed in {MANIFEST}: {', '.join(extra)}")
+            raise _refuse(path, f"files not listed in {MANIFEST}: "
+                                f"{shorten(', '.join(extra), 300)}")
         if f"{DATASET_DIR}/dataset.yaml" not in listed:
             raise _refuse(path, f"no {DATASET_DIR}/dataset.yaml in the package")
-        verified = VerifiedPackage(manifest)
-        for name, item in sorted(listed.items()):
+        verified = VerifiedPackage(typed.model_dump())
+        for name, entry in sorted(listed.items()):
             body = read(name)
-            if _sha256(body) != item["sha256"]:
+            if _sha256(body) != entry["sha256"]:
                 raise _refuse(path, f"checksum mismatch for {name}: the file was changed after "
                                     "the package was made")
             verified.files[name] = body
     return verified
 
 
-def _extract(verified: VerifiedPackage, root: Path) -> Path:
+def _extract(verified: VerifiedPackage, root: Path, path: Path) -> Path:
     """Write the verified files under `root`, never outside it."""
     base = root.resolve()
     for name, body in verified.files.items():
         target = (base / name).resolve()
         if not target.is_relative_to(base):  # already refused in read_package; belt and braces
-            raise PackageRefused(f"member {name!r} would be written outside the package folder")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
+            raise _refuse(path, f"member {excerpt(name)} would be written outside the "
+                                "package folder")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        except (OSError, ValueError) as exc:  # e.g. a name too long for the file system
+            raise _refuse(path, f"member {excerpt(name)} cannot be extracted "
+                                f"({excerpt(str(exc))})") from exc
     return base / DATASET_DIR
 
 
 def import_package(store: GraphStore, zip_path: str | Path,
-                   max_member_bytes: int = MAX_MEMBER_BYTES,
-                   max_total_bytes: int = MAX_TOTAL_BYTES) -> ImportResult:
+                   max_member_bytes: int | None = None,
+                   max_total_bytes: int | None = None) -> ImportResult:
     """Verify the package, extract it to a temporary folder, validate its dataset and load it
     as the dataset `package_id` (loading again replaces it). The dataset's description says
     which package it came from, when that was made, by which tool and from which datasets."""
@@ -455,7 +561,7 @@ def import_package(store: GraphStore, zip_path: str | Path,
     verified = read_package(path, max_member_bytes, max_total_bytes)
     m = verified.manifest
     with tempfile.TemporaryDirectory(prefix="insikt-pkg-") as tmp:
-        folder = _extract(verified, Path(tmp))
+        folder = _extract(verified, Path(tmp), path)
         try:
             data = read_dataset(folder)
         except ValidationFailed as exc:
@@ -463,9 +569,9 @@ def import_package(store: GraphStore, zip_path: str | Path,
     if data.dataset.id != m["package_id"]:
         raise _refuse(path, f"its dataset id '{data.dataset.id}' is not the package id "
                             f"'{m['package_id']}'")
-    tool = m.get("tool") or {}
-    tool_text = f"{tool.get('name', '?')} {tool.get('version', '?')}"
-    sources = ", ".join(m.get("source_datasets") or []) or "-"
+    tool = m["tool"]  # typed by _Manifest: name and version are text
+    tool_text = f"{tool['name']} {tool['version']}"
+    sources = ", ".join(m["source_datasets"]) or "-"
     provenance = (f"Importerat från insiktspaketet {m['package_id']} ({path.name}), skapat "
                   f"{m.get('created', '?')} med {tool_text} ur datasetten {sources}. "
                   f"Imported from the insight package {m['package_id']} ({path.name}), created "

@@ -9,6 +9,8 @@ names that are empty or '?'.
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from graph.errors import InsiktError, Problem, StoreError, ValidationFailed
 from graph.ids import org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 from graph.store import REGISTER_DATASET, GraphStore, LoadResult, OrgNrOwners, Progress
+
+from .limits import Limits, excerpt, json_depth_problem, read_text_file, shorten
 
 REGISTER_SOURCE_ID = "esv-myndighetsregister"
 _EXCEL_CR = "_x000D_"  # a carriage return escaped by a spreadsheet export
@@ -65,27 +69,53 @@ class RegisterReport:
 
 
 def _year(value: Any) -> int | None:
-    try:
-        return int(str(value)[:4]) if value not in (None, "") else None
-    except ValueError:
-        return None
+    """The year a date text starts with (ASCII digits only), or None."""
+    head = str(value)[:4] if value not in (None, "") else ""
+    return int(head) if re.fullmatch(r"[0-9]{4}", head) else None
 
 
 def read_register(path: str | Path, where: str = "") -> dict[str, dict[str, Any]]:
     """ESV's register as a dict; `where` says where the path came from, for the error."""
     p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError as exc:
+    if not os.path.lexists(p):
         raise InsiktError(f"no register file at {p}{where}: give the path of ESV's register "
-                          "(esv.json) as an argument or in INSIKT_REGISTER") from exc
+                          "(esv.json) as an argument or in INSIKT_REGISTER")
+    limits = Limits.current()
+    text, bad = read_text_file(p, p.name, "save the register as UTF-8",
+                               max_bytes=limits.max_file_bytes)
+    if text is None:
+        raise ValidationFailed(bad, str(p))
+    deep = json_depth_problem(text, limits.max_depth)
+    if deep:
+        raise ValidationFailed([Problem(p.name, "-", "", f"refused: {deep}", "")], str(p))
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ValidationFailed([Problem(p.name, f"line {exc.lineno}", "",
                                         f"not valid JSON: {exc.msg}", "")], str(p)) from exc
+    except ValueError as exc:  # e.g. an integer with too many digits
+        raise ValidationFailed([Problem(p.name, "-", "", f"not valid JSON: {exc}", "")],
+                               str(p)) from exc
     if not isinstance(doc, dict) or not all(isinstance(v, dict) for v in doc.values()):
         raise ValidationFailed([Problem(p.name, "-", "", "expected a JSON object of agencies "
                                         "keyed by their Swedish name (ESV register format)",
                                         "")], str(p))
+    problems = []
+    for name, entry in doc.items():
+        for key in ("org_nr", "name_en", "short_name", "end"):
+            if entry.get(key) is not None and not isinstance(entry[key], str):
+                problems.append(Problem(p.name, f"'{shorten(name)}'", key,
+                                        f"expected text, got {excerpt(entry[key])}", ""))
+        old = entry.get("old_names")
+        if old is not None and not (isinstance(old, list)
+                                    and all(isinstance(o, str) for o in old)):
+            problems.append(Problem(p.name, f"'{shorten(name)}'", "old_names",
+                                    "expected a list of names", ""))
+        if isinstance(entry.get("id"), dict | list):
+            problems.append(Problem(p.name, f"'{shorten(name)}'", "id",
+                                    "expected a number or text", ""))
+    if problems:
+        raise ValidationFailed(problems, str(p))
     return doc
 
 

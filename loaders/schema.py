@@ -14,13 +14,17 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from graph.canonical import CANONICAL_VALUES
 from graph.ids import SLUG_RE, org_nr_problem
 
-DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+from .limits import excerpt
+
+# ASCII digits only: `\d` would also take full-width and Arabic-Indic digits.
+DATE_RE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+YEAR_RE = re.compile(r"^[0-9]{4}$")
 
 
 def _slug(value: Any) -> Any:
     if isinstance(value, str) and not SLUG_RE.match(value):
         raise ValueError(
-            f"{value!r} is not a valid id: use lower-case a-z, 0-9 and single dashes "
+            f"{excerpt(value)} is not a valid id: use lower-case a-z, 0-9 and single dashes "
             "(write å, ä, ö as a, a, o)"
         )
     return value
@@ -30,7 +34,18 @@ def _date(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if isinstance(value, str) and not DATE_RE.match(value):
-        raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        raise ValueError(f"{excerpt(value)} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+    return value
+
+
+def _year(value: Any) -> Any:
+    """A year is four ASCII digits (or a YAML integer): not '2_021', '2021.0' or '２０２１'."""
+    if isinstance(value, str):
+        if not YEAR_RE.match(value.strip()):
+            raise ValueError(f"{excerpt(value)} is not a year: write four digits, e.g. 2021")
+        return int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{excerpt(value)} is not a year: write four digits, e.g. 2021")
     return value
 
 
@@ -40,7 +55,7 @@ def _org_nr(value: Any) -> Any:
     if isinstance(value, str):
         why = org_nr_problem(value)
         if why:
-            raise ValueError(f"{value!r} is not a valid org nr: {why}")
+            raise ValueError(f"{excerpt(value)} is not a valid org nr: {why}")
     return value
 
 
@@ -48,7 +63,7 @@ Slug = Annotated[str, BeforeValidator(_slug)]
 Ref = Slug
 DateText = Annotated[str, BeforeValidator(_date)]
 OrgNr = Annotated[str, BeforeValidator(_org_nr)]
-Year = Annotated[int, Field(ge=1900, le=2100)]
+Year = Annotated[int, BeforeValidator(_year), Field(ge=1900, le=2100)]
 
 
 class Entry(BaseModel):

@@ -29,6 +29,6 @@ def seed_dir() -> Path:
 def dataset_folder(path: str | Path) -> Path:
     """The folder a command should read for `path` (see the module docstring)."""
     p = Path(path)
-    if p.exists() or str(path).rstrip("/\\") != SEED_NAME:
-        return p
-    return seed_dir()
+    if str(path).rstrip("/\\") != SEED_NAME:
+        return p  # any other path is the reader's to check (and to report when unreadable)
+    return p if p.exists() else seed_dir()

@@ -102,4 +102,4 @@ def test_import_notes(runner: CliRunner, loaded: Path) -> None:
     assert code == 0, err
     assert "Imported 4 proposed insights" in out and "unmatched: Fonus begravningsbyrå" in out
     code, _, err = run(runner, loaded, "import-notes", str(DATA / "notes" / "absent.md"))
-    assert code == 1 and "no notes file" in err
+    assert code == 2 and "absent.md: -: does not exist" in err
