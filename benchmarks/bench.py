@@ -30,7 +30,8 @@ CASES: dict[str, dict[str, Any]] = {
     "shared-problems": {}, "overlap-matrix": {}, "agency-profile": {"agency": "skatteverket"},
     "who-does-what": {"life_event": "livshandelse-0"}, "principle-coverage": {},
     "action-gap": {}, "journey": {"life_event": "livshandelse-1"},
-    "evidence": {"insight": "insikt-1"}, "search": {"q": "insikt nummer 1"},
+    "evidence": {"insight": "insikt-1"}, "provenance": {"insight": "insikt-1"},
+    "search": {"q": "insikt nummer 1"},
     "reporters-without-principles": {}, "insights-per-year": {}, "general-insight-trend": {},
 }
 

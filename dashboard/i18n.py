@@ -66,9 +66,10 @@ SV: dict[str, str] = {
     "overview.shared_help": "Insikter som flera myndigheter rapporterar (en specifik insikt "
                             "räknas också som sin generella insikt).",
     "overview.heaviest": "Tyngst kundresor",
-    "overview.heaviest_help": "Per livshändelse: aktörer, överlämningar mellan aktörer, "
-                              "dokument som personen själv måste bära och steg där man får "
-                              "veta först i efterhand.",
+    "overview.heaviest_help": "Bördeindex per livshändelse, uppdelat på de fem generella "
+                              "insikterna: varje del är vikt × antal, och delarna summerar "
+                              "till index. Automatiska steg mellan aktörer räknas inte som "
+                              "något personen gör.",
     "overview.general": "De fem generella insikterna",
     "overview.general_help": "Hur många myndigheter som rapporterar varje generell insikt, "
                              "direkt eller genom en specifik insikt som är ett exempel på den.",
@@ -122,6 +123,20 @@ SV: dict[str, str] = {
     "metric.handoffs": "Överlämningar",
     "metric.documents": "Dokument att bära",
     "metric.late_feedback": "Besked i efterhand",
+    "burden.who-does-what": "Vem gör vad (aktörer att hitta)",
+    "burden.own-project-manager": "Egen projektledare (steg att starta)",
+    "burden.myndighetska": "Myndighetska (steg med myndighetens termer)",
+    "burden.courier": "Kurir (dokument att bära)",
+    "burden.late-feedback": "Besked i efterhand (eller aldrig)",
+    "burden.not_measured": "mäts inte: inget steg i datan anger myndighetens termer",
+    "burden.points": "poäng",
+    "col.person_steps": "Steg personen tar",
+    "col.datasets": "Dataset (version)",
+    "col.who-does-what": "Vem gör vad",
+    "col.own-project-manager": "Egen projektledare",
+    "col.myndighetska": "Myndighetska",
+    "col.courier": "Kurir",
+    "col.late-feedback": "Besked i efterhand",
     "feedback.immediate": "direkt",
     "feedback.delayed": "i efterhand",
     "feedback.none": "inget besked",
@@ -239,6 +254,10 @@ SV: dict[str, str] = {
     "col.actor": "Aktör",
     "col.action": "Steg",
     "col.handoff": "Överlämning",
+    "col.taken_by": "Vem tar steget",
+    "col.agency_terms": "Myndighetens termer",
+    "taken_by.person": "personen",
+    "taken_by.actor": "aktören själv",
     "col.carries": "Personen bär",
     "col.feedback": "Besked",
     "col.generals": "Generell insikt",
@@ -330,9 +349,10 @@ EN: dict[str, str] = {
     "overview.shared_help": "Insights that several agencies report (a specific insight also "
                             "counts as its general insight).",
     "overview.heaviest": "Heaviest journeys",
-    "overview.heaviest_help": "Per life event: actors, handoffs between actors, documents the "
-                              "person must carry and steps where they learn only later that "
-                              "something went wrong.",
+    "overview.heaviest_help": "The burden index per life event, split into the five general "
+                              "insights: each part is weight × count, and the parts add up to "
+                              "the index. Automatic steps between actors do not count as "
+                              "something the person does.",
     "overview.general": "The five general insights",
     "overview.general_help": "How many agencies report each general insight, directly or "
                              "through a specific insight that is an instance of it.",
@@ -383,6 +403,20 @@ EN: dict[str, str] = {
     "metric.handoffs": "Handoffs",
     "metric.documents": "Documents to carry",
     "metric.late_feedback": "Late feedback",
+    "burden.who-does-what": "Who does what (actors to find)",
+    "burden.own-project-manager": "Own project manager (steps to start)",
+    "burden.myndighetska": "Officialese (steps with agency terms)",
+    "burden.courier": "Courier (documents to carry)",
+    "burden.late-feedback": "Feedback only afterwards (or never)",
+    "burden.not_measured": "not measured: no step in the data gives the agency's terms",
+    "burden.points": "points",
+    "col.person_steps": "Steps the person takes",
+    "col.datasets": "Datasets (version)",
+    "col.who-does-what": "Who does what",
+    "col.own-project-manager": "Own project manager",
+    "col.myndighetska": "Officialese",
+    "col.courier": "Courier",
+    "col.late-feedback": "Feedback afterwards",
     "feedback.immediate": "immediate",
     "feedback.delayed": "later",
     "feedback.none": "none",
@@ -496,6 +530,10 @@ EN: dict[str, str] = {
     "col.actor": "Actor",
     "col.action": "Step",
     "col.handoff": "Handoff",
+    "col.taken_by": "Who takes the step",
+    "col.agency_terms": "Agency terms",
+    "taken_by.person": "the person",
+    "taken_by.actor": "the actor alone",
     "col.carries": "Person carries",
     "col.feedback": "Feedback",
     "col.generals": "General insight",

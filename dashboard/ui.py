@@ -24,6 +24,7 @@ from graph.model import Label
 from graph.settings import get_settings
 from graph.store import DatasetInfo, GraphStore
 from queries import subgraph, views
+from queries.analytics import JourneyBurden, burden
 
 NODE_CAP = 300
 ANY = ""  # the "all" choice of an optional selectbox (a None value would show a placeholder)
@@ -305,12 +306,17 @@ def download_json(rows: Sequence[Mapping[str, Any]], key: str, file_stem: str) -
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _burden_index(version: str) -> dict[str, float]:
-    return views.burden_index(_graph(version))
+def _burdens(version: str) -> tuple[JourneyBurden, ...]:
+    return burden(_graph(version))
+
+
+def burdens() -> tuple[JourneyBurden, ...]:
+    """The journey burden ranking of the current graph (queries.analytics.burden)."""
+    return _burdens(graph_version())
 
 
 def burden_index() -> dict[str, float]:
-    return _burden_index(graph_version())
+    return {b.life_event: float(b.index) for b in burdens()}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

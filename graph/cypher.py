@@ -161,6 +161,15 @@ FIND_DATASET = f"MATCH (d:{META_LABEL} {{id: $id}}) RETURN d.id AS id"
 DELETE_DATASET = f"MATCH (d:{META_LABEL} {{id: $id}}) DELETE d"
 
 
+def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
+    """UNWIND rows of {id, props} as the store's dataset metadata nodes (META_LABEL), stamped
+    as loaded now: the `cypher` export writes them, so a restored graph lists its datasets
+    (the store itself writes them with MERGE_DATASET)."""
+    return sep.join([f"UNWIND {rows} AS row", f"MERGE (d:{quote(META_LABEL)} {{id: row.id}})",
+                     "SET d += row.props, "
+                     "d.loaded_at = toString(datetime.truncate('second', datetime()))"])
+
+
 # -- reading ------------------------------------------------------------------------------
 
 LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "

@@ -48,6 +48,7 @@ from .model import GraphData, Label, NodeRecord, RelRecord
 from .plan import QueryPlan
 from .settings import get_settings
 from .store import (
+    DATASETS_ATTR,
     AnswerableQuery,
     DatasetInfo,
     LoadCheck,
@@ -55,6 +56,7 @@ from .store import (
     OrgNrOwners,
     Progress,
     Stats,
+    dataset_versions,
 )
 
 STORE_FORMAT = "insiktsgrafen-store"
@@ -555,7 +557,8 @@ class EmbeddedStore:
             return _generation(conn) if conn is not None else 0
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """The whole graph in the shared networkx form, rebuilt only after a write.
+        """The whole graph in the shared networkx form, rebuilt only after a write, with the
+        loaded datasets' metadata as the graph attribute DATASETS_ATTR (graph.store).
 
         The same object is returned until the next write; callers must not change it."""
         with self._reading("read the graph from") as conn:
@@ -563,6 +566,7 @@ class EmbeddedStore:
             if self._graph is not None and self._graph_generation == generation:
                 return self._graph
             g = _build_graph(conn) if conn is not None else nx.MultiDiGraph()
+        g.graph.setdefault(DATASETS_ATTR, {})
         self._graph, self._graph_generation = g, generation
         return g
 
@@ -790,6 +794,11 @@ def _build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:
             "ORDER BY start_key, end_key, type"):
         g.add_edge(start, end, key=rel_type, type=rel_type, datasets=rel_ds.get(rid, []),
                    **json.loads(props))
+    cur = conn.execute("SELECT id, title, description, version, path, nodes, relationships, "
+                       "labels FROM datasets ORDER BY id")
+    columns = [d[0] for d in cur.description]
+    g.graph[DATASETS_ATTR] = dataset_versions(dict(zip(columns, row, strict=True))
+                                              for row in cur.fetchall())
     return g
 
 

@@ -49,6 +49,19 @@ def _graphml_safe(value: Any) -> Any:
     return value
 
 
+def graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The copy of `g` that GraphML (and Gephi) can take: scalar attributes only (lists and
+    maps as JSON text), nodes and edges in a stable order, and each edge keyed by a unique id
+    (`e0`, `e1` …, which becomes the GraphML edge id; the relationship type stays in `type`)."""
+    h = nx.MultiDiGraph()
+    for n, a in sorted(g.nodes(data=True), key=lambda t: t[0]):
+        h.add_node(n, **{k: _graphml_safe(v) for k, v in a.items()})
+    edges = sorted(g.edges(keys=True, data=True), key=lambda t: (t[0], t[1], t[2]))
+    for i, (u, v, _, a) in enumerate(edges):
+        h.add_edge(u, v, key=f"e{i}", **{kk: _graphml_safe(vv) for kk, vv in a.items()})
+    return h
+
+
 def export_graph(g: nx.MultiDiGraph, fmt: str, out: str | Path) -> Path:
     """Write `g` as `fmt` to `out`; lists become JSON text in GraphML, which has no lists.
     neo4j-admin writes a folder at `out`; the other formats are in graph/formats.py."""
@@ -60,12 +73,7 @@ def export_graph(g: nx.MultiDiGraph, fmt: str, out: str | Path) -> Path:
         path.write_text(json.dumps(graph_document(g), ensure_ascii=False, indent=1) + "\n",
                         encoding="utf-8")
     elif fmt == "graphml":
-        h = nx.MultiDiGraph()
-        for n, a in g.nodes(data=True):
-            h.add_node(n, **{k: _graphml_safe(v) for k, v in a.items()})
-        for u, v, k, a in g.edges(keys=True, data=True):
-            h.add_edge(u, v, key=k, **{kk: _graphml_safe(vv) for kk, vv in a.items()})
-        nx.write_graphml(h, path)
+        nx.write_graphml(graphml_graph(g), path)
     else:
         raise InsiktError(f"unknown export format '{fmt}': use one of "
                           f"{', '.join(EXPORT_FORMATS)}")

@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from . import cypher
+from .canonical import Canonical, canonical_insights, canonical_of
 from .errors import InsiktError
 from .ids import slugify
 
@@ -114,6 +115,20 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         w.writerows(rows)
 
 
+def neo4j_admin_args(database: str, delimiter: str, files: list[str]) -> list[str]:
+    """The arguments after `neo4j-admin`: since 5.19 the database name comes before the
+    options (`database import full neo4j --nodes=…`); the README and tests use this one list."""
+    return ["database", "import", "full", database, "--overwrite-destination",
+            f"--array-delimiter={delimiter}", "--multiline-fields=true", *files]
+
+
+def neo4j_admin_command(database: str, delimiter: str, files: list[str]) -> str:
+    """The shell command of `neo4j_admin_args` (the delimiter quoted)."""
+    args = neo4j_admin_args(database, delimiter, files)
+    return "neo4j-admin " + " ".join(f"'{a}'" if a.startswith("--array-delimiter") else a
+                                     for a in args)
+
+
 def write_neo4j_admin(g: nx.MultiDiGraph, folder: str | Path) -> Path:
     """A folder for `neo4j-admin database import full`: `nodes_<Label>.csv` with `:ID`
     ("Label:id", one id space for all labels), `id:string`, `:LABEL` and typed properties;
@@ -137,6 +152,20 @@ def write_neo4j_admin(g: nx.MultiDiGraph, folder: str | Path) -> Path:
         name = f"nodes_{label}.csv"
         _write_csv(out / name, header, rows)
         node_files.append(name)
+    datasets = g.graph.get("datasets") or {}
+    if datasets:
+        # The dataset metadata nodes of the Neo4j store, so the imported graph lists its
+        # datasets (`labels` as JSON text, as the store keeps it).
+        header = [":ID", "id:string", ":LABEL", "title:string", "description:string",
+                  "version:string", "path:string", "nodes:long", "relationships:long",
+                  "labels:string", "loaded_at:string"]
+        rows = [[f"InsiktDataset:{ds}", ds, "InsiktDataset", m.get("title", ""),
+                 m.get("description", ""), m.get("version", ""), m.get("path", ""),
+                 str(m.get("nodes", 0)), str(m.get("relationships", 0)),
+                 json.dumps(m.get("labels") or {}, ensure_ascii=False, sort_keys=True),
+                 "imported"] for ds, m in sorted(datasets.items())]
+        _write_csv(out / "nodes_InsiktDataset.csv", header, rows)
+        node_files.append("nodes_InsiktDataset.csv")
     by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
     for u, v, k, a in _sorted_edges(g):
         by_type.setdefault(k, []).append((u, v, a))
@@ -151,16 +180,16 @@ def write_neo4j_admin(g: nx.MultiDiGraph, folder: str | Path) -> Path:
         _write_csv(out / name, header, rows)
         rel_files.append(name)
     args = [f"--nodes={n}" for n in node_files] + [f"--relationships={r}" for r in rel_files]
-    command = ("neo4j-admin database import full --overwrite-destination "
-               f"'--array-delimiter={delim}' --multiline-fields=true " + " ".join(args) + " neo4j")
+    command = neo4j_admin_command("neo4j", delim, args)
     script = ["#!/bin/sh",
               "# Import this graph into an empty Neo4j 5 database with neo4j-admin.",
               "# Stop the database first; --overwrite-destination replaces its content.",
               "# Then create the id constraints (or let Insiktsgrafen's Neo4j store do it).",
+              "# Since Neo4j 5.19 the database name comes before the options.",
               "set -e", 'cd "$(dirname "$0")"',
-              "neo4j-admin database import full --overwrite-destination \\",
+              'neo4j-admin database import full "${1:-neo4j}" --overwrite-destination \\',
               f"  '--array-delimiter={delim}' --multiline-fields=true \\",
-              *(f"  {a} \\" for a in args), '  "${1:-neo4j}"', ""]
+              *(f"  {a} \\" for a in args[:-1]), f"  {args[-1]}" if args else "", ""]
     (out / "import.sh").write_text("\n".join(script), encoding="utf-8")
     (out / "import.sh").chmod(0o755)
     readme = ["# Insiktsgrafen for neo4j-admin", "",
@@ -202,6 +231,16 @@ def cypher_script(g: nx.MultiDiGraph, batch: int = CYPHER_BATCH) -> str:
         for chunk in _batches(rows, batch):
             lines.append(cypher.merge_nodes(label, cypher_literal(chunk), track_datasets=False,
                                             sep="\n", quote=cypher.bare) + ";")
+    datasets = g.graph.get("datasets") or {}
+    if datasets:
+        # The dataset metadata nodes of the Neo4j store (graph.cypher.META_LABEL), so the
+        # restored graph lists its datasets; `labels` is JSON text, as the store keeps it.
+        lines.append(cypher.id_constraint(cypher.META_LABEL, quote=cypher.bare) + ";")
+        rows = [{"id": ds, "props": {**{k: v for k, v in meta.items() if k != "labels"},
+                                     "labels": json.dumps(meta.get("labels") or {},
+                                                          ensure_ascii=False, sort_keys=True)}}
+                for ds, meta in sorted(datasets.items())]
+        lines.append(cypher.restore_datasets(cypher_literal(rows)) + ";")
     groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for u, v, k, a in _sorted_edges(g):
         su, sv = g.nodes[u], g.nodes[v]
@@ -281,11 +320,6 @@ _SEGMENT = {"Agency": "agency", "LifeEvent": "life-event", "JourneyStep": "servi
             "Insight": "insight", "Domain": "domain", "Principle": "principle",
             "Source": "source"}
 INSIGHT_SCHEME = f"{INSIKT_ID}scheme/insights"
-# Which general insight a step's features evidence: the burden rules of queries.analytics
-# (graph/ does not import queries/; tests/graph/test_formats.py checks the two agree).
-STEP_INSIGHTS = {"documents": "kunden-far-agera-kurir", "late": "far-veta-forst-i-efterhand",
-                 "handoff": "kunden-blir-sin-egen-projektledare",
-                 "non_state": "svart-att-veta-vem-som-gor-vad"}
 DOMAIN_SCHEME = f"{INSIKT_ID}scheme/domains"
 
 
@@ -306,25 +340,65 @@ def _ref(targets: Iterable[str]) -> list[dict[str, str]]:
     return [{"@id": t} for t in sorted(set(targets))]
 
 
-def jsonld_document(g: nx.MultiDiGraph) -> dict[str, Any]:
-    """The graph as CPSV-AP 3.2 JSON-LD with an inline @context (nothing fetched).
+def is_public(a: dict[str, Any]) -> bool:
+    """Whether an actor is a public organisation (kind statlig, region or kommun)."""
+    return a.get("kind", "statlig") in PUBLIC_KINDS
 
-    * Life events → `cv:LifeEvent` (`dct:identifier`, `dct:title`, `dct:description`,
-      `cv:hasRelatedService` → its steps, `insikt:hasInsight` → the insights arising in it).
-    * Agencies → `cv:PublicOrganisation` (kind statlig, region, kommun) with `skos:prefLabel`,
-      `dct:spatial` Sweden and the org nr in `dct:identifier` and `adms:identifier`. Actors of
-      kind `annan` (bank, employer, a-kassa …) are not public organisations: they become
-      `org:Organization` + `insikt:NonPublicActor`, with the same labels.
-    * Journey steps → `cpsv:PublicService` with exactly one `dct:identifier`, a `dct:title`
-      ("life event – step n: actor"), `dct:description` (the action),
-      `cv:hasCompetentAuthority` → the actor, `cv:isGroupedBy` → the life event, `dct:requires`
-      → the step before, `cpsv:hasInput` → what the person carries, and `cv:isClassifiedBy` →
-      the general insights the step evidences (the burden rules of queries.analytics: carries a
-      document → kurir; delayed feedback → först i efterhand; a handoff from another actor →
-      projektledare; a non-state actor → vem gör vad).
+
+def step_classes(steps: list[dict[str, Any]]) -> list[set[Canonical]]:
+    """Which of the five general insights each step of one journey (in order; each with
+    `agency`, `taken_by`, `customer_carries`, `feedback`, `agency_terms`) evidences, by the
+    rules of the burden index (queries.analytics.BURDEN_DEFINITIONS): a step the person takes
+    at an actor they have not met yet → who-does-what; every step the person takes →
+    own-project-manager; agency terms → myndighetska; documents carried → courier; a person
+    step with feedback delayed or none → late-feedback."""
+    met: set[str] = set()
+    out = []
+    for st in steps:
+        classes: set[Canonical] = set()
+        person = (st.get("taken_by") or "person") == "person"
+        if person:
+            classes.add(Canonical.OWN_PROJECT_MANAGER)
+            if st.get("agency") and st["agency"] not in met:
+                classes.add(Canonical.WHO_DOES_WHAT)
+                met.add(st["agency"])
+            if st.get("agency_terms"):
+                classes.add(Canonical.MYNDIGHETSKA)
+            if st.get("feedback", "immediate") in ("delayed", "none"):
+                classes.add(Canonical.LATE_FEEDBACK)
+        if st.get("customer_carries"):
+            classes.add(Canonical.COURIER)
+        out.append(classes)
+    return out
+
+
+def jsonld_document(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """The graph as CPSV-AP 3.2 JSON-LD with an inline @context (nothing fetched) that the
+    official SHACL shapes accept (0 violations; tests/graph/test_shacl.py).
+
+    * Life events → `cv:LifeEvent`, or `cv:BusinessEvent` for `kind: business` (exactly one
+      `dct:identifier`, `dct:title`, `dct:description`, `cv:hasRelatedService` → its public
+      steps, `insikt:hasStep` → every step, `insikt:hasInsight`, `insikt:domain`).
+    * Agencies of kind statlig, region or kommun → `cv:PublicOrganisation` with
+      `skos:prefLabel` and `dct:title` (the name), `dct:spatial` Sweden (typed
+      `dct:Location`), exactly one `dct:identifier` (the org nr, else the id) and the org nr
+      also as `adms:identifier`. Actors of kind `annan` (bank, employer, a-kassa …) are not
+      public organisations: `org:Organization` + `insikt:NonPublicActor`, with the same
+      title and identifier (every agent needs them).
+    * Journey steps handled by a public organisation → `cpsv:PublicService` with exactly one
+      `dct:identifier`, a `dct:title` ("life event – step n: actor"), `dct:description` (the
+      action), `cv:hasCompetentAuthority` → the actor, `cv:isGroupedBy` → the life event,
+      `dct:requires` → the step before when that is a public service too, `cpsv:hasInput` →
+      what the person carries, and `cv:isClassifiedBy` → the general insights the step
+      evidences (`step_classes`). A step handled by a non-public actor is not a public
+      service (CPSV-AP requires a public organisation as competent authority), so it is an
+      `insikt:ActorStep` with the same identifier, title and description, `insikt:handledBy`
+      → the actor and `insikt:isGroupedBy` → the life event. Every step has
+      `insikt:order`, `insikt:takenBy` and `insikt:follows` → the step before.
     * Carried documents → `cv:Evidence` (`dct:identifier` = slug of the name, `dct:title`).
     * Insights → `skos:Concept` in the scheme INSIGHT_SCHEME (`skos:prefLabel`,
-      `skos:definition`, `skos:broader` → general insight, `insikt:reportedBy` → agencies).
+      `skos:definition`, `skos:broader` → general insight, `insikt:reportedBy` → agencies,
+      `insikt:canonical` for the five general insights of the eSam forum).
     * Domains → `skos:Concept`s; principles → `insikt:Principle` (`insikt:addresses`); sources
       → `dct:BibliographicResource` (`dct:title`, `dct:date`, `foaf:page`, `dct:publisher`).
     """
@@ -345,39 +419,59 @@ def jsonld_document(g: nx.MultiDiGraph) -> dict[str, Any]:
     def ins(key: str, rel: str) -> list[str]:
         return [node_iri(u) for u, _ in in_edges.get((key, rel), [])]
 
-    insight_ids = {a["id"] for _, a in g.nodes(data=True) if a["label"] == "Insight"}
+    def handler(step: str) -> str | None:
+        handlers = sorted(v for v, _ in out_edges.get((step, "HANDLED_BY"), []))
+        return handlers[0] if handlers else None
+
+    canonical = {c: ids[0] for c, ids in canonical_insights(g).items() if ids}
+    classes: dict[str, set[Canonical]] = {}
+    for le, a in g.nodes(data=True):
+        if a["label"] != "LifeEvent":
+            continue
+        ordered = sorted(((int(d.get("order") or 0), v) for v, d in
+                          out_edges.get((le, "HAS_STEP"), [])))
+        journey = [{**g.nodes[v], "agency": handler(v)} for _, v in ordered]
+        classes.update(zip((v for _, v in ordered), step_classes(journey), strict=True))
     evidence: dict[str, str] = {}
     for key, a in _sorted_nodes(g):
         label, node_id = a["label"], a["id"]
         this = iri(label, node_id)
         if label == "Agency":
-            public = a.get("kind", "statlig") in PUBLIC_KINDS
             item: dict[str, Any] = {
                 "@id": this,
-                "@type": ["cv:PublicOrganisation"] if public else ["org:Organization",
-                                                                   "insikt:NonPublicActor"],
+                "@type": (["cv:PublicOrganisation"] if is_public(a)
+                          else ["org:Organization", "insikt:NonPublicActor"]),
                 "skos:prefLabel": _texts(a, "name", "name_en"),
-                "dct:spatial": {"@id": SWEDEN},
+                "dct:title": _texts(a, "name", "name_en"),
+                "dct:identifier": a.get("org_nr") or node_id,
                 "insikt:actorKind": a.get("kind", "statlig"),
             }
+            if is_public(a):
+                item["dct:spatial"] = {"@id": SWEDEN}
             alt = [x for x in [a.get("short_name"), *(a.get("aliases") or [])] if x]
             if alt:
                 item["skos:altLabel"] = alt
             if a.get("org_nr"):
-                item["dct:identifier"] = a["org_nr"]
                 item["adms:identifier"] = {"@type": "adms:Identifier",
                                            "skos:notation": a["org_nr"],
                                            "dct:type": "organisationsnummer"}
         elif label == "LifeEvent":
-            item = {"@id": this, "@type": "cv:LifeEvent", "dct:identifier": node_id,
+            step_keys = [v for v, _ in out_edges.get((key, "HAS_STEP"), [])]
+            public_steps = [s for s in step_keys
+                            if (h := handler(s)) is not None and is_public(g.nodes[h])]
+            item = {"@id": this,
+                    "@type": "cv:BusinessEvent" if a.get("kind") == "business" else "cv:LifeEvent",
+                    "dct:identifier": node_id,
                     "dct:title": _texts(a, "name", "name_en"),
                     "dct:description": _texts(a, "description", "description_en"),
-                    "cv:hasRelatedService": _ref(outs(key, "HAS_STEP")),
+                    "cv:hasRelatedService": _ref(node_iri(s) for s in public_steps),
+                    "insikt:hasStep": _ref(node_iri(s) for s in step_keys),
                     "insikt:hasInsight": _ref(ins(key, "ARISES_IN")),
                     "insikt:domain": _ref(outs(key, "IN_DOMAIN"))}
         elif label == "JourneyStep":
-            item = _service(g, key, a, out_edges, in_edges, node_iri, evidence, insight_ids,
-                            STEP_INSIGHTS)
+            item = _step(g, key, a, out_edges, in_edges, node_iri, handler, evidence,
+                         sorted(iri("Insight", canonical[c])
+                                for c in classes.get(key, set()) if c in canonical))
         elif label == "Insight":
             item = {"@id": this, "@type": "skos:Concept", "dct:identifier": node_id,
                     "skos:inScheme": {"@id": INSIGHT_SCHEME},
@@ -385,6 +479,7 @@ def jsonld_document(g: nx.MultiDiGraph) -> dict[str, Any]:
                     "skos:definition": _texts(a, "statement", "statement_en"),
                     "skos:broader": _ref(outs(key, "INSTANCE_OF")),
                     "insikt:kind": a.get("kind"), "insikt:status": a.get("status", "active"),
+                    "insikt:canonical": (c.value if (c := canonical_of(a)) else None),
                     "insikt:reportedBy": _ref(ins(key, "REPORTS")),
                     "dct:source": _ref(outs(key, "SUPPORTED_BY"))}
         elif label == "Domain":
@@ -414,6 +509,9 @@ def jsonld_document(g: nx.MultiDiGraph) -> dict[str, Any]:
     for name, ev_id in sorted(evidence.items(), key=lambda t: t[1]):
         items.append({"@id": f"{INSIKT_ID}evidence/{ev_id}", "@type": "cv:Evidence",
                       "dct:identifier": ev_id, "dct:title": {"@value": name, "@language": "sv"}})
+    items.append({"@id": SWEDEN, "@type": "dct:Location", "dct:identifier": "SWE",
+                  "skos:prefLabel": [{"@value": "Sverige", "@language": "sv"},
+                                     {"@value": "Sweden", "@language": "en"}]})
     items.append({"@id": INSIGHT_SCHEME, "@type": "skos:ConceptScheme",
                   "dct:title": [{"@value": "Kundinsikter i Insiktsgrafen", "@language": "sv"},
                                 {"@value": "Customer insights in Insiktsgrafen",
@@ -425,19 +523,21 @@ def jsonld_document(g: nx.MultiDiGraph) -> dict[str, Any]:
     return {"@context": JSONLD_CONTEXT, "@graph": items}
 
 
-def _service(g: nx.MultiDiGraph, key: str, a: dict[str, Any],
-             out_edges: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]],
-             in_edges: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]],
-             node_iri: Callable[[str], str], evidence: dict[str, str], insight_ids: set[str],
-             rules: dict[str, str]) -> dict[str, Any]:
-    """One journey step as a cpsv:PublicService (see `jsonld_document`)."""
+def _step(g: nx.MultiDiGraph, key: str, a: dict[str, Any],
+          out_edges: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]],
+          in_edges: dict[tuple[str, str], list[tuple[str, dict[str, Any]]]],
+          node_iri: Callable[[str], str], handler: Callable[[str], str | None],
+          evidence: dict[str, str], classified: list[str]) -> dict[str, Any]:
+    """One journey step: a cpsv:PublicService, or an insikt:ActorStep when a non-public actor
+    handles it (see `jsonld_document`)."""
     node_id = a["id"]
-    handlers = [v for v, _ in out_edges.get((key, "HANDLED_BY"), [])]
+    h = handler(key)
+    agency = g.nodes[h] if h else {}
+    public = bool(h) and is_public(agency)
     events = [(u, e) for u, e in in_edges.get((key, "HAS_STEP"), [])]
     previous = [u for u, _ in in_edges.get((key, "NEXT"), [])]
     order = a.get("order") or (events[0][1].get("order") if events else None)
     le_attrs = g.nodes[events[0][0]] if events else {}
-    agency = g.nodes[handlers[0]] if handlers else {}
     title = []
     if le_attrs.get("name"):
         title.append({"@value": f"{le_attrs['name']} – steg {order}: "
@@ -452,28 +552,26 @@ def _service(g: nx.MultiDiGraph, key: str, a: dict[str, Any],
     for doc in a.get("customer_carries") or []:
         ev_id = evidence.setdefault(str(doc), slugify(str(doc)) or "dokument")
         inputs.append(f"{INSIKT_ID}evidence/{ev_id}")
-    classified = set()
-    if inputs:
-        classified.add(rules["documents"])
-    if a.get("feedback") == "delayed":
-        classified.add(rules["late"])
-    if agency and agency.get("kind", "statlig") != "statlig":
-        classified.add(rules["non_state"])
-    if previous and handlers:
-        before = [v for v, _ in out_edges.get((previous[0], "HANDLED_BY"), [])]
-        if before and before[0] != handlers[0]:
-            classified.add(rules["handoff"])
+    public_previous = [p for p in previous if (ph := handler(p)) and is_public(g.nodes[ph])]
     item: dict[str, Any] = {
-        "@id": node_iri(key), "@type": "cpsv:PublicService", "dct:identifier": node_id,
-        "dct:title": title,
-        "dct:description": _texts(a, "action", "action_en") or [{"@value": node_id}],
-        "cv:hasCompetentAuthority": _ref(node_iri(h) for h in handlers),
-        "cv:isGroupedBy": _ref(node_iri(u) for u, _ in events),
-        "dct:requires": _ref(node_iri(p) for p in previous),
+        "@id": node_iri(key), "@type": "cpsv:PublicService" if public else "insikt:ActorStep",
+        "dct:identifier": node_id, "dct:title": title,
+        "dct:description": (_texts(a, "action", "action_en")
+                            or [{"@value": node_id, "@language": "sv"}]),
         "cpsv:hasInput": _ref(inputs),
-        "cv:isClassifiedBy": _ref(iri("Insight", i) for i in classified if i in insight_ids),
+        "cv:isClassifiedBy": _ref(classified),
+        "insikt:follows": _ref(node_iri(p) for p in previous),
+        "insikt:takenBy": a.get("taken_by") or "person",
+        "insikt:agencyTerm": list(a.get("agency_terms") or []),
         "insikt:feedback": a.get("feedback"),
     }
+    if public:
+        item["cv:hasCompetentAuthority"] = _ref(node_iri(x) for x in [h] if x)
+        item["cv:isGroupedBy"] = _ref(node_iri(u) for u, _ in events)
+        item["dct:requires"] = _ref(node_iri(p) for p in public_previous)
+    else:
+        item["insikt:handledBy"] = _ref(node_iri(x) for x in [h] if x)
+        item["insikt:isGroupedBy"] = _ref(node_iri(u) for u, _ in events)
     if order is not None:
         item["insikt:order"] = int(order)
     return item

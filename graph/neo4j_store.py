@@ -52,7 +52,17 @@ from .errors import (
 from .model import GraphData, NodeRecord, RelRecord, node_key
 from .plan import QueryPlan, operators_of
 from .settings import current_settings
-from .store import AnswerableQuery, DatasetInfo, LoadCheck, LoadResult, OrgNrOwners, Progress, Stats
+from .store import (
+    DATASETS_ATTR,
+    AnswerableQuery,
+    DatasetInfo,
+    LoadCheck,
+    LoadResult,
+    OrgNrOwners,
+    Progress,
+    Stats,
+    dataset_versions,
+)
 from .uri import check_uri, mask_uri
 
 DEFAULT_URI = "bolt://127.0.0.1:7687"
@@ -394,13 +404,15 @@ class Neo4jStore:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Read the whole graph (one read transaction) into the shared networkx form."""
-        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row]]:
+        def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row], list[Row]]:
+            metas = [dict(r["m"]) for r in tx.run(cypher.LIST_DATASETS)]
             nodes = [r.data() for r in tx.run(cypher.READ_NODES)]
             rels = [r.data() for r in tx.run(cypher.READ_RELS)]
-            return nodes, rels
+            return nodes, rels, metas
 
-        nodes, rels = self._read(work, "read the graph")
+        nodes, rels, metas = self._read(work, "read the graph")
         g = nx.MultiDiGraph()
+        g.graph[DATASETS_ATTR] = dataset_versions(metas)
         for n in nodes:
             props = dict(n["props"])
             node_id = props.pop("id", None)

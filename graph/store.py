@@ -8,7 +8,8 @@ Read it through `graph.walk` (neighbours by type, names, insights, slices), not 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,6 +30,30 @@ with the org nrs as they are then; raises (e.g. ValidationFailed) to refuse the 
 how cross-dataset rules hold under concurrent loads. It may run more than once (retries)."""
 
 REGISTER_DATASET = "esv-register"
+DATASETS_ATTR = "datasets"
+"""Graph attribute of the networkx form: dataset id → {"title", "version"} of every loaded
+dataset, so that provenance (the `evidence` and `provenance` queries) can name the load
+version a node came from on any backend."""
+
+
+def dataset_versions(metas: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The DATASETS_ATTR value from dataset metadata records: per dataset id its title,
+    description, version, path and counts (not `loaded_at`, which differs per load), the same
+    on every backend. `labels` may come as a dict or as JSON text (Neo4j stores text)."""
+    out: dict[str, dict[str, Any]] = {}
+    for m in sorted(metas, key=lambda m: str(m["id"])):
+        labels = m.get("labels") or {}
+        if isinstance(labels, str):
+            try:
+                labels = json.loads(labels)
+            except json.JSONDecodeError:
+                labels = {}
+        out[str(m["id"])] = {
+            "title": str(m.get("title") or ""), "description": str(m.get("description") or ""),
+            "version": str(m.get("version") or ""), "path": str(m.get("path") or ""),
+            "nodes": int(m.get("nodes") or 0), "relationships": int(m.get("relationships") or 0),
+            "labels": dict(labels)}
+    return out
 
 
 @dataclass(frozen=True)

@@ -159,24 +159,30 @@ def bridges_cmd(obj: Ctx, top: int, sample_above: int, seed: int, fmt: str) -> N
 @_format_option
 @pass_ctx
 def burden_cmd(obj: Ctx, fmt: str) -> None:
-    """The journey burden index per life event, ranked, with its components (actors,
-    handoffs, documents carried, late feedback, non-state steps) and the general insight
-    each component evidences.
+    """The journey burden index per life event, ranked, with its five terms: one per
+    general insight of the eSam forum (who-does-what, own-project-manager, myndighetska,
+    courier, late-feedback). Each column is the term's raw count; the JSON also gives
+    each term's points, which add up to the index, and its definition.
 
     \b
     Example:
       insikt analyze burden --format json
     """
-    from queries.analytics import BURDEN_FORMULA, BURDEN_WEIGHTS, burden
+    from queries.analytics import (
+        BURDEN_DEFINITIONS,
+        BURDEN_FORMULA,
+        BURDEN_WEIGHTS,
+        burden,
+        burden_table,
+    )
 
     with obj.store() as st:
         res = burden(st.to_networkx())
     names = list(BURDEN_WEIGHTS)
-    rows = [{"rank": i, "life_event": b.life_event, "index": b.index, "steps": b.steps,
-             **{n: b.component(n).count for n in names}} for i, b in enumerate(res, start=1)]
+    rows = burden_table(res)
     _emit(["rank", "life_event", "index", "steps", *names], rows, fmt,
           {"formula": BURDEN_FORMULA, "weights": BURDEN_WEIGHTS,
-           "life_events": [asdict(b) for b in res]})
+           "definitions": BURDEN_DEFINITIONS, "life_events": [asdict(b) for b in res]})
     if fmt == "table":
         click.echo(BURDEN_FORMULA)
 

@@ -279,7 +279,18 @@ def _cross_check(parsed: Parsed) -> list[Problem]:
     insights: dict[str, Any] = {}
     for _, i in parsed.entries.get("insights", []):
         insights.setdefault(i.id, i)
+    canonical_owner: dict[str, str] = {}
     for raw, ins in parsed.entries.get("insights", []):
+        if ins.canonical is not None:
+            if ins.kind != "general":
+                problems.append(Problem(raw.file, raw.where(), "canonical",
+                                        "only a general insight can be one of the five",
+                                        "remove 'canonical' or make the insight kind: general"))
+            elif canonical_owner.setdefault(ins.canonical, ins.id) != ins.id:
+                problems.append(Problem(raw.file, raw.where(), "canonical",
+                                        f"'{ins.canonical}' is already insight "
+                                        f"'{canonical_owner[ins.canonical]}'",
+                                        "each of the five general insights is one entry"))
         for i, g in enumerate(ins.instance_of):
             ref(raw, f"instance_of[{i}]", "insight", g)
             target = insights.get(g)
@@ -390,7 +401,7 @@ def to_graph_data(parsed: Parsed) -> GraphData:
                                   so.publisher))
     for le in e("life_events"):
         nodes.append(NodeRecord(Label.LIFE_EVENT, le.id, _props(
-            le, ("name", "name_en", "description", "description_en", *_COMMON))))
+            le, ("name", "name_en", "kind", "description", "description_en", *_COMMON))))
         rels.append(RelRecord(Rel.IN_DOMAIN, Label.LIFE_EVENT, le.id, Label.DOMAIN, le.domain))
         for p in le.agencies:
             props = {"role": p.role} if p.role else {}
@@ -400,7 +411,7 @@ def to_graph_data(parsed: Parsed) -> GraphData:
     for ins in e("insights"):
         nodes.append(NodeRecord(Label.INSIGHT, ins.id, _props(
             ins, ("title", "title_en", "statement", "statement_en", "kind", "status",
-                  *_COMMON))))
+                  "canonical", *_COMMON))))
         for gen in dict.fromkeys(ins.instance_of):
             rels.append(RelRecord(Rel.INSTANCE_OF, Label.INSIGHT, ins.id, Label.INSIGHT, gen))
         for le_id in dict.fromkeys(ins.life_events):
@@ -429,7 +440,8 @@ def to_graph_data(parsed: Parsed) -> GraphData:
     for j in e("journeys"):
         previous: str | None = None
         for order, st in enumerate(j.steps, start=1):
-            props = _props(st, ("action", "action_en", "customer_carries", "feedback", "note"))
+            props = _props(st, ("action", "action_en", "customer_carries", "feedback",
+                                "taken_by", "agency_terms", "note"))
             props["order"] = order
             props["life_event"] = j.life_event
             props["illustrative"] = bool(st.illustrative or j.illustrative)

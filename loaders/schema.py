@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from graph.canonical import CANONICAL_VALUES
 from graph.ids import SLUG_RE, org_nr_problem
 
 from .limits import excerpt
@@ -118,6 +119,8 @@ class LifeEvent(Entry):
     name: str = Field(min_length=1)
     name_en: str | None = None
     domain: Ref
+    kind: Literal["life", "business"] | None = None
+    """`business` for a point in a business's life (CPSV-AP's BusinessEvent); default life."""
     description: str | None = None
     description_en: str | None = None
     agencies: list[Participation] = Field(default_factory=list)
@@ -155,6 +158,16 @@ class Insight(Entry):
     sources: list[Ref] = Field(default_factory=list)
     status: Literal["active", "proposed", "disputed", "superseded"] = "active"
     superseded_by: Ref | None = None
+    canonical: str | None = None
+    """Which of the eSam forum's five general insights this is (graph.canonical)."""
+
+    @field_validator("canonical")
+    @classmethod
+    def _canonical(cls, v: str | None) -> str | None:
+        if v is not None and v not in CANONICAL_VALUES:
+            raise ValueError(f"{v!r} is not one of the five general insights: use one of "
+                             + ", ".join(CANONICAL_VALUES))
+        return v
 
 
 class Application(BaseModel):
@@ -184,6 +197,11 @@ class Step(BaseModel):
     action_en: str | None = None
     customer_carries: list[str] = Field(default_factory=list)
     feedback: Literal["immediate", "delayed", "none"] = "immediate"
+    taken_by: Literal["person", "actor"] | None = None
+    """`actor` for a step the actor takes without the person (an automatic notice between
+    agencies, a decision, a payment); default `person`: the person must take it."""
+    agency_terms: list[str] = Field(default_factory=list)
+    """The agency's own terms the person must know or use to take the step."""
     illustrative: bool = False
     note: str | None = None
 

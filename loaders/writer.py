@@ -40,16 +40,18 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "domains": ("id", "name", "name_en"),
     "agencies": ("id", "name", "name_en", "short_name", "org_nr", "kind", "url", "aliases",
                  "source"),
-    "life_events": ("id", "name", "name_en", "domain", "description", "description_en",
+    "life_events": ("id", "name", "name_en", "domain", "kind", "description", "description_en",
                     "agencies", "sources"),
     "sources": ("id", "title", "kind", "date", "url", "publisher"),
     "insights": ("id", "title", "title_en", "statement", "statement_en", "kind", "instance_of",
-                 "life_events", "reported_by", "sources", "status", "superseded_by"),
+                 "life_events", "reported_by", "sources", "status", "superseded_by",
+                 "canonical"),
     "principles": ("id", "name", "name_en", "description", "description_en", "source",
                    "addresses", "applied_by"),
     "journeys": ("life_event", "sources", "steps"),
 }
-STEP_FIELDS = ("id", "agency", "action", "action_en", "customer_carries", "feedback")
+STEP_FIELDS = ("id", "agency", "action", "action_en", "customer_carries", "feedback",
+               "taken_by", "agency_terms")
 COMMON = ("illustrative", "note")
 _LABEL_FILE = {"Domain": "domains", "Agency": "agencies", "LifeEvent": "life_events",
                "Source": "sources", "Insight": "insights", "Principle": "principles"}

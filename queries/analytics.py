@@ -27,41 +27,50 @@ import igraph
 import networkx as nx
 from cachetools import LRUCache
 
+from graph.canonical import TITLES, Canonical, canonical_insights
 from graph.model import Label, Rel
 from graph.walk import display_name
 
 T = TypeVar("T")
 
-# The general insights (eSam forum 2017) that the journey burden components evidence.
-ACTORS_INSIGHT = "svart-att-veta-vem-som-gor-vad"
-HANDOFFS_INSIGHT = "kunden-blir-sin-egen-projektledare"
-DOCUMENTS_INSIGHT = "kunden-far-agera-kurir"
-LATE_FEEDBACK_INSIGHT = "far-veta-forst-i-efterhand"
-NON_STATE_INSIGHT = "svart-att-veta-vem-som-gor-vad"
-_FALLBACK_TITLES = {
-    ACTORS_INSIGHT: "Svårt att veta vem som gör vad",
-    HANDOFFS_INSIGHT: "Kunden blir sin egen projektledare",
-    DOCUMENTS_INSIGHT: "Kunden får agera kurir",
-    LATE_FEEDBACK_INSIGHT: "Får veta först i efterhand att man gjort fel",
-}
-
-# Journey burden index weights (see `burden` for the reasoning).
+# Journey burden index: one term per general insight of the eSam forum (graph.canonical), with
+# its weight; see `burden` and BURDEN_DEFINITIONS for what each counts and why.
 BURDEN_WEIGHTS: dict[str, float] = {
-    "actors": 1.0,
-    "handoffs": 2.0,
-    "documents": 2.0,
-    "late_feedback": 1.5,
-    "non_state": 1.0,
+    Canonical.WHO_DOES_WHAT.value: 1.0,
+    Canonical.OWN_PROJECT_MANAGER.value: 1.0,
+    Canonical.MYNDIGHETSKA.value: 1.0,
+    Canonical.COURIER.value: 2.0,
+    Canonical.LATE_FEEDBACK.value: 1.5,
 }
-BURDEN_INSIGHTS: dict[str, str] = {
-    "actors": ACTORS_INSIGHT,
-    "handoffs": HANDOFFS_INSIGHT,
-    "documents": DOCUMENTS_INSIGHT,
-    "late_feedback": LATE_FEEDBACK_INSIGHT,
-    "non_state": NON_STATE_INSIGHT,
+BURDEN_DEFINITIONS: dict[str, str] = {
+    Canonical.WHO_DOES_WHAT.value:
+        "distinct actors of the steps the person takes: each is an organisation the person "
+        "must find and approach themselves (Efterlevandeguiden: agencies learn of a death "
+        "automatically, companies do not, so the relatives must contact them)",
+    Canonical.OWN_PROJECT_MANAGER.value:
+        "steps the person must start (taken_by person, the default); steps an actor takes "
+        "on its own, such as automatic notices between agencies, do not count "
+        "(Pensionsmyndigheten checks survivor's pension without an application, but the "
+        "state pension must be applied for)",
+    Canonical.MYNDIGHETSKA.value:
+        "steps the person takes where they must know or use a term of the agency's "
+        "(agency_terms); Språklagen 11 § asks for plain, simple and understandable language; "
+        "not measured when no step of the dataset carries agency_terms",
+    Canonical.COURIER.value:
+        "documents the person carries from one actor to another (customer_carries), weight 2: "
+        "each is two errands, obtaining it and handing it over (E-delegationen: the citizen "
+        "ends up as messenger between organisations)",
+    Canonical.LATE_FEEDBACK.value:
+        "steps the person takes and learns the outcome of only later (feedback delayed) or "
+        "never (feedback none), weight 1.5: a mistake may show only afterwards, a real but "
+        "uncertain cost, more than a name to find and less than a sure errand",
 }
-BURDEN_FORMULA = ("B = 1·(actors − 1) + 2·handoffs + 2·documents carried + 1.5·late-feedback steps "
-                  "+ 1·non-state steps")
+BURDEN_COLORS = ("#4e79a7", "#f28e2b", "#b07aa1", "#e15759", "#76b7b2")
+"""One colour per term (BURDEN_WEIGHTS order), shared by the report and the dashboard."""
+BURDEN_FORMULA = ("B = 1·who-does-what (actors the person must find) + 1·own-project-manager "
+                  "(steps the person must start) + 1·myndighetska (steps with agency terms) "
+                  "+ 2·courier (documents carried) + 1.5·late-feedback (person steps with "
+                  "feedback delayed or none)")
 BETWEENNESS_SAMPLE = 200
 
 
@@ -132,6 +141,12 @@ class JourneyStepInfo:
     agency_kind: str
     customer_carries: tuple[str, ...]
     feedback: str
+    taken_by: str = "person"  # person | actor (see loaders.schema.Step)
+    agency_terms: tuple[str, ...] = ()
+
+    @property
+    def by_person(self) -> bool:
+        return self.taken_by != "actor"
 
 
 @dataclass(frozen=True)
@@ -214,7 +229,9 @@ def _build_index(g: nx.MultiDiGraph) -> GraphIndex:
         raw_journeys.setdefault(le_id, []).append(JourneyStepInfo(
             id=step_id, order=order, agency=agency, agency_kind=kind,
             customer_carries=tuple(str(x) for x in sp.get("customer_carries") or ()),
-            feedback=str(sp.get("feedback") or "immediate")))
+            feedback=str(sp.get("feedback") or "immediate"),
+            taken_by=str(sp.get("taken_by") or "person"),
+            agency_terms=tuple(str(x) for x in sp.get("agency_terms") or ())))
     journeys = {le: tuple(sorted(steps, key=lambda s: (s.order, s.id)))
                 for le, steps in sorted(raw_journeys.items())}
     agency_sets: dict[str, frozenset[str]] = {}
@@ -604,13 +621,14 @@ def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Brid
 
 @dataclass(frozen=True)
 class BurdenComponent:
-    name: str  # actors | handoffs | documents | late_feedback | non_state
-    count: int  # the raw figure (for actors: distinct actors)
+    name: str  # one of graph.canonical.Canonical: the general insight the term measures
+    count: int  # the raw figure (see BURDEN_DEFINITIONS)
     weight: float
-    points: float  # its share of the index
-    insight: str  # the general insight it evidences
+    points: float  # weight · count: its share of the index
+    insight: str  # the id of the general insight it evidences in this graph ("" if none)
     insight_title: str
     insight_in_graph: bool
+    measured: bool = True  # False when the data does not carry what the term counts
 
 
 @dataclass(frozen=True)
@@ -621,6 +639,7 @@ class JourneyBurden:
     index: float
     components: tuple[BurdenComponent, ...]
     actor_ids: tuple[str, ...] = field(default=())
+    person_steps: int = 0  # steps the person takes (the rest are taken by actors alone)
 
     def component(self, name: str) -> BurdenComponent:
         for c in self.components:
@@ -632,57 +651,75 @@ class JourneyBurden:
 def burden(g: nx.MultiDiGraph) -> tuple[JourneyBurden, ...]:
     """The journey burden index of every life event that has a journey, ranked (desc).
 
-    B = 1·(actors − 1) + 2·handoffs + 2·documents + 1.5·late_feedback + 1·non_state, where
-
-    * actors: distinct actors handling a step. One actor needs no coordination, so each actor
-      beyond the first adds 1 — a new organisation to find and understand
-      ("svårt att veta vem som gör vad").
-    * handoffs: consecutive steps handled by different actors, weight 2. At every handoff the
-      person must carry the case on themselves ("kunden blir sin egen projektledare"); it also
-      counts an actor already met again, which `actors` does not.
-    * documents: documents carried (the length of every step's `customer_carries`), weight 2.
-      Each is an errand — obtain from one actor, deliver to another ("kunden får agera kurir").
-    * late_feedback: steps with feedback "delayed", weight 1.5. Each is a point where a mistake
-      shows only later ("får veta först i efterhand"); the cost is real but not certain, so it
-      weighs less than a sure errand or handoff and more than a mere extra name.
-    * non_state: steps handled by an actor whose kind is not "statlig" (region, municipality,
-      bank, employer …), weight 1. Outside the state the service duty and once-only data
-      exchange of the agencies do not reach ("svårt att veta vem som gör vad").
-
-    Ties rank by life event id.
+    B = Σ weight · count over the five general insights of the eSam forum (BURDEN_WEIGHTS,
+    BURDEN_DEFINITIONS): who-does-what (distinct actors of the person's steps),
+    own-project-manager (steps the person must start), myndighetska (person steps with
+    agency terms), courier (documents carried, ×2) and late-feedback (person steps with
+    feedback delayed or none, ×1.5). A step with `taken_by: actor` (an automatic notice
+    between agencies, a decision, a payment) is not something the person does, so it counts
+    only for the documents it hands the person. Each term links to the general insight of the
+    graph that is that canonical insight (graph.canonical), whatever its id. The parts add up
+    to the index exactly. Ties rank by life event id.
     """
     fp = fingerprint(g)
 
     def compute() -> tuple[JourneyBurden, ...]:
         index = graph_index(g, fp)
-        out = [_journey_burden(index, le, steps) for le, steps in index.journeys.items()]
+        linked = canonical_insights(g)
+        terms_coded = any(s.agency_terms for steps in index.journeys.values() for s in steps)
+        out = [_journey_burden(index, le, steps, linked, terms_coded)
+               for le, steps in index.journeys.items()]
         out.sort(key=lambda b: (-b.index, b.life_event))
         return tuple(out)
 
     return _cached("burden", g, (), compute, fp)
 
 
-def _journey_burden(index: GraphIndex, le: str, steps: tuple[JourneyStepInfo, ...]) -> JourneyBurden:
-    actors = sorted({s.agency for s in steps if s.agency})
-    handoffs = sum(1 for x, y in itertools.pairwise(steps) if x.agency != y.agency)
-    counts = {
-        "actors": len(actors),
-        "handoffs": handoffs,
-        "documents": sum(len(s.customer_carries) for s in steps),
-        "late_feedback": sum(1 for s in steps if s.feedback == "delayed"),
-        "non_state": sum(1 for s in steps if s.agency_kind != "statlig"),
+def burden_counts(steps: Iterable[JourneyStepInfo]) -> dict[str, int]:
+    """The raw count of each burden term for one journey's steps (see BURDEN_DEFINITIONS)."""
+    steps = tuple(steps)
+    person = [s for s in steps if s.by_person]
+    return {
+        Canonical.WHO_DOES_WHAT.value: len({s.agency for s in person if s.agency}),
+        Canonical.OWN_PROJECT_MANAGER.value: len(person),
+        Canonical.MYNDIGHETSKA.value: sum(1 for s in person if s.agency_terms),
+        Canonical.COURIER.value: sum(len(s.customer_carries) for s in steps),
+        Canonical.LATE_FEEDBACK.value: sum(1 for s in person if s.feedback in ("delayed", "none")),
     }
-    insights = index.props.get("Insight", {})
+
+
+def _journey_burden(index: GraphIndex, le: str, steps: tuple[JourneyStepInfo, ...],
+                    linked: dict[Canonical, tuple[str, ...]],
+                    terms_coded: bool) -> JourneyBurden:
+    counts = burden_counts(steps)
     components = []
     for name, count in counts.items():
-        effective = max(count - 1, 0) if name == "actors" else count
-        insight = BURDEN_INSIGHTS[name]
-        present = insight in insights
-        title = index.name(Label.INSIGHT, insight) if present else _FALLBACK_TITLES[insight]
-        components.append(BurdenComponent(name, count, BURDEN_WEIGHTS[name],
-                                          BURDEN_WEIGHTS[name] * effective, insight, title,
-                                          present))
+        ids = linked.get(Canonical(name), ())
+        insight = ids[0] if ids else ""
+        title = index.name(Label.INSIGHT, insight) if insight else TITLES[Canonical(name)][0]
+        weight = BURDEN_WEIGHTS[name]
+        components.append(BurdenComponent(
+            name, count, weight, weight * count, insight, title, bool(insight),
+            measured=terms_coded or name != Canonical.MYNDIGHETSKA.value))
     total = round(sum(c.points for c in components), 6)
+    actors = sorted({s.agency for s in steps if s.agency})
     return JourneyBurden(life_event=le, name=index.name(Label.LIFE_EVENT, le), steps=len(steps),
-                         index=total, components=tuple(components), actor_ids=tuple(actors))
+                         index=total, components=tuple(components), actor_ids=tuple(actors),
+                         person_steps=sum(1 for s in steps if s.by_person))
 
+
+def burden_table(burdens: Iterable[JourneyBurden]) -> list[dict[str, Any]]:
+    """One row per journey for tables and charts: rank, index, steps, and for every term its
+    count (`<term>`) and points (`<term>_points`). The points of a row add up to its index;
+    the dashboard, the report and the CLI all show this one decomposition."""
+    rows = []
+    for rank, b in enumerate(burdens, start=1):
+        row: dict[str, Any] = {"rank": rank, "life_event": b.life_event, "name": b.name,
+                               "index": b.index, "steps": b.steps,
+                               "person_steps": b.person_steps}
+        for c in b.components:
+            row[c.name] = c.count
+        for c in b.components:
+            row[f"{c.name}_points"] = c.points
+        rows.append(row)
+    return rows

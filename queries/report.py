@@ -25,6 +25,8 @@ from graph.export import content_hash
 from graph.model import Label
 
 from .analytics import (
+    BURDEN_COLORS,
+    BURDEN_DEFINITIONS,
     BURDEN_FORMULA,
     BURDEN_WEIGHTS,
     Community,
@@ -276,11 +278,13 @@ def render_markdown(report: Report) -> str:
     out += _md_table(["agency", "kind", "insight", "principles"],
                      [[x.agency, x.agency_kind, x.insight, ", ".join(x.principles)]
                       for x in r.action_gaps])
-    out += ["", "## Bördeindex per livshändelse (journey burden)", "", f"`{BURDEN_FORMULA}`", ""]
+    out += ["", "## Bördeindex per livshändelse (journey burden)", "", f"`{BURDEN_FORMULA}`", "",
+            "Varje cell är poäng = vikt × antal; poängen summerar till index. / Each cell is "
+            "points = weight × count; the points add up to the index.", ""]
     names = list(BURDEN_WEIGHTS)
     out += _md_table(["life event", "index", "steps", *names],
-                     [[b.name, f"{b.index:g}", b.steps,
-                       *(b.component(n).count for n in names)] for b in r.burden])
+                     [[b.name, f"{b.index:g}", b.steps, *burden_cells(b)] for b in r.burden])
+    out += [""] + [f"- **{n}**: {_md(BURDEN_DEFINITIONS[n])}" for n in names]
     p = r.provenance
     out += ["", "## Datans ursprung (provenance)", "",
             f"Illustrativa poster / illustrative entries: {p.illustrative} av {p.total} "
@@ -295,8 +299,13 @@ def render_markdown(report: Report) -> str:
 
 # -- HTML ------------------------------------------------------------------------------------
 
-_COLORS = {"actors": "#4e79a7", "handoffs": "#f28e2b", "documents": "#e15759",
-           "late_feedback": "#76b7b2", "non_state": "#59a14f"}
+_COLORS = dict(zip(BURDEN_WEIGHTS, BURDEN_COLORS, strict=True))
+
+
+def burden_cells(b: JourneyBurden) -> list[str]:
+    """The burden terms of one journey as "points = weight×count", in BURDEN_WEIGHTS order."""
+    return [f"{c.points:g} = {c.weight:g}×{c.count}" + ("" if c.measured else " (–)")
+            for c in (b.component(n) for n in BURDEN_WEIGHTS)]
 
 
 def _short(text: str, limit: int) -> str:
@@ -342,7 +351,7 @@ def burden_chart(burdens: tuple[JourneyBurden, ...], width: int = 720) -> dict[s
         rows.append({"y": y, "text_y": y + 14, "name": _short(b.name, 30), "segments": segments,
                      "end_x": f"{x + 4:.1f}", "index": f"{b.index:g}"})
     legend_y = 10 + len(burdens) * (bar + gap) + 10
-    legend = [{"x": f"{left + 100 * i:.0f}", "text_x": f"{left + 100 * i + 16:.0f}",
+    legend = [{"x": f"{20 + 140 * i:.0f}", "text_x": f"{20 + 140 * i + 16:.0f}",
                "color": color, "name": name} for i, (name, color) in enumerate(_COLORS.items())]
     return {"width": width, "height": len(burdens) * (bar + gap) + 60, "bar": bar,
             "label_x": left - 6, "rows": rows, "legend": legend, "legend_y": legend_y,
@@ -386,8 +395,8 @@ def render_html(report: Report) -> str:
                      for x in r.action_gaps],
         formula=BURDEN_FORMULA, burden_chart_data=burden_chart(r.burden),
         burden_header=["livshändelse / life event", "index", "steg", *names],
-        burden_rows=[[b.name, f"{b.index:g}", b.steps, *(b.component(n).count for n in names)]
-                     for b in r.burden],
+        burden_rows=[[b.name, f"{b.index:g}", b.steps, *burden_cells(b)] for b in r.burden],
+        burden_definitions=[(n, BURDEN_DEFINITIONS[n]) for n in names],
         burden_numeric=tuple(range(1, 3 + len(names))),
         illustrative_pct=_pct(r.provenance.illustrative_share))
 

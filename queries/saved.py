@@ -10,6 +10,7 @@ import networkx as nx
 
 from graph.errors import QueryRefused
 from graph.model import SEARCH_FIELD, Label, node_key, search_tokens
+from graph.store import DATASETS_ATTR
 from graph.walk import coalesced_name, in_rels, name_of, node_id, out_rels, with_generals
 
 from .types import Param, Row, SavedQuery, register
@@ -52,18 +53,36 @@ def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[
 
 # -- shared-problems ----------------------------------------------------------------------
 
+def _holders(g: nx.MultiDiGraph, x: str, p: dict[str, Any]) -> set[str]:
+    """The agencies whose insight set holds `x`: they report x, or an instance of it, through
+    an insight that passes the filters (the inverse of `agency_insight_sets`, for one x)."""
+    reported = [x, *(i for i, _ in in_rels(g, x, "INSTANCE_OF"))]
+    return {a for i in reported if _insight_passes(g, i, p) for a, _ in in_rels(g, i, "REPORTS")}
+
+
+def _insight_set(g: nx.MultiDiGraph, agency: str, p: dict[str, Any]) -> set[str]:
+    """One agency's insight set (see `agency_insight_sets`), from its own edges only."""
+    return {x for i, _ in out_rels(g, agency, "REPORTS") if _insight_passes(g, i, p)
+            for x in with_generals(g, i)}
+
+
 def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    if p["agency"] is not None:  # just that agency's pairs, from its own neighbourhood
+        only = node_key(Label.AGENCY, p["agency"])
+        for x in _insight_set(g, only, p) if only in g else ():
+            for b in _holders(g, x, p) - {only}:
+                pair = (only, b) if node_id(g, only) < node_id(g, b) else (b, only)
+                pairs[pair].add(node_id(g, x))
     by_insight: dict[str, set[str]] = defaultdict(set)
-    for agency, insights in agency_insight_sets(g, p).items():
+    for agency, insights in (agency_insight_sets(g, p).items() if p["agency"] is None else ()):
         for x in insights:
             by_insight[x].add(agency)
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
     for x, agencies in by_insight.items():
         ordered = sorted(agencies, key=lambda k: node_id(g, k))
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:]:
-                if p["agency"] is None or p["agency"] in (node_id(g, a), node_id(g, b)):
-                    pairs[(a, b)].add(node_id(g, x))
+                pairs[(a, b)].add(node_id(g, x))
     return [
         {"agency_a": node_id(g, a), "agency_a_name": name_of(g, a), "agency_b": node_id(g, b),
          "agency_b_name": name_of(g, b), "shared_count": len(xs), "shared": sorted(xs)}
@@ -82,14 +101,27 @@ register(SavedQuery(
             Param("min_shared", "int", "only pairs sharing at least this many insights",
                   default=1, minimum=1)),
     cypher="""
-MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
+// With $agency, start from that agency's insights (an index seek: the UNION keeps the
+// planner from a scan that `$agency IS NULL OR a.id = $agency` would force).
+CALL {
+  MATCH (a:Agency {id: $agency}) RETURN a
+  UNION
+  MATCH (a:Agency) WHERE $agency IS NULL RETURN a
+}
+MATCH (a)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
+WHERE""" + INSIGHT_FILTER + """
+WITH DISTINCT x
+MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x)
 WHERE""" + INSIGHT_FILTER + """
 WITH x, collect(DISTINCT a) AS reporters
-UNWIND reporters AS a
+// With $agency, pair only that agency with the others (not every pair, filtered after).
+UNWIND [r IN reporters WHERE $agency IS NULL OR r.id = $agency] AS a
 UNWIND reporters AS b
 WITH a, b, x
-WHERE a.id < b.id AND ($agency IS NULL OR $agency IN [a.id, b.id])
-WITH a, b, x ORDER BY x.id
+WHERE a.id <> b.id AND ($agency IS NOT NULL OR a.id < b.id)
+WITH CASE WHEN a.id < b.id THEN a ELSE b END AS first,
+     CASE WHEN a.id < b.id THEN b ELSE a END AS second, x
+WITH first AS a, second AS b, x ORDER BY x.id
 WITH a, b, collect(x.id) AS shared
 WHERE size(shared) >= $min_shared
 RETURN a.id AS agency_a, a.name AS agency_a_name, b.id AS agency_b, b.name AS agency_b_name,
@@ -179,9 +211,11 @@ def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     for pr, d in out_rels(g, a, "APPLIES"):
         rows.append({"section": "principle", "id": node_id(g, pr), "name": name_of(g, pr),
                      "detail": d.get("status") or ""})
-    sets = agency_insight_sets(g, {})
-    mine = sets.get(a, set())
-    peers = [(len(mine & xs), node_id(g, b), b) for b, xs in sets.items() if b != a and mine & xs]
+    shared: dict[str, int] = defaultdict(int)
+    for x in _insight_set(g, a, {}):
+        for b in _holders(g, x, {}) - {a}:
+            shared[b] += 1
+    peers = [(n, node_id(g, b), b) for b, n in shared.items()]
     peers.sort(key=lambda t: (-t[0], t[1]))
     rows += [{"section": "peer", "id": pid, "name": name_of(g, b), "detail": str(n)}
              for n, pid, b in peers[:5]]
@@ -219,8 +253,11 @@ CALL {
   RETURN 'principle' AS section, p.id AS id, p.name AS name, coalesce(r.status, '') AS detail
   UNION
   WITH a
+  // Two MATCH clauses, not one pattern: within one pattern Neo4j never uses a relationship
+  // twice, so an insight both agencies report would lose its INSTANCE_OF to the general.
   MATCH (a)-[:REPORTS]->(:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
-        <-[:INSTANCE_OF*0..1]-(:Insight)<-[:REPORTS]-(b:Agency)
+  WITH DISTINCT a, x
+  MATCH (x)<-[:INSTANCE_OF*0..1]-(:Insight)<-[:REPORTS]-(b:Agency)
   WHERE b <> a
   WITH b, count(DISTINCT x) AS n
   ORDER BY n DESC, b.id
@@ -395,20 +432,29 @@ def _journey(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     le = node_key(Label.LIFE_EVENT, p["life_event"])
     if le not in g:
         return []
-    rows = []
+    steps = []
     for step, d in out_rels(g, le, "HAS_STEP"):
-        s = g.nodes[step]
         (agency, _), *_ = list(out_rels(g, step, "HANDLED_BY"))
-        prev = [u for u, _ in in_rels(g, step, "NEXT")]
-        prev_agency = [a for u in prev for a, _ in out_rels(g, u, "HANDLED_BY")]
+        steps.append((int(d["order"]), step, agency))
+    steps.sort()
+    rows = []
+    previous_person_agency: str | None = None  # the actor of the person's last step
+    for order, step, agency in steps:
+        s = g.nodes[step]
+        by_person = (s.get("taken_by") or "person") == "person"
+        feedback = s.get("feedback", "immediate")
         rows.append({
-            "step_order": d["order"], "step": s["id"], "action": s.get("action"),
+            "step_order": order, "step": s["id"], "action": s.get("action"),
             "action_en": s.get("action_en"), "agency": node_id(g, agency),
             "agency_name": name_of(g, agency), "agency_kind": g.nodes[agency].get("kind"),
-            "handoff": bool(prev_agency) and prev_agency[0] != agency,
+            "taken_by": s.get("taken_by") or "person",
+            "handoff": by_person and previous_person_agency not in (None, agency),
             "carries": list(s.get("customer_carries", [])),
-            "feedback": s.get("feedback", "immediate"),
-            "late": s.get("feedback") == "delayed"})
+            "agency_terms": list(s.get("agency_terms", [])),
+            "feedback": feedback,
+            "late": by_person and feedback in ("delayed", "none")})
+        if by_person:
+            previous_person_agency = agency
     return rows
 
 
@@ -416,26 +462,35 @@ register(SavedQuery(
     name="journey",
     title_sv="Kundresa",
     title_en="Journey",
-    description="The steps of a life event's journey in order: the actor, whether the step hands "
-    "the person over to another actor (handoff), the documents the person must carry on, and "
-    "whether they learn only later that something went wrong (late).",
+    description="The steps of a life event's journey in order: the actor, who takes the step "
+    "(taken_by: the person, or the actor alone, e.g. an automatic notice between agencies), "
+    "whether the person is handed over to another actor (handoff: the actor differs from that "
+    "of the person's previous step; steps the actor takes alone are not handoffs), the "
+    "documents the person must carry on, the agency's terms the person must use, and whether "
+    "the person learns only later, or never, whether the step went right (late).",
     params=(Param("life_event", "str", "the life event (id)", required=True,
                   choices=Label.LIFE_EVENT),),
     cypher="""
 MATCH (le:LifeEvent {id: $life_event})-[h:HAS_STEP]->(s:JourneyStep)-[:HANDLED_BY]->(a:Agency)
-OPTIONAL MATCH (prev:JourneyStep)-[:NEXT]->(s)
-OPTIONAL MATCH (prev)-[:HANDLED_BY]->(pa:Agency)
+WITH le, h, s, a, coalesce(s.taken_by, 'person') = 'person' AS by_person
+WITH le, h, s, a, by_person, COLLECT {
+  MATCH (le)-[h2:HAS_STEP]->(p:JourneyStep)-[:HANDLED_BY]->(pa:Agency)
+  WHERE h2.order < h.order AND coalesce(p.taken_by, 'person') = 'person'
+  RETURN pa.id ORDER BY h2.order DESC LIMIT 1 } AS previous
 RETURN h.order AS step_order, s.id AS step, s.action AS action, s.action_en AS action_en,
        a.id AS agency, a.name AS agency_name, a.kind AS agency_kind,
-       (pa IS NOT NULL AND pa.id <> a.id) AS handoff,
+       coalesce(s.taken_by, 'person') AS taken_by,
+       (by_person AND size(previous) > 0 AND previous[0] <> a.id) AS handoff,
        coalesce(s.customer_carries, []) AS carries,
+       coalesce(s.agency_terms, []) AS agency_terms,
        coalesce(s.feedback, 'immediate') AS feedback,
-       coalesce(s.feedback = 'delayed', false) AS late
+       (by_person AND coalesce(s.feedback, 'immediate') IN ['delayed', 'none']) AS late
 ORDER BY step_order
 """,
     embedded=_journey,
     columns=("step_order", "step", "action", "action_en", "agency", "agency_name",
-             "agency_kind", "handoff", "carries", "feedback", "late"),
+             "agency_kind", "taken_by", "handoff", "carries", "agency_terms", "feedback",
+             "late"),
     order_by=("step_order",),
     node_columns={"step": Label.JOURNEY_STEP, "agency": Label.AGENCY},
     example={"life_event": "nar-nagon-har-dott"},
@@ -444,76 +499,231 @@ ORDER BY step_order
 
 # -- evidence -----------------------------------------------------------------------------
 
+def _principles_of(g: nx.MultiDiGraph, i: str) -> list[tuple[str, str | None]]:
+    """(principle key, general insight key or None): the principles that address the insight
+    directly (None) or through one of its general insights (INSTANCE_OF*0..1)."""
+    out: list[tuple[str, str | None]] = [(pr, None) for pr, _ in in_rels(g, i, "ADDRESSES")]
+    for gen, _ in out_rels(g, i, "INSTANCE_OF"):
+        out += [(pr, gen) for pr, _ in in_rels(g, gen, "ADDRESSES")]
+    return out
+
+
+def _dataset_meta(g: nx.MultiDiGraph, ds: str) -> dict[str, str]:
+    meta: dict[str, dict[str, str]] = g.graph.get(DATASETS_ATTR) or {}
+    return meta.get(ds, {})
+
+
 def _evidence(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     i = node_key(Label.INSIGHT, p["insight"])
     if i not in g:
         return []
-    rows: set[tuple[str, str, Any, str]] = set()
+    rows: set[tuple[str, str, Any, str, str, str]] = set()
 
-    def source_row(key: str) -> tuple[str, str, Any, str]:
+    def source_row(key: str, via: str = "") -> tuple[str, str, Any, str, str, str]:
         s = g.nodes[key]
-        return ("source", s["id"], s.get("title"), s.get("url") or "")
+        return ("source" if not via else "principle_source", s["id"], s.get("title"),
+                s.get("url") or "", "", via)
 
     for s, _ in out_rels(g, i, "SUPPORTED_BY"):
         rows.add(source_row(s))
     for a, d in in_rels(g, i, "REPORTS"):
         rows.add(("reported_by", node_id(g, a), name_of(g, a),
-                  "" if d.get("year") is None else str(d["year"])))
+                  "" if d.get("year") is None else str(d["year"]), d.get("source") or "", ""))
         src = node_key(Label.SOURCE, d["source"]) if d.get("source") else None
         if src and src in g:
             rows.add(source_row(src))
     for gen, _ in out_rels(g, i, "INSTANCE_OF"):
-        rows.add(("general", node_id(g, gen), g.nodes[gen].get("title"), ""))
-    for pr, _ in in_rels(g, i, "ADDRESSES"):
-        rows.add(("principle", node_id(g, pr), name_of(g, pr), ""))
+        rows.add(("general", node_id(g, gen), g.nodes[gen].get("title"), "", "", ""))
+    for pr, via in _principles_of(g, i):
+        defined = sorted(node_id(g, s) for s, _ in out_rels(g, pr, "DEFINED_IN"))
+        rows.add(("principle", node_id(g, pr), name_of(g, pr), "", defined[0] if defined else "",
+                  node_id(g, via) if via else ""))
+        for s, _ in out_rels(g, pr, "DEFINED_IN"):
+            rows.add(source_row(s, node_id(g, pr)))
     for ds in g.nodes[i]["datasets"]:
-        rows.add(("dataset", ds, ds, ""))
-    return [dict(zip(("kind", "id", "name", "detail"), r, strict=True)) for r in rows]
+        meta = _dataset_meta(g, ds)
+        rows.add(("dataset", ds, meta.get("title") or ds, meta.get("version") or "", "", ""))
+    return [dict(zip(("kind", "id", "name", "detail", "source", "via"), r, strict=True))
+            for r in rows]
 
 
 register(SavedQuery(
     name="evidence",
     title_sv="Belägg för en insikt",
     title_en="Evidence for an insight",
-    description="An insight's provenance: its sources (detail: URL), the agencies that report "
-    "it (detail: year), its general insight, the principles that address it and the datasets "
-    "that define it.",
+    description="An insight's provenance: its sources and those its reporters cite (detail: "
+    "URL), the agencies that report it (detail: year; source: the reporter's own source), its "
+    "general insight, the principles that address it or its general insight (source: the "
+    "principle's defining source; via: the general insight), those defining sources "
+    "(principle_source; via: the principle) and the datasets that define it (name: title; "
+    "detail: the loaded version).",
     params=(Param("insight", "str", "the insight (id)", required=True, choices=Label.INSIGHT),),
     cypher="""
 MATCH (i:Insight {id: $insight})
 CALL {
   WITH i
   MATCH (i)-[:SUPPORTED_BY]->(s:Source)
-  RETURN 'source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail
+  RETURN 'source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail,
+         '' AS source, '' AS via
   UNION
   WITH i
   MATCH (:Agency)-[r:REPORTS]->(i)
   MATCH (s:Source {id: r.source})
-  RETURN 'source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail
+  RETURN 'source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail,
+         '' AS source, '' AS via
   UNION
   WITH i
   MATCH (a:Agency)-[r:REPORTS]->(i)
   RETURN 'reported_by' AS kind, a.id AS id, a.name AS name,
-         coalesce(toString(r.year), '') AS detail
+         coalesce(toString(r.year), '') AS detail, coalesce(r.source, '') AS source, '' AS via
   UNION
   WITH i
   MATCH (i)-[:INSTANCE_OF]->(gen:Insight)
-  RETURN 'general' AS kind, gen.id AS id, gen.title AS name, '' AS detail
+  RETURN 'general' AS kind, gen.id AS id, gen.title AS name, '' AS detail, '' AS source,
+         '' AS via
   UNION
   WITH i
-  MATCH (p:Principle)-[:ADDRESSES]->(i)
-  RETURN 'principle' AS kind, p.id AS id, p.name AS name, '' AS detail
+  MATCH (i)-[:INSTANCE_OF*0..1]->(x:Insight)<-[:ADDRESSES]-(p:Principle)
+  OPTIONAL MATCH (p)-[:DEFINED_IN]->(ps:Source)
+  WITH i, x, p, min(ps.id) AS defined
+  RETURN 'principle' AS kind, p.id AS id, p.name AS name, '' AS detail,
+         coalesce(defined, '') AS source, CASE WHEN x = i THEN '' ELSE x.id END AS via
+  UNION
+  WITH i
+  MATCH (i)-[:INSTANCE_OF*0..1]->(:Insight)<-[:ADDRESSES]-(p:Principle)-[:DEFINED_IN]->(s:Source)
+  RETURN 'principle_source' AS kind, s.id AS id, s.title AS name, coalesce(s.url, '') AS detail,
+         '' AS source, p.id AS via
   UNION
   WITH i
   UNWIND i.datasets AS ds
-  RETURN 'dataset' AS kind, ds AS id, ds AS name, '' AS detail
+  OPTIONAL MATCH (d:InsiktDataset {id: ds})
+  RETURN 'dataset' AS kind, ds AS id, coalesce(d.title, ds) AS name,
+         coalesce(d.version, '') AS detail, '' AS source, '' AS via
 }
-RETURN kind, id, name, detail
-ORDER BY kind, id
+RETURN kind, id, name, detail, source, via
+ORDER BY kind, id, via
 """,
     embedded=_evidence,
-    columns=("kind", "id", "name", "detail"),
-    order_by=("kind", "id"),
+    columns=("kind", "id", "name", "detail", "source", "via"),
+    order_by=("kind", "id", "via"),
+    example={"insight": "kunden-far-agera-kurir"},
+))
+
+
+# -- provenance ---------------------------------------------------------------------------
+
+_PROVENANCE_COLUMNS = ("chain", "path", "rels", "insight", "source", "agency", "general",
+                       "principle", "principle_source", "dataset", "detail")
+
+
+def _provenance(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    i = node_key(Label.INSIGHT, p["insight"])
+    if i not in g:
+        return []
+    me = node_id(g, i)
+    rows: list[Row] = []
+
+    def row(chain: str, path: list[str], rels: list[str], detail: str = "",
+            **cols: str | None) -> None:
+        rows.append({**dict.fromkeys(_PROVENANCE_COLUMNS), "chain": chain, "path": path,
+                     "rels": rels, "insight": me, "detail": detail, **cols})
+
+    for s, _ in out_rels(g, i, "SUPPORTED_BY"):
+        row("source", [s, i], ["SUPPORTED_BY"], g.nodes[s].get("url") or "", source=node_id(g, s))
+    for a, d in in_rels(g, i, "REPORTS"):
+        src = node_key(Label.SOURCE, d["source"]) if d.get("source") else None
+        year = "" if d.get("year") is None else str(d["year"])
+        if src and src in g:
+            row("reported_by", [src, a, i], ["REPORTS.source", "REPORTS"], year,
+                source=node_id(g, src), agency=node_id(g, a))
+        else:
+            row("reported_by", [a, i], ["REPORTS"], year, agency=node_id(g, a))
+    for gen, _ in out_rels(g, i, "INSTANCE_OF"):
+        row("general", [i, gen], ["INSTANCE_OF"], general=node_id(g, gen))
+    for pr, via in _principles_of(g, i):
+        head, head_rels = ([i, via], ["INSTANCE_OF"]) if via else ([i], [])
+        general = node_id(g, via) if via else None
+        sources = [s for s, _ in out_rels(g, pr, "DEFINED_IN")]
+        for s in sources:
+            row("principle", [*head, pr, s], [*head_rels, "ADDRESSES", "DEFINED_IN"],
+                g.nodes[s].get("url") or "", general=general, principle=node_id(g, pr),
+                principle_source=node_id(g, s))
+        if not sources:
+            row("principle", [*head, pr], [*head_rels, "ADDRESSES"], general=general,
+                principle=node_id(g, pr))
+    for ds in g.nodes[i]["datasets"]:
+        row("dataset", [i], [], _dataset_meta(g, ds).get("version") or "", dataset=ds)
+    return rows
+
+
+register(SavedQuery(
+    name="provenance",
+    title_sv="Beläggkedja",
+    title_en="Provenance chain",
+    description="The whole chain behind an insight as paths (node keys 'Label:id' in `path`, "
+    "the relationship between each pair in `rels`, walked either way): source → insight "
+    "(chain source), the report's own source → reporting agency → insight (reported_by, "
+    "detail: year; the hop REPORTS.source is the source the report cites), insight → general "
+    "insight (general), insight → (general insight →) principle → its defining source "
+    "(principle, detail: URL), and the datasets that define the insight (dataset, detail: "
+    "the loaded version). The node columns draw the chain in the network view.",
+    params=(Param("insight", "str", "the insight (id)", required=True, choices=Label.INSIGHT),),
+    cypher="""
+MATCH (i:Insight {id: $insight})
+CALL {
+  WITH i
+  MATCH (i)-[:SUPPORTED_BY]->(s:Source)
+  RETURN 'source' AS chain, ['Source:' + s.id, 'Insight:' + i.id] AS path,
+         ['SUPPORTED_BY'] AS rels, s.id AS source, null AS agency, null AS general,
+         null AS principle, null AS principle_source, null AS dataset,
+         coalesce(s.url, '') AS detail
+  UNION
+  WITH i
+  MATCH (a:Agency)-[r:REPORTS]->(i)
+  OPTIONAL MATCH (s:Source {id: r.source})
+  RETURN 'reported_by' AS chain,
+         CASE WHEN s IS NULL THEN [] ELSE ['Source:' + s.id] END
+           + ['Agency:' + a.id, 'Insight:' + i.id] AS path,
+         CASE WHEN s IS NULL THEN [] ELSE ['REPORTS.source'] END + ['REPORTS'] AS rels,
+         s.id AS source, a.id AS agency, null AS general, null AS principle,
+         null AS principle_source, null AS dataset, coalesce(toString(r.year), '') AS detail
+  UNION
+  WITH i
+  MATCH (i)-[:INSTANCE_OF]->(gen:Insight)
+  RETURN 'general' AS chain, ['Insight:' + i.id, 'Insight:' + gen.id] AS path,
+         ['INSTANCE_OF'] AS rels, null AS source, null AS agency, gen.id AS general,
+         null AS principle, null AS principle_source, null AS dataset, '' AS detail
+  UNION
+  WITH i
+  MATCH (i)-[:INSTANCE_OF*0..1]->(x:Insight)<-[:ADDRESSES]-(p:Principle)
+  OPTIONAL MATCH (p)-[:DEFINED_IN]->(ps:Source)
+  WITH i, x, p, ps, CASE WHEN x = i THEN null ELSE x END AS via
+  RETURN 'principle' AS chain,
+         ['Insight:' + i.id] + CASE WHEN via IS NULL THEN [] ELSE ['Insight:' + via.id] END
+           + ['Principle:' + p.id]
+           + CASE WHEN ps IS NULL THEN [] ELSE ['Source:' + ps.id] END AS path,
+         CASE WHEN via IS NULL THEN [] ELSE ['INSTANCE_OF'] END + ['ADDRESSES']
+           + CASE WHEN ps IS NULL THEN [] ELSE ['DEFINED_IN'] END AS rels,
+         null AS source, null AS agency, via.id AS general, p.id AS principle,
+         ps.id AS principle_source, null AS dataset, coalesce(ps.url, '') AS detail
+  UNION
+  WITH i
+  UNWIND i.datasets AS ds
+  OPTIONAL MATCH (d:InsiktDataset {id: ds})
+  RETURN 'dataset' AS chain, ['Insight:' + i.id] AS path, [] AS rels, null AS source,
+         null AS agency, null AS general, null AS principle, null AS principle_source,
+         ds AS dataset, coalesce(d.version, '') AS detail
+}
+RETURN chain, path, rels, i.id AS insight, source, agency, general, principle,
+       principle_source, dataset, detail
+ORDER BY chain, path, dataset
+""",
+    embedded=_provenance,
+    columns=_PROVENANCE_COLUMNS,
+    order_by=("chain", "path", "dataset"),
+    node_columns={"insight": Label.INSIGHT, "source": Label.SOURCE, "agency": Label.AGENCY,
+                  "general": Label.INSIGHT, "principle": Label.PRINCIPLE,
+                  "principle_source": Label.SOURCE},
     example={"insight": "kunden-far-agera-kurir"},
 ))
 

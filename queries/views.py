@@ -6,7 +6,7 @@ all of it is unit-tested; the pages only lay the answers out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,10 +33,12 @@ from .analytics import (
     Bridges,
     Communities,
     InsightReach,
+    JourneyBurden,
     Similarity,
     agency_insight_sets,
     bridges,
     burden,
+    burden_table,
     communities,
     reach,
     similarity,
@@ -117,25 +119,6 @@ def general_insight_reach(g: nx.MultiDiGraph) -> list[Row]:
 
 # -- journeys and burden ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class JourneyFigures:
-    """The burden figures of one journey, from the rows of the `journey` saved query."""
-
-    steps: int
-    actors: int
-    handoffs: int
-    documents: int
-    late_feedback: int
-
-def journey_figures(rows: Sequence[Row]) -> JourneyFigures:
-    return JourneyFigures(
-        steps=len(rows),
-        actors=len({r["agency"] for r in rows if r.get("agency")}),
-        handoffs=sum(1 for r in rows if r.get("handoff")),
-        documents=sum(len(r.get("carries") or []) for r in rows),
-        late_feedback=sum(1 for r in rows if r.get("late")),
-    )
-
 def burden_index(g: nx.MultiDiGraph) -> dict[str, float]:
     """life event id → journey burden index (`queries.analytics.burden`)."""
     return {b.life_event: float(b.index) for b in burden(g)}
@@ -143,25 +126,10 @@ def burden_index(g: nx.MultiDiGraph) -> dict[str, float]:
 def burden_formula() -> str:
     return BURDEN_FORMULA
 
-def burden_rows(journeys: Mapping[str, Sequence[Row]], index: Mapping[str, float]) -> list[Row]:
-    """One row per life event with a journey: its figures and index, heaviest first (by index
-    when known, else by handoffs + documents + late-feedback steps), then by id."""
-    out = []
-    for le, rows in journeys.items():
-        if not rows:
-            continue
-        f = journey_figures(rows)
-        out.append({"life_event": le, "index": index.get(le), "steps": f.steps,
-                    "actors": f.actors, "handoffs": f.handoffs, "documents": f.documents,
-                    "late_feedback": f.late_feedback})
-
-    def weight(r: Row) -> float:
-        if r["index"] is not None:
-            return float(r["index"])
-        return float(r["handoffs"] + r["documents"] + r["late_feedback"])
-
-    out.sort(key=lambda r: (-weight(r), r["life_event"]))
-    return out
+def burden_rows(burdens: Sequence[JourneyBurden]) -> list[Row]:
+    """One row per life event with a journey, heaviest first: the same decomposition as the
+    report (queries.analytics.burden_table), whose `<term>_points` add up to `index`."""
+    return burden_table(burdens)
 
 def life_events_with_journeys(g: nx.MultiDiGraph) -> list[str]:
     return sorted(a["id"] for n, a in nodes_of(g, Label.LIFE_EVENT)
@@ -255,23 +223,65 @@ def reported_via(g: nx.MultiDiGraph, agency: str, insight: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Evidence:
+    """An insight's provenance chain, from the `evidence` saved query."""
+
     sources: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, url)
     years: list[str] = field(default_factory=list)
     reporters: list[str] = field(default_factory=list)  # agency ids
+    reports: list[tuple[str, str, str]] = field(default_factory=list)  # (agency, year, source)
+    generals: list[str] = field(default_factory=list)
+    principles: list[tuple[str, str, str]] = field(default_factory=list)  # (id, source, via)
+    datasets: list[tuple[str, str, str]] = field(default_factory=list)  # (id, title, version)
+    source_titles: dict[str, str] = field(default_factory=dict)  # every source row: id → title
 
 def evidence_summary(rows: Iterable[Row]) -> Evidence:
-    """The `evidence` query's rows folded into sources, years and reporting agencies."""
+    """The `evidence` query's rows folded into the chain: sources, each reporter with its year
+    and own source, the general insights, the principles with their defining source, and the
+    datasets with their loaded version."""
     sources: list[tuple[str, str, str]] = []
     years: set[str] = set()
-    reporters: list[str] = []
+    reports: list[tuple[str, str, str]] = []
+    generals: list[str] = []
+    principles: list[tuple[str, str, str]] = []
+    datasets: list[tuple[str, str, str]] = []
+    titles: dict[str, str] = {}
     for r in rows:
-        if r["kind"] == "source":
-            sources.append((str(r["id"]), str(r.get("name") or r["id"]), str(r.get("detail") or "")))
-        elif r["kind"] == "reported_by":
-            reporters.append(str(r["id"]))
+        kind, rid = r["kind"], str(r["id"])
+        if kind in ("source", "principle_source"):
+            titles[rid] = str(r.get("name") or rid)
+        if kind == "source":
+            sources.append((rid, str(r.get("name") or rid), str(r.get("detail") or "")))
+        elif kind == "reported_by":
+            reports.append((rid, str(r.get("detail") or ""), str(r.get("source") or "")))
             if r.get("detail"):
                 years.add(str(r["detail"]))
-    return Evidence(sorted(sources), sorted(years), sorted(reporters))
+        elif kind == "general":
+            generals.append(rid)
+        elif kind == "principle":
+            principles.append((rid, str(r.get("source") or ""), str(r.get("via") or "")))
+        elif kind == "dataset":
+            datasets.append((rid, str(r.get("name") or rid), str(r.get("detail") or "")))
+    return Evidence(sorted(sources), sorted(years), sorted(a for a, _, _ in reports),
+                    sorted(reports), sorted(generals), sorted(principles), sorted(datasets),
+                    titles)
+
+def chain_texts(ev: Evidence, names: Names) -> dict[str, str]:
+    """The chain as short texts for a table row: reporters "Agency (year, source)", principles
+    "Principle (source; via general)", datasets "title (version)"."""
+    def src(sid: str) -> str:
+        return ev.source_titles.get(sid, sid)
+
+    reports = "; ".join(
+        names.get(Label.AGENCY, a) + (f" ({', '.join(x for x in (y, src(s) if s else '') if x)})"
+                                     if y or s else "") for a, y, s in ev.reports)
+    principles = "; ".join(
+        names.get(Label.PRINCIPLE, p) + (f" ({src(s)})" if s else "")
+        + (f" ← {names.get(Label.INSIGHT, via)}" if via else "") for p, s, via in ev.principles)
+    datasets = "; ".join(f"{title} ({version})" if version else title
+                         for _, title, version in ev.datasets)
+    return {"reports": reports, "generals": "; ".join(names.get(Label.INSIGHT, x)
+                                                      for x in ev.generals),
+            "principles": principles, "datasets": datasets}
 
 
 # -- principles --------------------------------------------------------------------------

@@ -30,6 +30,10 @@ REGISTER = Path(os.environ.get("INSIKT_REGISTER")
                 or SHARED / "data" / "agency-register" / "esv.json")
 """ESV's register: INSIKT_REGISTER when set, else ../shared beside the checkout (or beside
 the folder of worktrees). Tests may look there; library code never does."""
+CPSV_AP = Path(os.environ.get("INSIKT_CPSV_AP_DIR")
+               or SHARED / "reference" / "cpsv-ap-3.2.0")
+"""The official CPSV-AP 3.2.0 files (SHACL shapes, vocabulary): INSIKT_CPSV_AP_DIR when set,
+else ../shared as for the register."""
 
 
 @pytest.fixture(autouse=True)

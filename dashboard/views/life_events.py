@@ -38,18 +38,19 @@ rows = ui.run_or_fail("journey", {"life_event": life_event})
 if not rows:
     st.info(t("life.no_journey"))
 else:
-    f = views.journey_figures(rows)
     st.markdown(f"#### {t('life.burden')}")
-    figures = [("metric.steps", f.steps), ("metric.actors", f.actors),
-               ("metric.handoffs", f.handoffs), ("metric.documents", f.documents),
-               ("metric.late_feedback", f.late_feedback)]
-    index = burden.get(life_event)
-    cols = st.columns(len(figures) + (1 if index is not None else 0))
-    for col, (key, value) in zip(cols, figures, strict=False):
-        col.metric(t(key), value)
-    if index is not None:
-        cols[-1].metric(t("life.index"), f"{index:g}",
-                        help=t("life.index_help").format(formula=views.burden_formula()))
+    jb = next((b for b in ui.burdens() if b.life_event == life_event), None)
+    cols = st.columns(7)
+    cols[0].metric(t("metric.steps"), len(rows))
+    cols[1].metric(t("col.person_steps"), jb.person_steps if jb else 0)
+    for col, c in zip(cols[2:], jb.components if jb else (), strict=False):
+        # The same terms as the Overview chart and the report; the points add up to the index.
+        col.metric(t(f"burden.{c.name}"), c.count,
+                   help=f"{c.points:g} {t('burden.points')} = {c.weight:g} × {c.count}" +
+                   ("" if c.measured else f"; {t('burden.not_measured')}"))
+    if jb:
+        st.metric(t("life.index"), f"{jb.index:g}",
+                  help=t("life.index_help").format(formula=views.burden_formula()))
 
     st.markdown(f"#### {t('life.lanes')}")
     lanes = display.journey_lanes(rows, ui.names(), lang)
@@ -82,10 +83,13 @@ else:
         "actor": nm.get(Label.AGENCY, r["agency"]),
         "action": (r.get("action_en") if lang == "en" and r.get("action_en")
                    else r.get("action")) or "",
+        "taken_by": t(f"taken_by.{r.get('taken_by') or 'person'}"),
         "handoff": t("yes") if r.get("handoff") else t("no"),
         "carries": "; ".join(r.get("carries") or []),
+        "agency_terms": "; ".join(r.get("agency_terms") or []),
         "feedback": t(f"feedback.{r.get('feedback') or 'immediate'}"),
-    } for r in rows], columns=["step_order", "actor", "action", "handoff", "carries", "feedback"])
+    } for r in rows], columns=["step_order", "actor", "action", "taken_by", "handoff", "carries",
+                               "agency_terms", "feedback"])
     ui.table(ui.localize_columns(df), "le_steps", f"kundresa-{life_event}")
 
 st.markdown(f"#### {t('life.insights')}")

@@ -107,19 +107,24 @@ else:
         drill = []
         for x in shared:
             ev = views.evidence_summary(ui.run_or_fail("evidence", {"insight": x}))
+            chain = views.chain_texts(ev, nm)
             drill.append({
                 "title": nm.get(Label.INSIGHT, x),
                 "kind": ui.kind(views.attrs_of(g, Label.INSIGHT, x).get("kind")),
                 "sources": "; ".join(title for _, title, _ in ev.sources),
                 "years": ", ".join(ev.years),
-                "reported_by": "; ".join(nm.get(Label.AGENCY, r) for r in ev.reporters),
+                "reported_by": chain["reports"],
+                "generals": chain["generals"],
+                "principles": chain["principles"],
+                "datasets": chain["datasets"],
                 "via_a": "; ".join(nm.get(Label.INSIGHT, v) for v in views.reported_via(g, a, x)),
                 "via_b": "; ".join(nm.get(Label.INSIGHT, v) for v in views.reported_via(g, b, x)),
                 "urls": " ".join(url for _, _, url in ev.sources if url),
                 "insight": x,
             })
         df = pd.DataFrame(drill, columns=["title", "kind", "sources", "years", "reported_by",
-                                          "via_a", "via_b", "urls", "insight"])
+                                          "generals", "principles", "datasets", "via_a",
+                                          "via_b", "urls", "insight"])
         ui.table(ui.localize_columns(df), "ov_pair", f"delade-insikter-{a}-{b}")
 
 with st.expander(t("overlap.matrix_table")):

@@ -11,6 +11,7 @@ from dashboard import ui
 from dashboard.i18n import t
 from graph.model import Label
 from queries import views
+from queries.analytics import BURDEN_COLORS, BURDEN_WEIGHTS
 
 ui.require_data()
 nm = ui.names()  # display names in the current language
@@ -43,31 +44,31 @@ ui.table(ui.localize_columns(df), "overview_shared", "delade-problem")
 
 st.subheader(t("overview.heaviest"))
 st.caption(t("overview.heaviest_help"))
-journeys = {le: ui.run_or_fail("journey", {"life_event": le})
-            for le in views.life_events_with_journeys(g)}
-burden = views.burden_rows(journeys, ui.burden_index())
+burden = views.burden_rows(ui.burdens())
+parts = list(BURDEN_WEIGHTS)
 df = pd.DataFrame([{
     "life_event": nm.get(Label.LIFE_EVENT, r["life_event"]), "index": r["index"],
-    "steps": r["steps"], "actors": r["actors"], "handoffs": r["handoffs"],
-    "documents": r["documents"], "late_feedback": r["late_feedback"]} for r in burden],
-    columns=["life_event", "index", "steps", "actors", "handoffs", "documents",
-             "late_feedback"])
-if df["index"].isna().all():
-    df = df.drop(columns=["index"])
+    "steps": r["steps"], "person_steps": r["person_steps"],
+    **{p: r[f"{p}_points"] for p in parts}} for r in burden],
+    columns=["life_event", "index", "steps", "person_steps", *parts])
 if not df.empty:
-    parts = ["actors", "handoffs", "documents", "late_feedback"]
-    long = df.melt(id_vars=["life_event"], value_vars=parts, var_name="part", value_name="n")
-    long["order"] = [parts.index(p) for p in long["part"]]
-    long["part"] = [t(f"metric.{p}") for p in long["part"]]
+    # The same decomposition as the report: points = weight × count per general insight,
+    # stacked, so each bar ends at the index in the table below.
+    long = pd.DataFrame([{
+        "life_event": nm.get(Label.LIFE_EVENT, r["life_event"]), "part": t(f"burden.{p}"),
+        "order": i, "points": r[f"{p}_points"], "count": r[p], "index": r["index"]}
+        for r in burden for i, p in enumerate(parts)])
     chart = alt.Chart(long).mark_bar().encode(
-        x=alt.X("n:Q", title=None, axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("points:Q", title=t("col.index"), axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("life_event:N", sort=list(df["life_event"]), title=None,
                 axis=alt.Axis(labelLimit=260)),
-        color=alt.Color("part:N", title=None, sort=[t(f"metric.{p}") for p in parts],
-                        scale=alt.Scale(range=["#1f77b4", "#ff7f0e", "#9467bd", "#d62728"])),
+        color=alt.Color("part:N", title=None, sort=[t(f"burden.{p}") for p in parts],
+                        scale=alt.Scale(range=list(BURDEN_COLORS))),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("life_event:N", title=t("col.life_event")),
-                 alt.Tooltip("part:N", title=" "), alt.Tooltip("n:Q", title="#")],
+                 alt.Tooltip("part:N", title=" "), alt.Tooltip("count:Q", title="#"),
+                 alt.Tooltip("points:Q", title=t("burden.points")),
+                 alt.Tooltip("index:Q", title=t("col.index"))],
     ).properties(height=30 * len(df) + 20)
     st.altair_chart(chart, key="overview_burden_chart", width="stretch")
 ui.table(ui.localize_columns(df), "overview_burden", "tyngsta-kundresor")

@@ -15,6 +15,7 @@ from graph import walk
 from graph.embedded import EmbeddedStore
 from loaders.load import load_dataset
 from queries import subgraph, views
+from queries.analytics import BURDEN_WEIGHTS, burden
 from queries.catalog import run_query
 from tests.conftest import ROOT, TINY
 
@@ -112,13 +113,15 @@ def test_heatmap_is_symmetric_and_ordered(tiny: EmbeddedStore, g: nx.MultiDiGrap
         views.heatmap(rows, "cosine", names)
 
 
-def test_journey_figures_and_burden_rows(tiny: EmbeddedStore, g: nx.MultiDiGraph) -> None:
+def test_burden_rows_and_journey_lanes(tiny: EmbeddedStore, g: nx.MultiDiGraph) -> None:
     rows = run_query(tiny, "journey", {"life_event": "nar-nagon-har-dott"}).rows
-    # registreras (SKV) → beställ intyg (SKV, carries 1) → visa för banken (banken, delayed)
-    assert views.journey_figures(rows) == views.JourneyFigures(
-        steps=3, actors=2, handoffs=1, documents=1, late_feedback=1)
-    table = views.burden_rows({"nar-nagon-har-dott": rows, "bli-arbetslos": []}, {})
+    table = views.burden_rows(burden(g))
     assert [r["life_event"] for r in table] == ["nar-nagon-har-dott"]
+    # tiny: 3 person steps at Skatteverket, Skatteverket, banken; one document; feedback
+    # none (step 1) and delayed (step 3): the stacked parts 2 + 3 + 0 + 2·1 + 1.5·2 = 10
+    (row,) = table
+    assert [row[f"{n}_points"] for n in BURDEN_WEIGHTS] == [2, 3, 0, 2, 3]
+    assert row["index"] == 10 == views.burden_index(g)["nar-nagon-har-dott"]
     assert views.life_events_with_journeys(g) == ["nar-nagon-har-dott"]
     lanes = display.journey_lanes(rows, views.names_of(g, "en"), "en")
     assert list(lanes["lane"]) == [0, 0, 1]
@@ -145,6 +148,17 @@ def test_evidence_summary_and_reported_via(tiny: EmbeddedStore, g: nx.MultiDiGra
                                           {"insight": "intyg-till-banken"}).rows)
     assert [s[0] for s in ev.sources] == ["guide"]
     assert ev.years == ["2020", "2021"] and ev.reporters == [FK, SKV]
+    # the full chain (tests/data/tiny): Skatteverket 2020 citing 'guide', FK 2021 without a
+    # source; general 'kurir'; 'en-gang' defined in 'guide', directly and through 'kurir'
+    assert ev.reports == [(FK, "2021", ""), (SKV, "2020", "guide")]
+    assert ev.generals == ["kurir"]
+    assert ev.principles == [("en-gang", "guide", ""), ("en-gang", "guide", "kurir")]
+    assert ev.datasets == [("tiny", "Liten testgraf", "1")]
+    chain = views.chain_texts(ev, views.names_of(g, "sv"))
+    assert chain["reports"] == "Försäkringskassan (2021); Skatteverket (2020, En vägledning)"
+    assert chain["principles"] == ("Lämna uppgifter en gång (En vägledning); Lämna uppgifter "
+                                   "en gång (En vägledning) ← Kunden får agera kurir")
+    assert chain["datasets"] == "Liten testgraf (1)"
     assert views.reported_via(g, SKV, "kurir") == ["intyg-till-banken"]
     assert views.reported_via(g, PM, "kurir") == ["kurir"]
     assert views.reported_via(g, "banken", "kurir") == []

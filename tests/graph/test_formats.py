@@ -20,7 +20,7 @@ from graph.errors import InsiktError
 from graph.export import EXPORT_FORMATS, export_graph
 from graph.formats import (
     INSIGHT_SCHEME,
-    STEP_INSIGHTS,
+    INSIKT_NS,
     SWEDEN,
     cypher_script,
     iri,
@@ -30,7 +30,7 @@ from graph.formats import (
 )
 from graph.store import apply_graph_data
 from loaders.dataset import read_dataset
-from queries.analytics import BURDEN_INSIGHTS
+from queries.analytics import burden
 from tests.conftest import SEED, TINY
 
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
@@ -39,6 +39,7 @@ DCT = Namespace("http://purl.org/dc/terms/")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 ORG = Namespace("http://www.w3.org/ns/org#")
+INSIKT = Namespace(INSIKT_NS)
 TYPES = {"int", "long", "double", "boolean", "string"}
 # rdflib's own JSON-LD parser still uses its deprecated ConjunctiveGraph internally.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
@@ -255,8 +256,22 @@ def _count(r: Graph, s: Node, p: URIRef) -> int:
 
 def test_jsonld_public_services(rdf: Graph, seed: nx.MultiDiGraph) -> None:
     services = set(rdf.subjects(RDF.type, CPSV.PublicService))
+    kind = {a["id"]: a.get("kind", "statlig") for _, a in seed.nodes(data=True)
+            if a["label"] == "Agency"}
+    handler = {seed.nodes[u]["id"]: seed.nodes[v]["id"] for u, v, k in seed.edges(keys=True)
+               if k == "HANDLED_BY"}
     steps = [a for _, a in seed.nodes(data=True) if a["label"] == "JourneyStep"]
-    assert services == {URIRef(iri("JourneyStep", a["id"])) for a in steps}
+    public = {URIRef(iri("JourneyStep", a["id"])) for a in steps
+              if kind[handler[a["id"]]] != "annan"}
+    assert services == public
+    # Steps handled outside the public sector are insikt:ActorStep, handled by their actor.
+    actor_steps = set(rdf.subjects(RDF.type, INSIKT.ActorStep))
+    assert actor_steps == {URIRef(iri("JourneyStep", a["id"])) for a in steps} - public
+    assert actor_steps  # the seed has bank, employer and a-kassa steps
+    for s in actor_steps:
+        (org,) = rdf.objects(s, INSIKT.handledBy)
+        assert (org, RDF.type, INSIKT.NonPublicActor) in rdf
+        assert _count(rdf, s, CV.hasCompetentAuthority) == 0
     for s in services:
         assert _count(rdf, s, DCT.identifier) == 1
         assert _count(rdf, s, DCT.title) >= 1 and _count(rdf, s, DCT.description) >= 1
@@ -266,6 +281,8 @@ def test_jsonld_public_services(rdf: Graph, seed: nx.MultiDiGraph) -> None:
             assert {CV.PublicOrganisation, ORG.Organization} & set(rdf.objects(org, RDF.type))
         events = list(rdf.objects(s, CV.isGroupedBy))
         assert len(events) == 1 and s in set(rdf.objects(events[0], CV.hasRelatedService))
+        for before in rdf.objects(s, DCT.requires):
+            assert (before, RDF.type, CPSV.PublicService) in rdf
         for concept in rdf.objects(s, CV.isClassifiedBy):
             assert (concept, RDF.type, SKOS.Concept) in rdf
             assert (concept, SKOS.inScheme, URIRef(INSIGHT_SCHEME)) in rdf
@@ -284,7 +301,16 @@ def test_jsonld_organisations_events_and_evidence(rdf: Graph, seed: nx.MultiDiGr
             assert list(rdf.objects(s, DCT.identifier)) == [Literal(agencies[k]["org_nr"])]
             (ident,) = rdf.objects(s, ADMS.identifier)
             assert (ident, SKOS.notation, Literal(agencies[k]["org_nr"])) in rdf
-    events = set(rdf.subjects(RDF.type, CV.LifeEvent))
+    for k, a in agencies.items():  # every agent, public or not, has a title and one identifier
+        s = URIRef(iri("Agency", k))
+        assert _count(rdf, s, DCT.title) >= 1
+        assert list(rdf.objects(s, DCT.identifier)) == [Literal(a.get("org_nr") or k)]
+    life = set(rdf.subjects(RDF.type, CV.LifeEvent))
+    business = set(rdf.subjects(RDF.type, CV.BusinessEvent))
+    assert business == {URIRef(iri("LifeEvent", x)) for x in ("starta-foretag",
+                                                                "anstalla-personal")}
+    events = life | business
+    assert not life & business
     assert len(events) == sum(1 for _, a in seed.nodes(data=True) if a["label"] == "LifeEvent")
     for s in events:
         assert _count(rdf, s, DCT.identifier) >= 1 and _count(rdf, s, DCT.title) >= 1
@@ -299,11 +325,54 @@ def test_jsonld_organisations_events_and_evidence(rdf: Graph, seed: nx.MultiDiGr
     assert titles == documents
 
 
-def test_step_rules_match_the_burden_components() -> None:
-    assert STEP_INSIGHTS["documents"] == BURDEN_INSIGHTS["documents"]
-    assert STEP_INSIGHTS["late"] == BURDEN_INSIGHTS["late_feedback"]
-    assert STEP_INSIGHTS["handoff"] == BURDEN_INSIGHTS["handoffs"]
-    assert STEP_INSIGHTS["non_state"] == BURDEN_INSIGHTS["non_state"]
+def test_step_classes_match_the_burden_terms(rdf: Graph, seed: nx.MultiDiGraph) -> None:
+    """Each step's cv:isClassifiedBy follows the burden rules: per life event, the steps
+    classified by a canonical insight are as many as that burden term counts (courier counts
+    documents, so there: the steps that carry one)."""
+    steps_of: dict[str, list[URIRef]] = {}
+    for _, a in seed.nodes(data=True):
+        if a["label"] == "JourneyStep":
+            steps_of.setdefault(a["life_event"], []).append(URIRef(iri("JourneyStep", a["id"])))
+    carrying = {a["life_event"]: 0 for _, a in seed.nodes(data=True) if a["label"] == "JourneyStep"}
+    for _, a in seed.nodes(data=True):
+        if a["label"] == "JourneyStep" and a.get("customer_carries"):
+            carrying[a["life_event"]] += 1
+    for b in burden(seed):
+        for c in b.components:
+            concept = URIRef(iri("Insight", c.insight))
+            n = sum(1 for s in steps_of[b.life_event] if (s, CV.isClassifiedBy, concept) in rdf)
+            assert n == (carrying[b.life_event] if c.name == "courier" else c.count), (
+                b.life_event, c.name)
+
+
+def test_graphml_opens_in_networkx_and_meets_gephi_expectations(seed: nx.MultiDiGraph,
+                                                                 tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = export_graph(seed, "graphml", tmp_path / "g.graphml")
+    back = nx.read_graphml(out, force_multigraph=True)
+    assert back.number_of_nodes() == seed.number_of_nodes()
+    assert back.number_of_edges() == seed.number_of_edges()
+    assert {a["label"] for _, a in back.nodes(data=True)} == {
+        a["label"] for _, a in seed.nodes(data=True)}
+    assert sorted(a["type"] for _, _, a in back.edges(data=True)) == sorted(
+        k for _, _, k in seed.edges(keys=True))
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    root = ET.parse(out).getroot()
+    keys = root.findall("g:key", ns)
+    # Gephi: every attribute declared once per domain with a GraphML scalar type
+    assert all(k.get("attr.type") in {"string", "int", "long", "double", "boolean", "float"}
+               for k in keys)
+    declared = [(k.get("for"), k.get("attr.name")) for k in keys]
+    assert len(declared) == len(set(declared))
+    ids = {k.get("id") for k in keys}
+    (graph,) = root.findall("g:graph", ns)
+    assert graph.get("edgedefault") == "directed"
+    edge_ids = [e.get("id") for e in graph.findall("g:edge", ns)]
+    assert None not in edge_ids and len(edge_ids) == len(set(edge_ids))  # unique edge ids
+    for el in graph.iter():
+        if el.tag.endswith("}data"):
+            assert el.get("key") in ids and len(el) == 0  # declared, no nested elements
 
 
 def test_export_graph_dispatches_every_format(seed: nx.MultiDiGraph, tmp_path: Path) -> None:

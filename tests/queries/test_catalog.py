@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from graph.embedded import EmbeddedStore
 from graph.errors import NotFound, QueryRefused
 from loaders.load import load_dataset
 from queries.catalog import all_queries, get_query, run_query, sort_rows
-from tests.conftest import TINY
+from tests.conftest import DATA, TINY
 
 
 @pytest.fixture
@@ -98,17 +99,64 @@ def test_action_gap(tiny: EmbeddedStore) -> None:
 def test_journey_handoffs_documents_late_feedback(tiny: EmbeddedStore) -> None:
     got = [(r["step_order"], r["agency"], r["handoff"], r["carries"], r["late"])
            for r in rows(tiny, "journey", life_event="nar-nagon-har-dott")]
-    assert got == [(1, "skatteverket", False, [], False),
+    # step 1 has feedback none: the person is never told, which counts as late
+    assert got == [(1, "skatteverket", False, [], True),
                    (2, "skatteverket", False, ["Dödsfallsintyg"], False),
                    (3, "banken", True, [], True)]
 
 
+def test_journey_steps_taken_by_actors_are_not_handoffs(tmp_path: Path) -> None:
+    st = EmbeddedStore(tmp_path / "graph.json")
+    load_dataset(st, DATA / "burden-other")
+    got = [(r["step"], r["taken_by"], r["handoff"], r["late"], r["agency_terms"])
+           for r in run_query(st, "journey", {"life_event": "le-1"}).rows]
+    # tests/data/burden-other/journeys.yaml: s2 and s5 are taken by the actor alone, so the
+    # person goes A (s1) → bank (s3) → A (s4): two handoffs; s2's B and s5's kommun are not.
+    assert got == [("s1", "person", False, False, ["termen"]),
+                   ("s2", "actor", False, False, []),
+                   ("s3", "person", True, True, []),
+                   ("s4", "person", True, True, []),
+                   ("s5", "actor", False, False, [])]
+
+
 def test_evidence(tiny: EmbeddedStore) -> None:
-    got = [(r["kind"], r["id"], r["detail"]) for r in rows(tiny, "evidence",
-                                                           insight="intyg-till-banken")]
-    assert got == [("dataset", "tiny", ""), ("general", "kurir", ""),
-                   ("principle", "en-gang", ""), ("reported_by", "forsakringskassan", "2021"),
-                   ("reported_by", "skatteverket", "2020"), ("source", "guide", "")]
+    got = [(r["kind"], r["id"], r["detail"], r["source"], r["via"])
+           for r in rows(tiny, "evidence", insight="intyg-till-banken")]
+    # tests/data/tiny: Skatteverket reports it in 2020 citing 'guide', Försäkringskassan in
+    # 2021 without a source; 'en-gang' (defined in 'guide') addresses it and its general
+    # 'kurir'; the dataset is 'tiny', version "1".
+    assert got == [("dataset", "tiny", "1", "", ""), ("general", "kurir", "", "", ""),
+                   ("principle", "en-gang", "", "guide", ""),
+                   ("principle", "en-gang", "", "guide", "kurir"),
+                   ("principle_source", "guide", "", "", "en-gang"),
+                   ("reported_by", "forsakringskassan", "2021", "", ""),
+                   ("reported_by", "skatteverket", "2020", "guide", ""),
+                   ("source", "guide", "", "", "")]
+    assert rows(tiny, "evidence", insight="intyg-till-banken")[0]["name"] == "Liten testgraf"
+
+
+def test_provenance_paths(tiny: EmbeddedStore) -> None:
+    got = [(r["chain"], r["path"], r["rels"])
+           for r in rows(tiny, "provenance", insight="intyg-till-banken")]
+    assert got == [
+        ("dataset", ["Insight:intyg-till-banken"], []),
+        ("general", ["Insight:intyg-till-banken", "Insight:kurir"], ["INSTANCE_OF"]),
+        ("principle", ["Insight:intyg-till-banken", "Insight:kurir", "Principle:en-gang",
+                       "Source:guide"], ["INSTANCE_OF", "ADDRESSES", "DEFINED_IN"]),
+        ("principle", ["Insight:intyg-till-banken", "Principle:en-gang", "Source:guide"],
+         ["ADDRESSES", "DEFINED_IN"]),
+        ("reported_by", ["Agency:forsakringskassan", "Insight:intyg-till-banken"], ["REPORTS"]),
+        ("reported_by", ["Source:guide", "Agency:skatteverket", "Insight:intyg-till-banken"],
+         ["REPORTS.source", "REPORTS"]),
+        ("source", ["Source:guide", "Insight:intyg-till-banken"], ["SUPPORTED_BY"])]
+    g = tiny.to_networkx()
+    for r in rows(tiny, "provenance", insight="intyg-till-banken"):
+        assert len(r["rels"]) == len(r["path"]) - 1
+        for a, b, rel in zip(r["path"], r["path"][1:], r["rels"], strict=False):
+            assert a in g and b in g
+            if rel != "REPORTS.source":  # the report's own source is a property, not an edge
+                assert g.has_edge(a, b, rel) or g.has_edge(b, a, rel), (a, rel, b)
+    assert rows(tiny, "provenance", insight="finns-inte") == []
 
 
 def test_search_is_case_and_diacritic_insensitive(tiny: EmbeddedStore) -> None:
