@@ -36,6 +36,22 @@ def examples(n: int) -> settings:
     return settings(max_examples=n * SCALE)
 
 
+def byte_mutation(body: bytearray, op: str, where: float, byte: int) -> int | None:
+    """Apply the shared byte operations (flip a bit, insert or delete a byte) at the position
+    `where` (0–1) picks. Returns None when `op` was one of them, else that position, for the
+    caller's own operations."""
+    i = min(int(where * len(body)), max(len(body) - 1, 0))
+    if op == "flip" and body:
+        body[i] ^= 1 << (byte % 8)
+    elif op == "insert":
+        body[i:i] = bytes([byte])
+    elif op == "delete" and body:
+        del body[i]
+    else:
+        return i
+    return None
+
+
 def fresh(work: Path, name: str) -> Path:
     """An empty folder for one case."""
     folder = work / name

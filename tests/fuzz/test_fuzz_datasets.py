@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from loaders.dataset import validate_dataset
 from tests.conftest import TINY
-from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case, texts, values
+from tests.fuzz.harness import Store, byte_mutation, dataset_ids, examples, fresh, run_case, texts, values
 
 FILES = sorted(p.name for p in TINY.iterdir())
 ENTITY_FILES = [f for f in FILES if f != "dataset.yaml"]
@@ -71,14 +71,8 @@ def test_byte_mutations(fuzz_store: Store, work: Path, name: str,
                         ops: list[tuple[str, float, int]]) -> None:
     body = bytearray(TINY_BYTES[name])
     for op, where, byte in ops:
-        i = min(int(where * len(body)), max(len(body) - 1, 0))
-        if op == "flip" and body:
-            body[i] ^= 1 << (byte % 8)
-        elif op == "insert":
-            body[i:i] = bytes([byte])
-        elif op == "delete" and body:
-            del body[i]
-        elif body:
+        i = byte_mutation(body, op, where, byte)
+        if i is not None and body:  # set: overwrite the byte at i
             body[i] = byte
     load("dataset: bytes", fuzz_store, dataset(work, {name: bytes(body)}))
 

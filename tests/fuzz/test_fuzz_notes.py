@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import DATA
-from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case
+from tests.fuzz.harness import Store, byte_mutation, dataset_ids, examples, fresh, run_case
 
 NOTES = {p.name: p.read_bytes() for p in sorted((DATA / "notes").glob("*.md"))}
 
@@ -83,14 +83,8 @@ def test_notes_bytes(fuzz_store: Store, work: Path, register_json: Path, name: s
                      ops: list[tuple[str, float, int]]) -> None:
     body = bytearray(NOTES[name])
     for op, where, byte in ops:
-        i = min(int(where * len(body)), max(len(body) - 1, 0))
-        if op == "flip" and body:
-            body[i] ^= 1 << (byte % 8)
-        elif op == "insert":
-            body[i:i] = bytes([byte])
-        elif op == "delete" and body:
-            del body[i]
-        else:
+        i = byte_mutation(body, op, where, byte)
+        if i is not None:  # dup-line: repeat the line at i
             start = body.rfind(b"\n", 0, i) + 1
             end = body.find(b"\n", i)
             body[start:start] = body[start:end if end >= 0 else len(body)] + b"\n"

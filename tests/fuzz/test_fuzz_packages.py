@@ -19,7 +19,7 @@ from click.testing import Result
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.fuzz.harness import Store, dataset_ids, examples, fresh, run_case, values
+from tests.fuzz.harness import Store, byte_mutation, dataset_ids, examples, fresh, run_case, values
 
 MANIFEST = "manifest.json"
 
@@ -232,14 +232,10 @@ def test_dataset_inside(fuzz_store: Store, work: Path, package_files: dict[str, 
                         name: str, ops: list[tuple[str, float, int]]) -> None:
     body = bytearray(package_files[name])
     for op, where, byte in ops:
-        i = min(int(where * len(body)), max(len(body) - 1, 0))
-        if op == "flip" and body:
-            body[i] ^= 1 << (byte % 8)
-        elif op == "insert":
-            body[i:i] = bytes([byte])
-        elif op == "delete" and body:
-            del body[i]
-        elif op == "alias-bomb":
+        i = byte_mutation(body, op, where, byte)
+        if i is None:
+            continue
+        if op == "alias-bomb":
             body += b"\n- &a [x, x, x, x, x, x, x, x, x]\n" + b"".join(
                 b"- &a%d [*a%s, *a%s, *a%s, *a%s, *a%s, *a%s, *a%s, *a%s, *a%s]\n"
                 % ((k,) + (str(k - 1).encode() if k > 1 else b"",) * 9) for k in range(1, 12))
