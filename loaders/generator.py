@@ -742,29 +742,6 @@ class GenerationReport:
         return "\n".join(lines)
 
 
-CHUNK = 1000
-"""Entries per YAML dump: PyYAML slows down more than linearly on one long list."""
-
-
-def write_folder(folder: Path, meta: DatasetMeta, entries: Entries) -> None:
-    """dataset.yaml and the seven entity files, in the YAML style of `loaders.writer` (the
-    same text as `write_entries`, dumped in chunks so that time and memory stay linear)."""
-    from .writer import FIELDS, dump_yaml
-
-    folder.mkdir(parents=True, exist_ok=True)
-    header = {k: v for k, v in (("id", meta.id), ("title", meta.title),
-                                ("description", meta.description), ("version", meta.version))
-              if v}
-    (folder / "dataset.yaml").write_text(dump_yaml(header), encoding="utf-8")
-    for stem in FIELDS:
-        items = entries.get(stem, [])
-        with (folder / f"{stem}.yaml").open("w", encoding="utf-8", newline="\n") as f:
-            if not items:
-                f.write(dump_yaml([]))
-            for start in range(0, len(items), CHUNK):
-                f.write(dump_yaml(items[start:start + CHUNK]))
-
-
 def _heaviest(entries: list[dict[str, Any]], key: str, nested: str | None) -> str:
     counts: dict[str, int] = {}
     for x in entries:
@@ -782,6 +759,7 @@ def generate(out: str | Path, scale: int = 1, seed: int = 7, register: str | Pat
     or empty (nothing is overwritten). With `check`, every folder is validated afterwards
     (a failure is a generator bug and raises ValidationFailed)."""
     from .dataset import validate_dataset
+    from .writer import write_entries
 
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -798,7 +776,7 @@ def generate(out: str | Path, scale: int = 1, seed: int = 7, register: str | Pat
     folders = [folder] if datasets == 1 else [folder / p.meta.id for p in parts]
     for part, target in zip(parts, folders, strict=True):
         say(f"writing {part.meta.id} to {target}")
-        write_folder(target, part.meta, part.entries)
+        write_entries(target, part.meta, part.entries, validate=False)
     mapping = None
     if datasets > 1:
         mapping = folder / MAPPING_FILE
