@@ -6,7 +6,19 @@ turn them into prose for people.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """The candidates that look most like `word`, best first, for a "did you mean" hint.
+
+    None for a very long word: no sensible suggestion exists, and difflib is quadratic in the
+    length (a hostile value must not make an error message slow)."""
+    if len(word) > 200:
+        return []
+    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
 
 
 class InsiktError(Exception):

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 from collections.abc import Iterable
@@ -16,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from graph.errors import Problem, ValidationFailed
+from graph.errors import Problem, ValidationFailed, close_matches
 from graph.ids import slugify
 from graph.model import DatasetMeta, GraphData, Label, NodeRecord, Rel, RelRecord
 
@@ -55,9 +54,7 @@ def _present(path: Path) -> bool:
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    if len(word) > 200:  # no sensible suggestion, and difflib is quadratic in the length
-        return ""
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    close = close_matches(word, options, n=1)
     return f"did you mean '{close[0]}'?" if close else ""
 
 

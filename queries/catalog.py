@@ -26,7 +26,7 @@ from typing import Any
 import networkx as nx
 
 from graph.cypher import ids_with_label
-from graph.errors import NotFound, Problem
+from graph.errors import NotFound, Problem, close_matches
 from graph.model import Label
 from graph.settings import get_settings
 from graph.store import GraphStore
@@ -43,7 +43,6 @@ from .types import (
     QueryResult,
     Row,
     SavedQuery,
-    close_matches,
     normalise,
     register,
     sort_rows,

@@ -7,14 +7,13 @@ from running them (`queries.catalog`), so that the import order is one way:
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import networkx as nx
 
-from graph.errors import QueryRefused
+from graph.errors import QueryRefused, close_matches
 from graph.model import Label
 
 ParamType = Literal["str", "int", "float", "bool"]
@@ -68,11 +67,6 @@ class Param:
             if self.maximum is not None and value > self.maximum:
                 raise QueryRefused(f"parameter '{self.name}' must be at most {self.maximum}")
         return value
-
-
-def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
-    """The candidates that look most like `word` (for "did you mean"), best first."""
-    return difflib.get_close_matches(word, list(candidates), n=n, cutoff=0.6)
 
 
 def needs_neo4j(name: str, path: str) -> Callable[[nx.MultiDiGraph, dict[str, Any]], list[Row]]:
