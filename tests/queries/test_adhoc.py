@@ -212,11 +212,13 @@ def test_runaway_query_is_reported_as_a_timeout(neo4j_store: Neo4jStore) -> None
 @pytest.mark.neo4j
 def test_a_query_the_server_never_answers_still_ends(neo4j_store: Neo4jStore,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """3,000 nested parentheses overflow the server parser's stack and Neo4j 5.26 then never
-    answers; with the nesting limit raised, the watchdog must still end the call."""
+    """3,000 nested parentheses overflow the server parser's stack; Neo4j 5.26 then usually
+    never answers, and sometimes answers "Unexpected expression" (it depends on the server
+    thread's stack). Either way the call must end, as a QueryFailed, and the store must
+    still work; with the nesting limit raised, it is the watchdog that ends the silent case."""
     monkeypatch.setenv("INSIKT_CYPHER_MAX_NESTING", "5000")
     started = time.monotonic()
-    with pytest.raises(QueryFailed, match="timed out after 1 s"):
+    with pytest.raises(QueryFailed, match="timed out after 1 s|Unexpected expression"):
         run_cypher(neo4j_store, "RETURN " + "(" * 3000 + "1" + ")" * 3000 + " AS x",
                    timeout=1.0)
     assert time.monotonic() - started < 30  # ends (the server never answers); not a speed check
