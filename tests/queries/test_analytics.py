@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -191,8 +190,10 @@ def test_cache_is_keyed_on_the_graph_state(seed: nx.MultiDiGraph) -> None:
     assert an.fingerprint(h) != an.fingerprint(seed)  # a property change is a new state
 
 
-def test_every_analysis_is_fast_on_the_large_graph(large: nx.MultiDiGraph) -> None:
-    timings: dict[str, float] = {}
+def test_every_analysis_runs_on_the_large_graph_and_is_cached(large: nx.MultiDiGraph) -> None:
+    """Each analysis answers on the large graph, and a second call with no change in between
+    returns the cached objects. How fast is the benchmark's business (benchmarks/), not a
+    timed assertion here."""
     runs: list[tuple[str, Callable[[], object]]] = [
                       ("similarity", lambda: an.similarity(large)),
                       ("communities", lambda: an.communities(large)),
@@ -201,14 +202,7 @@ def test_every_analysis_is_fast_on_the_large_graph(large: nx.MultiDiGraph) -> No
                       ("burden", lambda: an.burden(large))]
     for name, run in runs:
         an.clear_cache()
-        started = time.perf_counter()
-        run()
-        timings[name] = time.perf_counter() - started
-    print("large-graph timings (s):", {k: round(v, 3) for k, v in timings.items()})
-    # Unloaded each takes well under a second; the bound leaves room for a busy CI machine.
-    assert all(t < 5.0 for t in timings.values()), timings
+        assert run() is not None, name
     first = (an.similarity(large), an.communities(large))
-    started = time.perf_counter()
     again = (an.similarity(large), an.communities(large))
-    assert time.perf_counter() - started < 0.2  # cached: one fingerprint pass each
     assert again[0] is first[0] and again[1] is first[1]
