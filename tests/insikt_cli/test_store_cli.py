@@ -9,8 +9,10 @@ import threading
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from click.testing import CliRunner
 
+from graph.embedded import WAITING, EmbeddedStore
 from graph.store import apply_graph_data
 from insikt_cli.main import cli
 from loaders.dataset import read_dataset
@@ -39,13 +41,28 @@ def test_old_json_store_is_migrated_with_a_message(runner: CliRunner, tmp_path: 
     assert code == 0 and err == "" and json.loads(out)["labels"]["Agency"] == 4
 
 
-def test_load_waits_for_another_load_and_says_so(runner: CliRunner, store_path: Path) -> None:
+def test_load_waits_for_another_load_and_says_so(runner: CliRunner, store_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(runner, store_path, "load", str(TINY), "-q")[0] == 0
     holder = sqlite3.connect(store_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    threading.Timer(0.5, lambda: holder.execute("COMMIT")).start()
+    # The rival lets go once the load has said it waits (not after a fixed delay, which a
+    # busy machine can outlast before the load even reaches the store).
+    waiting = threading.Event()
+    say = EmbeddedStore._say
+
+    def noting(self: EmbeddedStore, message: str) -> None:
+        if message == WAITING:
+            waiting.set()
+        say(self, message)
+
+    monkeypatch.setattr(EmbeddedStore, "_say", noting)
+    releaser = threading.Thread(target=lambda: (waiting.wait(60), holder.execute("COMMIT")))
+    releaser.start()
     code, out, err = run(runner, store_path, "load", str(SEED))
+    releaser.join()
     holder.close()
+    assert waiting.is_set()
     assert code == 0, err
     assert "waiting for another load to finish…" in err and "Loaded dataset 'seed'" in out
 
