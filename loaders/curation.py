@@ -87,7 +87,9 @@ class Decision:
 
 
 def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    """When a decision is made, to the microsecond: two decisions about one insight in the
+    same second still have an order (the later one is in force)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def new_decision(kind: str, a: str, b: str = "", *, by: str | None = None, why: str = "",
@@ -365,12 +367,19 @@ def read_review_file(path: str | Path, g: nx.MultiDiGraph) -> list[ReviewEntry]:
 
 def apply_review_file(store: GraphStore, path: str | Path, *, by: str | None = None
                       ) -> CurationResult:
-    """Record the decided pairs of a review file (all or nothing), then rebuild."""
+    """Record the decided pairs of a review file (all or nothing), then rebuild. A pair whose
+    decision (and note) is already in force is not recorded again."""
     g = store.to_networkx()
     entries = read_review_file(path, g)
+    pairs, _ = in_force(stored_decisions(g))
     at = now_iso()
-    new = [new_decision(e.decision, e.a, e.b, by=by, why=e.note or "", at=at)
-           for e in entries if e.decision]
+    new = []
+    for e in entries:
+        current = pairs.get(frozenset((e.a, e.b)))
+        if not e.decision or (current is not None and current.kind == e.decision
+                              and current.why == (e.note or "")):
+            continue  # undecided, or already in force: applying a file twice adds nothing
+        new.append(new_decision(e.decision, e.a, e.b, by=by, why=e.note or "", at=at))
     return rebuild_curation(store, new)
 
 
