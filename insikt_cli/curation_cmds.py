@@ -116,7 +116,7 @@ def review_group(ctx: click.Context, status: str, fmt: str) -> None:
     assert obj is not None
     with obj.store() as st:
         g = st.to_networkx()
-    rows = proposed_rows(g, propose(g, MatchOptions()), status)
+    rows = proposed_rows(g, [p.as_row() for p in propose(g, MatchOptions())], status)
     if not rows and fmt == "table":
         click.echo(say("review.none", status=status))
         return

@@ -27,7 +27,7 @@ curation dataset is written last, and its precedence ("curation") wins for share
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -385,10 +385,10 @@ def apply_review_file(store: GraphStore, path: str | Path, *, by: str | None = N
 
 # -- what the review lists ------------------------------------------------------------------------
 
-def proposed_rows(g: nx.MultiDiGraph, proposals: Sequence[Proposal],
+def proposed_rows(g: nx.MultiDiGraph, proposals: Sequence[Mapping[str, Any]],
                   status: str = "proposed") -> list[dict[str, Any]]:
     """The insights of `status` with their provenance (datasets, sources, reporters) and the
-    proposals that involve them (`insikt review`, the curation page)."""
+    proposals (`Proposal.as_row()`) that involve them (`insikt review`, the curation page)."""
     from graph.walk import out_nodes
 
     rows = []
@@ -396,8 +396,8 @@ def proposed_rows(g: nx.MultiDiGraph, proposals: Sequence[Proposal],
         if a.get("status", "active") != status or not home_datasets(a):
             continue
         ident = str(a["id"])
-        matches = [(p.b if p.a == ident else p.a, p.score) for p in proposals
-                   if ident in (p.a, p.b)]
+        matches = [(str(p["b"] if p["a"] == ident else p["a"]), float(p["score"]))
+                   for p in proposals if ident in (p["a"], p["b"])]
         rows.append({
             "insight": ident, "title": a.get("title"), "title_en": a.get("title_en"),
             "kind": a.get("kind"), "datasets": list(home_datasets(a)),

@@ -31,7 +31,7 @@ from loaders.load import load_dataset
 from loaders.package import export_package, import_package, package_bytes
 from queries.catalog import run_query
 from queries.match import MatchOptions, propose
-from tests.loaders.curation_data import ALFA, BETA, write, write_both
+from tests.loaders.curation_data import BETA, write, write_both
 
 
 @pytest.fixture

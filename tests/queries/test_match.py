@@ -97,7 +97,7 @@ def test_options_narrow_the_proposals(graph: nx.MultiDiGraph) -> None:
 
 
 def test_decided_pairs_are_not_proposed_again(tmp_path: Path) -> None:
-    store, fixture = loaded_store(tmp_path)
+    store, _ = loaded_store(tmp_path)
     try:
         g = store.to_networkx()
         first = propose(g, MatchOptions())[0]
@@ -118,7 +118,7 @@ def test_match_json_from_the_cli(matching: tuple[EmbeddedStore, MatchingFixture,
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
     assert rows and {"a", "b", "score", "reason"} <= set(rows[0])
-    precision, recall, _, _ = precision_recall(
+    precision, _, _, _ = precision_recall(
         propose(matching[0].to_networkx(), MatchOptions()), fixture.true_pairs)
     true = {frozenset(p) for p in fixture.true_pairs}
     assert sum(frozenset((r["a"], r["b"])) in true for r in rows) / len(rows) == precision
