@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from graph.embedded import EmbeddedStore
 from graph.errors import NotFound, ValidationFailed
 from graph.model import Label, Rel, node_key
-from graph.store import CURATION_DATASET
+from graph.store import CURATION_DATASET, GraphStore
 from graph.walk import nodes_of, rels_of_type
 from insikt_cli.main import cli
 from loaders.curation import (
@@ -284,3 +284,40 @@ def test_same_problem_makes_two_agencies_share_a_problem(
     added = set(after["shared"]) - set(before["shared"])  # type: ignore[call-overload]
     assert after["shared_count"] == 2 and len(added) == 1 and added <= {"x1", "y1"}
     assert nodes_of(store.to_networkx(), Label.DECISION)
+
+
+def _neo4j_steps(store: GraphStore, data: Path) -> None:
+    """The same decisions and reloads, whichever store (fixed times, so the ids agree)."""
+    from loaders.curation import new_decision
+
+    alfa, beta = write_both(data)
+    load_dataset(store, alfa)
+    load_dataset(store, beta)
+    rebuild_curation(store, [
+        new_decision("same", "x1", "y1", by="anna", why="samma intyg", at="2026-01-01T10:00:00"),
+        new_decision("accept", "y2", by="bo", at="2026-01-01T10:01:00")])
+    for folder in (alfa, beta):
+        load_dataset(store, folder)
+
+
+@pytest.mark.neo4j
+def test_decisions_apply_and_persist_on_neo4j_as_on_the_embedded_store(
+        neo4j_store: object, store: EmbeddedStore, tmp_path: Path) -> None:
+    from graph.neo4j_store import Neo4jStore
+
+    assert isinstance(neo4j_store, Neo4jStore)
+    _neo4j_steps(neo4j_store, tmp_path / "n")
+    _neo4j_steps(store, tmp_path / "e")
+    gn, ge = neo4j_store.to_networkx(), store.to_networkx()
+    assert same_problem(gn) == {("x1", "y1")} and status(gn, "y2") == "active"
+    assert dict(gn.nodes(data=True)) == dict(ge.nodes(data=True))
+    assert sorted((u, v, k, sorted(d.items())) for u, v, k, d in gn.edges(keys=True, data=True)) \
+        == sorted((u, v, k, sorted(d.items())) for u, v, k, d in ge.edges(keys=True, data=True))
+    assert rebuild_curation(neo4j_store).result is None  # nothing to change
+    unload_dataset(neo4j_store, "beta")
+    g = neo4j_store.to_networkx()
+    assert same_problem(g) == set() and node_key(Label.INSIGHT, "y1") not in g
+    assert len(stored_decisions(g)) == 2
+    load_dataset(neo4j_store, tmp_path / "n" / "beta")
+    g = neo4j_store.to_networkx()
+    assert same_problem(g) == {("x1", "y1")} and status(g, "y2") == "active"
