@@ -51,6 +51,7 @@ REVIEW_KINDS = ("accept", "merge", "reject")
 KINDS = (*PAIR_KINDS, *REVIEW_KINDS)
 STATUS_OF = {"accept": "active", "merge": "active", "reject": "disputed"}
 MAX_NOTE = 2000
+MAX_NAME = 200
 CURATION_META = DatasetMeta(
     id=CURATION_DATASET, title="Kurering / Curation",
     description="Kuratorernas beslut (insikt match --apply, insikt review) och vad de innebär: "
@@ -100,6 +101,9 @@ def new_decision(kind: str, a: str, b: str = "", *, by: str | None = None, why: 
         raise CurationRefused(f"unknown decision '{shorten(kind, 40)}': use one of "
                               + ", ".join(KINDS))
     who = (by or "").strip() or os_user()
+    if len(who) > MAX_NAME or len(why) > MAX_NOTE:
+        raise CurationRefused(f"who decides is at most {MAX_NAME} characters and why at most "
+                              f"{MAX_NOTE} (got {len(who)} and {len(why)})")
     when = at or now_iso()
     digest = hashlib.blake2b("\x1f".join((kind, a, b, who, when, why)).encode("utf-8"),
                              digest_size=8).hexdigest()

@@ -162,6 +162,10 @@ def test_review_actions_set_status_and_survive_a_reload(
         review_action(store, "merge", "y2")
     with pytest.raises(NotFound):
         review_action(store, "merge", "y2", into="nope")
+    with pytest.raises(CurationRefused, match="at most 200"):
+        review_action(store, "accept", "y2", by="x" * 201)
+    assert [d.kind for d in stored_decisions(store.to_networkx())] == ["accept", "reject",
+                                                                        "merge"]
 
 
 def test_a_rebuild_that_changes_nothing_writes_nothing(
