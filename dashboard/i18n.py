@@ -290,6 +290,55 @@ SV: dict[str, str] = {
     "col.betweenness": "Betweenness",
     "col.partners": "Delar problem med (antal myndigheter)",
     "col.communities_linked": "Nätverk den når",
+    # curation (dashboard/views/curation.py)
+    "page.curation": "Kurering",
+    "label.Decision": "Beslut",
+    "curation.intro": "Granska föreslagna insikter och förslag på insikter ur olika dataset som "
+                      "beskriver samma kundproblem. Varje beslut sparas med vem, när och varför, "
+                      "finns kvar när dataseten läses in igen och följer med i paket (samma som "
+                      "`insikt review` och `insikt match --apply`).",
+    "curation.min_score": "Lägsta poäng för förslag",
+    "curation.min_score_help": "Par under den här poängen (0–1) föreslås inte. 0,54 är "
+                               "tröskeln som valdes på testdatat (docs/matching.md).",
+    "curation.proposed": "Föreslagna insikter",
+    "curation.no_proposed": "Det finns inga föreslagna insikter att granska.",
+    "curation.decide_insight": "Besluta om en föreslagen insikt",
+    "curation.action": "Beslut",
+    "curation.action.accept": "Godkänn",
+    "curation.action.merge": "Slå ihop",
+    "curation.action.reject": "Avvisa",
+    "curation.into": "Slå ihop med (bara för Slå ihop)",
+    "curation.into_help": "Insikten som beskriver samma problem; de länkas som SAME_PROBLEM.",
+    "curation.by": "Vem beslutar",
+    "curation.why": "Varför (sparas med beslutet)",
+    "curation.record": "Spara beslutet",
+    "curation.recorded": "Beslutet är sparat.",
+    "curation.pairs": "Förslag: samma problem i olika dataset",
+    "curation.pairs_help": "Par av specifika insikter ur olika dataset med poäng och skäl "
+                           "(gemensamma ord, livshändelser och generella insikter).",
+    "curation.no_pairs": "Inga förslag över den valda poängen.",
+    "curation.decide_pair": "Besluta om ett par",
+    "curation.pair": "Par",
+    "curation.decision": "Beslut om paret",
+    "curation.kind.same": "samma problem",
+    "curation.kind.related": "relaterade",
+    "curation.kind.different": "olika problem",
+    "curation.kind.accept": "godkänd",
+    "curation.kind.merge": "sammanslagen",
+    "curation.kind.reject": "avvisad",
+    "curation.decisions": "Beslut",
+    "curation.no_decisions": "Inga beslut är sparade ännu.",
+    "col.suggested": "Föreslagna matchningar",
+    "col.score": "Poäng",
+    "col.reason": "Skäl",
+    "col.a": "Insikt A (id)",
+    "col.b": "Insikt B (id)",
+    "col.a_title": "Insikt A",
+    "col.b_title": "Insikt B",
+    "col.decision": "Beslut",
+    "col.decided_by": "Beslutat av",
+    "col.decided_at": "Beslutat",
+    "col.why": "Varför",
 }
 
 EN: dict[str, str] = {
@@ -566,6 +615,57 @@ EN: dict[str, str] = {
     "col.betweenness": "Betweenness",
     "col.partners": "Shares problems with (agencies)",
     "col.communities_linked": "Networks it reaches",
+    # curation (dashboard/views/curation.py)
+    "page.curation": "Curation",
+    "label.Decision": "Decision",
+    "curation.intro": "Review proposed insights, and proposals of insights from different "
+                      "datasets that describe the same customer problem. Each decision is "
+                      "stored with who, when and why, survives reloads of the datasets and "
+                      "travels in packages (the same as `insikt review` and `insikt match "
+                      "--apply`).",
+    "curation.min_score": "Lowest score of a proposal",
+    "curation.min_score_help": "Pairs below this score (0–1) are not proposed. 0.54 is the "
+                               "threshold chosen on the test data (docs/matching.md).",
+    "curation.proposed": "Proposed insights",
+    "curation.no_proposed": "There are no proposed insights to review.",
+    "curation.decide_insight": "Decide on a proposed insight",
+    "curation.action": "Decision",
+    "curation.action.accept": "Accept",
+    "curation.action.merge": "Merge",
+    "curation.action.reject": "Reject",
+    "curation.into": "Merge into (for Merge only)",
+    "curation.into_help": "The insight that describes the same problem; they are linked as "
+                          "SAME_PROBLEM.",
+    "curation.by": "Who decides",
+    "curation.why": "Why (stored with the decision)",
+    "curation.record": "Record the decision",
+    "curation.recorded": "The decision is recorded.",
+    "curation.pairs": "Proposals: the same problem in different datasets",
+    "curation.pairs_help": "Pairs of specific insights from different datasets with a score "
+                           "and a reason (shared words, life events and general insights).",
+    "curation.no_pairs": "No proposals above the chosen score.",
+    "curation.decide_pair": "Decide on a pair",
+    "curation.pair": "Pair",
+    "curation.decision": "Decision on the pair",
+    "curation.kind.same": "same problem",
+    "curation.kind.related": "related",
+    "curation.kind.different": "different problems",
+    "curation.kind.accept": "accepted",
+    "curation.kind.merge": "merged",
+    "curation.kind.reject": "rejected",
+    "curation.decisions": "Decisions",
+    "curation.no_decisions": "No decisions are recorded yet.",
+    "col.suggested": "Suggested matches",
+    "col.score": "Score",
+    "col.reason": "Reason",
+    "col.a": "Insight A (id)",
+    "col.b": "Insight B (id)",
+    "col.a_title": "Insight A",
+    "col.b_title": "Insight B",
+    "col.decision": "Decision",
+    "col.decided_by": "Decided by",
+    "col.decided_at": "Decided at",
+    "col.why": "Why",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}

@@ -24,6 +24,7 @@ class Label(StrEnum):
     INSIGHT = "Insight"
     PRINCIPLE = "Principle"
     JOURNEY_STEP = "JourneyStep"
+    DECISION = "Decision"
 
 
 class Rel(StrEnum):
@@ -43,6 +44,7 @@ class Rel(StrEnum):
     NEXT = "NEXT"
     PUBLISHED_BY = "PUBLISHED_BY"
     SUPERSEDED_BY = "SUPERSEDED_BY"
+    SAME_PROBLEM = "SAME_PROBLEM"
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ REL_SPECS: dict[Rel, RelSpec] = {
                 "the agency that published the source"),
         RelSpec(Rel.SUPERSEDED_BY, (Label.INSIGHT,), Label.INSIGHT, (),
                 "the insight has been replaced by another"),
+        RelSpec(Rel.SAME_PROBLEM, (Label.INSIGHT,), Label.INSIGHT, ("decided_by", "decided_at"),
+                "a curator decided that the two insights describe the same customer problem"),
     ]
 }
 
@@ -174,6 +178,7 @@ class DatasetMeta:
     description: str = ""
     version: str = ""
     path: str = ""
+    precedence: str = "curated"  # whose value wins for a shared node: "curation" > "curated" > "register"
 
 
 @dataclass

@@ -30,6 +30,9 @@ with the org nrs as they are then; raises (e.g. ValidationFailed) to refuse the 
 how cross-dataset rules hold under concurrent loads. It may run more than once (retries)."""
 
 REGISTER_DATASET = "esv-register"
+CURATION_DATASET = "curation"
+"""The dataset that holds the curators' decisions (`loaders.curation`): Decision nodes, the
+SAME_PROBLEM links and status overrides they imply. It is rebuilt after every load."""
 DATASETS_ATTR = "datasets"
 """Graph attribute of the networkx form: dataset id → {"title", "version"} of every loaded
 dataset, so that provenance (the `evidence` and `provenance` queries) can name the load

@@ -64,6 +64,13 @@ LAZY_COMMANDS = {
                                 "'Arrangör:', 'Deltagare:' and bullets under '## Insikter') "
                                 "as proposed insights, reported by the participating agencies "
                                 "and traced to the notes."),
+    "match": LazyCommand("insikt_cli.curation_cmds:match_cmd",
+                         "Propose pairs of insights from different datasets that describe the "
+                         "same customer problem, or record a curator's decisions on them "
+                         "(--apply)."),
+    "review": LazyCommand("insikt_cli.curation_cmds:review_group",
+                          "List the proposed insights with their provenance and suggested "
+                          "matches, and accept, merge or reject them."),
     "generate": LazyCommand("insikt_cli.generate_cmd:generate",
                             "Write a synthetic dataset (or several) at a chosen scale, for "
                             "tests and benchmarks."),
@@ -256,8 +263,10 @@ def unload(obj: Ctx, dataset_id: str) -> None:
     Example:
       insikt unload seed
     """
+    from loaders.curation import unload_dataset
+
     with obj.store() as st:
-        res = st.unload(dataset_id)
+        res = unload_dataset(st, dataset_id)
         click.echo(say("unloaded", dataset=dataset_id, nodes=res.removed_nodes,
                        relationships=res.removed_relationships))
 

@@ -80,6 +80,14 @@ MESSAGES: dict[str, str] = {
                            "--port 0 to take any free one.",
     "dashboard.bad_address": "Cannot listen on {address}:{port}: {reason}. Check --address "
                              "(e.g. 127.0.0.1) and --port.",
+    # match, review
+    "match.wrote": "Wrote {n} proposals to {path}: set each decision to same, related or "
+                   "different, then run insikt match --apply {path}",
+    "match.applied": "Recorded {n} decisions from {file}.",
+    "review.none": "No insights with status '{status}'.",
+    "review.accept": "Accepted '{insight}' (by {by}, {at}).",
+    "review.merge": "Merged '{insight}' into '{into}' (by {by}, {at}).",
+    "review.reject": "Rejected '{insight}' (by {by}, {at}).",
     # the help's epilog
     "epilog": "Docs: README.md and docs/dataset-format.md. Exit codes: {codes}.",
 }

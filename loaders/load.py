@@ -14,6 +14,7 @@ from graph.errors import Problem, ValidationFailed
 from graph.model import GraphData, Label
 from graph.store import GraphStore, LoadCheck, LoadResult, OrgNrOwners, Progress
 
+from .curation import rebuild_curation, refuse_reserved_id
 from .dataset import read_dataset
 
 
@@ -63,7 +64,10 @@ def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source:
     conflicts = org_nr_conflicts(store, data, agencies_file)
     if conflicts:
         raise ValidationFailed(conflicts, source)
-    return store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+    refuse_reserved_id(data, source)
+    result = store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+    rebuild_curation(store)  # the curators' decisions, over the insights there are now
+    return result
 
 
 def load_dataset(store: GraphStore, path: str | Path,

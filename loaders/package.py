@@ -7,7 +7,9 @@ A package (format version 1) holds:
   tool and version, the selection, the datasets the content came from, counts per type and
   the sha256 and size of every other file;
 * `dataset/`: the content as a dataset in format v1 (docs/dataset-format.md);
-* `README.md`: what the package holds, in Swedish and English.
+* `README.md`: what the package holds, in Swedish and English;
+* `decisions.yaml` (only when there are any): the curators' decisions about its insights
+  (`loaders.curation`), which import records as decisions of its own store.
 
 Import trusts nothing in the zip: member names, sizes, the manifest and every checksum are
 checked before anything is extracted, the dataset is validated like any other, and only then
@@ -51,6 +53,7 @@ from graph.walk import (
     reporters,
 )
 
+from . import curation
 from .dataset import FORMAT_VERSION as DATASET_FORMAT_VERSION
 from .dataset import read_dataset
 from .limits import Limits, excerpt, json_depth_problem, shorten
@@ -278,6 +281,10 @@ def export_package(g: nx.MultiDiGraph, selection: Selection | str, out_zip: str 
         written = write_dataset(sub, folder, header, validate=False)
         data = read_dataset(folder)  # validates: a package is always a valid dataset
         files = {f"{DATASET_DIR}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
+    decisions = curation.decisions_touching(
+        g, (a["id"] for _, a in nodes_of(sub, Label.INSIGHT)))
+    if decisions:  # the curators' decisions about its insights travel with it
+        files[curation.DECISIONS_FILE] = curation.decisions_yaml(decisions).encode("utf-8")
     manifest: dict[str, Any] = {
         "format": PACKAGE_FORMAT, "format_version": PACKAGE_FORMAT_VERSION,
         "package_id": package_id, "title": title, "created": created,
@@ -510,9 +517,11 @@ def read_package(zip_path: str | Path, max_member_bytes: int | None = None,
             why = _unsafe_name(name)
             if why:
                 raise _refuse(path, f"{MANIFEST} lists {excerpt(name)}, which has {why}")
-            if name != README and not re.fullmatch(rf"{DATASET_DIR}/[^/]+", name):
+            if name not in (README, curation.DECISIONS_FILE) and not re.fullmatch(
+                    rf"{DATASET_DIR}/[^/]+", name):
                 raise _refuse(path, f"{MANIFEST} lists {excerpt(name)}; a package holds only "
-                                    f"{README} and files directly under {DATASET_DIR}/")
+                                    f"{README}, {curation.DECISIONS_FILE} and files directly "
+                                    f"under {DATASET_DIR}/")
             listed[name] = {"path": name, "sha256": item.sha256, "size": item.size}
         missing = sorted(set(listed) - set(members))
         if missing:
@@ -560,6 +569,14 @@ def import_package(store: GraphStore, zip_path: str | Path,
     path = Path(zip_path)
     verified = read_package(path, max_member_bytes, max_total_bytes)
     m = verified.manifest
+    decisions: list[curation.Decision] = []
+    body = verified.files.get(curation.DECISIONS_FILE)
+    if body is not None:  # checked before anything is written
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _refuse(path, f"{curation.DECISIONS_FILE} is not UTF-8") from exc
+        decisions = curation.parse_decisions(text, f"{path.name} ({curation.DECISIONS_FILE})")
     with tempfile.TemporaryDirectory(prefix="insikt-pkg-") as tmp:
         folder = _extract(verified, Path(tmp), path)
         try:
@@ -580,6 +597,8 @@ def import_package(store: GraphStore, zip_path: str | Path,
     data = GraphData(replace(data.dataset, description=description, path=str(path)),
                      data.nodes, data.relationships)
     result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)")
+    if decisions:
+        curation.rebuild_curation(store, decisions)
     return ImportResult(m["package_id"], str(m.get("title", "")), str(m.get("created", "")),
                         tool_text, m.get("counts", {}), result)
 

@@ -38,6 +38,8 @@ PAGES: dict[str, list[str]] = {
                                "dl_co_similar", "dl_co_reach", "dl_co_bridges",
                                "dl_report_html", "dl_report_md"],
     "views/queries.py": ["q_query", "dl_q_result", "dl_json_q_result"],
+    "views/curation.py": ["cu_min_score", "dl_cu_proposed", "cu_insight", "cu_action", "cu_into",
+                          "cu_by"],
 }
 TIMINGS = ROOT / "artifacts" / "timings" / "apptest.json"
 
