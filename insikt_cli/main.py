@@ -64,6 +64,9 @@ LAZY_COMMANDS = {
                                 "'Arrangör:', 'Deltagare:' and bullets under '## Insikter') "
                                 "as proposed insights, reported by the participating agencies "
                                 "and traced to the notes."),
+    "card": LazyCommand("insikt_cli.card_cmd:card",
+                        "Write the card of one insight: statement, evidence, reporters, "
+                        "principles, journey steps."),
     "generate": LazyCommand("insikt_cli.generate_cmd:generate",
                             "Write a synthetic dataset (or several) at a chosen scale, for "
                             "tests and benchmarks."),
