@@ -5,12 +5,14 @@ page calls one function; the answers come from saved queries and `queries.card`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from graph.model import Label
 
 
@@ -86,3 +88,70 @@ def trends_section() -> None:
                     width="stretch")
     ui.table(ui.localize_columns(df), f"gov_trends_{mode}",
              "insikter-per-ar" if mode == "total" else "generella-insikter-per-ar")
+
+
+def card_downloads(insight: str, key: str) -> None:
+    """The insight's card as HTML and Markdown downloads (made when a button is pressed)."""
+    from queries.card import build_card, render_card_html, render_card_markdown
+
+    g, lang = ui.graph(), current_lang()
+    with st.container(horizontal=True):
+        st.download_button(t("gov.card_html"),
+                           lambda: render_card_html(build_card(g, insight, lang)).encode("utf-8"),
+                           file_name=f"insiktskort-{insight}.html", mime="text/html",
+                           key=f"dl_card_html_{key}", on_click="ignore",
+                           icon=":material/download:")
+        st.download_button(t("gov.card_md"),
+                           lambda: render_card_markdown(build_card(g, insight, lang)).encode(
+                               "utf-8"),
+                           file_name=f"insiktskort-{insight}.md", mime="text/markdown",
+                           key=f"dl_card_md_{key}", on_click="ignore",
+                           icon=":material/download:")
+
+
+def card_picker(insight_ids: Sequence[str], key: str) -> None:
+    """A pick among some insights (e.g. a life event's) with the chosen one's card downloads
+    and a link to its card page."""
+    if not insight_ids:
+        return
+    st.markdown(f"#### {t('gov.card')}")
+    st.caption(t("gov.card_help"))
+    nm = ui.names()
+    ordered = sorted(insight_ids, key=lambda i: (nm.get(Label.INSIGHT, i).casefold(), i))
+    insight = ui.select_node(Label.INSIGHT, key, ids=ordered, default=ordered[0],
+                             title=t("gov.card_pick"))
+    if insight is None:
+        return
+    card_downloads(insight, key)
+    st.page_link(CARD_PAGE, label=t("gov.card_open"), icon=":material/badge:",
+                 query_params={CARD_URL_KEY: insight})
+
+
+CARD_PAGE = "views/card.py"
+CARD_URL_KEY = "insight"
+"""The card page's file (relative to dashboard/app.py) and its URL parameter."""
+
+
+def card_page() -> None:
+    """The card page: pick an insight (or arrive with ?insight=ID), see its card as it
+    prints, download it as HTML or Markdown."""
+    from queries.card import build_card, render_card_html
+
+    st.title(t("gov.card"))
+    st.caption(t("gov.card_help"))
+    nm = ui.names()
+    wanted = st.query_params.get(CARD_URL_KEY)
+    options = nm.options(Label.INSIGHT)
+    key = ui.wkey("card_insight")
+    if wanted in options and st.session_state.get("_card_url") != wanted:
+        st.session_state[key] = wanted  # a link (or a first visit) picks the insight
+    st.session_state["_card_url"] = wanted
+    insight = ui.select_node(Label.INSIGHT, "card_insight", title=t("gov.card_pick"),
+                             default=wanted if wanted in options else None)
+    if insight is None:
+        return
+    if st.query_params.get(CARD_URL_KEY) != insight:
+        st.query_params[CARD_URL_KEY] = insight
+        st.session_state["_card_url"] = insight
+    card_downloads(insight, "page")
+    ui.html_view(render_card_html(build_card(ui.graph(), insight, current_lang())), 900)

@@ -611,6 +611,8 @@ GOVERN_SV: dict[str, str] = {
     "gov.card_pick": "Insikt",
     "gov.card_html": "Ladda ner kortet som HTML",
     "gov.card_md": "Ladda ner kortet som Markdown",
+    "gov.card_open": "Öppna insiktskortet",
+    "page.card": "Insiktskort",
     "gov.console_start": "Starta lokal Neo4j och läs in samma data",
     "gov.console_embedded": "Cypher-konsolen kör på Neo4j; nu används den inbäddade lagringen. "
                             "Knappen startar den lokala Neo4j-servern (`insikt neo4j start "
@@ -666,6 +668,8 @@ GOVERN_EN: dict[str, str] = {
     "gov.card_pick": "Insight",
     "gov.card_html": "Download the card as HTML",
     "gov.card_md": "Download the card as Markdown",
+    "gov.card_open": "Open the insight card",
+    "page.card": "Insight card",
     "gov.console_start": "Start the local Neo4j and load the same data",
     "gov.console_embedded": "The Cypher console runs on Neo4j; the embedded store is in use "
                             "now. The button starts the local Neo4j server (`insikt neo4j "

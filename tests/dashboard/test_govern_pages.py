@@ -4,11 +4,16 @@ out here from the seed YAML files, not from the saved queries."""
 
 from __future__ import annotations
 
+import html
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
+
+from dashboard.display import escape_md
 from dashboard.i18n import EN, SV
+from graph.neo4j_store import Neo4jStore
 from tests.dashboard.conftest import seed
 from tests.dashboard.test_dashboard_pages import open_page, table_with
 
@@ -100,3 +105,57 @@ def test_govern_strings_in_english(seed_env: Path) -> None:
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert EN["gov.governance"] in [s.value for s in at.subheader]
+
+
+def test_card_page_from_a_link_and_the_life_event_picker(seed_env: Path) -> None:
+    insight = next(i for i in seed("insights") if i.get("statement") and i.get("reported_by"))
+    at = open_page("views/card.py", insight=insight["id"])
+    assert at.selectbox(key="card_insight").value == insight["id"]
+    page = at.get("iframe")[0].proto.srcdoc
+    assert f"<h1>{html.escape(insight['title'])}</h1>" in page
+    assert html.escape(" ".join(insight["statement"].split())) in " ".join(page.split())
+    keys = {b.key for b in at.get("download_button")}
+    assert {"dl_card_html_page", "dl_card_md_page"} <= keys
+    other = next(i for i in seed("insights") if i["id"] != insight["id"])
+    at.selectbox(key="card_insight").set_value(other["id"]).run()
+    assert at.query_params["insight"] == other["id"]  # the URL follows the pick
+    at = open_page("views/life_events.py")
+    assert "le_card" in {s.key for s in at.selectbox}
+    assert {"dl_card_html_le_card", "dl_card_md_le_card"} <= {
+        b.key for b in at.get("download_button")}
+
+
+def test_console_on_the_embedded_store_offers_to_start_neo4j(seed_env: Path) -> None:
+    at = open_page("views/queries.py")
+    assert "cy_start_neo4j" in {b.key for b in at.button}
+    assert any("insikt neo4j start --load" in c.value for c in at.code)
+
+
+@pytest.mark.neo4j
+def test_console_button_starts_loads_and_switches(seed_env: Path, neo4j_store: Neo4jStore,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import loaders.local_neo4j as local
+
+    calls: list[str] = []
+
+    def launcher(command: str, script: object = None) -> local.LauncherRun:
+        calls.append(command)  # the test's server runs already (NEO4J_URI)
+        return local.LauncherRun(command, 0, "already running", "")
+
+    monkeypatch.setattr(local, "run_launcher", launcher)
+    at = open_page("views/queries.py")
+    at.button(key="cy_start_neo4j").click().run()
+    assert not at.exception and calls == ["start"]
+    assert neo4j_store.stats().node_total > 0  # the seed is in Neo4j now
+    assert [s.value for s in at.success] == [SV["gov.console_started"].format(
+        uri=escape_md(local.local_uri()), n=1)]
+    at.text_area(key="cy_text").input("MATCH (a:Agency) RETURN a.id AS id ORDER BY id").run()
+    at.button(key="cy_run").click().run()
+    assert list(table_with(at, "id")["id"]) == sorted(a["id"] for a in seed("agencies"))
+    # a syntax error points into the analyst's own text, with a caret
+    at.text_area(key="cy_text").input("// agencies\nMATCH (a:Agency)\n  RETRUN a").run()
+    at.button(key="cy_run").click().run()
+    assert any(SV["gov.syntax_at"].format(line=3, column=3) in w.value for w in at.warning)
+    assert "  RETRUN a\n  ^" in [c.value for c in at.code]
+    at.button(key="cy_back").click().run()
+    assert "cy_start_neo4j" in {b.key for b in at.button}
