@@ -16,6 +16,14 @@ from dashboard.i18n import current_lang, t
 from graph.model import Label
 
 
+def agency_kind(kind: str | None) -> str:
+    """An agency's kind (statlig, region, kommun, annan) in the current language."""
+    return t(f"gov.agency_kind.{kind}") if kind in AGENCY_KINDS else str(kind or "")
+
+
+AGENCY_KINDS = ("statlig", "region", "kommun", "annan")
+
+
 def governance_section() -> None:
     """Agencies that report customer problems but apply no principle, with CSV."""
     st.subheader(t("gov.governance"))
@@ -32,7 +40,7 @@ def governance_section() -> None:
         return
     nm = ui.names()
     df = pd.DataFrame([{
-        "agency": nm.get(Label.AGENCY, r["agency"]), "kind": r["kind"] or "",
+        "agency": nm.get(Label.AGENCY, r["agency"]), "kind": agency_kind(r["kind"]),
         "insight_count": r["insight_count"],
         "insight_titles": ui.joined_names(Label.INSIGHT, r["insights"]),
         "agency_id": r["agency"],

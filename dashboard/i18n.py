@@ -625,6 +625,10 @@ GOVERN_SV: dict[str, str] = {
     "gov.console_on_neo4j": "Konsolen kör på Neo4j ({uri}) i den här sessionen.",
     "gov.console_back": "Tillbaka till den inbäddade lagringen",
     "gov.syntax_at": "Rad {line}, kolumn {column}",
+    "gov.agency_kind.statlig": "statlig myndighet",
+    "gov.agency_kind.region": "region",
+    "gov.agency_kind.kommun": "kommun",
+    "gov.agency_kind.annan": "annan aktör",
 }
 
 GOVERN_EN: dict[str, str] = {
@@ -682,6 +686,10 @@ GOVERN_EN: dict[str, str] = {
     "gov.console_on_neo4j": "The console runs on Neo4j ({uri}) in this session.",
     "gov.console_back": "Back to the embedded store",
     "gov.syntax_at": "Line {line}, column {column}",
+    "gov.agency_kind.statlig": "state agency",
+    "gov.agency_kind.region": "region",
+    "gov.agency_kind.kommun": "municipality",
+    "gov.agency_kind.annan": "other actor",
 }
 SV.update(GOVERN_SV)
 EN.update(GOVERN_EN)

@@ -7,7 +7,7 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,12 +18,17 @@ from insikt_cli.output import FORMATS, print_rows, split_params
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
 
+if TYPE_CHECKING:
+    from loaders.local_neo4j import LauncherRun
+
 LAUNCHER_PACKAGE = "insikt_neo4j_launcher"
 """scripts/neo4j, installed as this (namespace) package by pyproject's package-dir mapping."""
 
 
 def find_launcher() -> Path | None:
     """Where `neo4j.sh` is: the installed launcher package (editable or not), else None.
+    (A copy of loaders.local_neo4j.find_launcher, so that `--help` imports no library;
+    tests/loaders/test_local_neo4j.py compares them.)
 
     It is a namespace package (scripts/neo4j has no __init__.py), which
     `importlib.resources.files` cannot read on Python 3.11, so its folder comes from the
@@ -130,7 +135,7 @@ def neo4j_start(obj: Ctx, load_data: bool, show_password: bool) -> None:
         click.echo(say("neo4j.password_hint"))
 
 
-def _started(code: int) -> Any:
+def _started(code: int) -> LauncherRun:
     """The launcher's exit code as the run `start_and_load` checks (its output is shown)."""
     from loaders.local_neo4j import LauncherRun
 

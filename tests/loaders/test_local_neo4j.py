@@ -54,6 +54,13 @@ def test_each_dataset_gets_its_own_loader(source: EmbeddedStore) -> None:
     assert [k for i, k in kinds.items() if i != "tiny"] == ["notes"]
 
 
+def test_the_cli_finds_the_same_launcher() -> None:
+    import insikt_cli.neo4j_cmds as cmds
+
+    assert cmds.find_launcher() == find_launcher() and find_launcher() == cmds.SCRIPT
+    assert cmds.LAUNCHER_PACKAGE == "insikt_neo4j_launcher"
+
+
 def test_local_uri_follows_the_launcher_port(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEO4J_URI", "neo4j://localhost:7799")
     monkeypatch.delenv("INSIKT_NEO4J_PORT", raising=False)
