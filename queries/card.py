@@ -40,7 +40,9 @@ HEADINGS: dict[str, dict[str, str]] = {
            "planned": "planeras av", "journeys": "Steg i kundresorna",
            "no_journeys": "Insiktens livshändelser har ingen kundresa.",
            "reports_it": "aktören rapporterar insikten", "datasets": "Dataset",
-           "generated": "Skapat", "illustrative": "illustrativ"},
+           "generated": "Skapat", "via_instances": "Genom specifika exempel",
+           "status.active": "aktiv", "status.proposed": "föreslagen",
+           "status.disputed": "omstridd", "status.superseded": "ersatt"},
     "en": {"card": "Insight card", "kind.general": "general insight",
            "kind.specific": "specific insight", "status": "status", "statement": "Statement",
            "no_statement": "The insight has no statement.", "generals": "General insight",
@@ -52,7 +54,9 @@ HEADINGS: dict[str, dict[str, str]] = {
            "planned": "planned by", "journeys": "Steps of the journeys",
            "no_journeys": "The insight's life events have no journey.",
            "reports_it": "the actor reports the insight", "datasets": "Datasets",
-           "generated": "Generated", "illustrative": "illustrative"},
+           "generated": "Generated", "via_instances": "Through specific examples",
+           "status.active": "active", "status.proposed": "proposed",
+           "status.disputed": "disputed", "status.superseded": "superseded"},
 }
 """The card's own words, in Swedish and English (the data brings its own names)."""
 
@@ -109,6 +113,9 @@ class InsightCard:
     instances: list[str] = field(default_factory=list)
     life_events: list[str] = field(default_factory=list)
     reporters: list[Reporter] = field(default_factory=list)
+    instance_reporters: list[Reporter] = field(default_factory=list)
+    """Of a general insight: who reports one of its specific instances (`source` holds the
+    instance's title)."""
     sources: list[SourceRef] = field(default_factory=list)
     principles: list[PrincipleRef] = field(default_factory=list)
     journeys: list[Journey] = field(default_factory=list)
@@ -181,15 +188,22 @@ def build_card(g: nx.MultiDiGraph, insight: str, lang: str = "sv",
                 for s in steps]))
     datasets = [f"{r['name']} ({r['detail']})" if r["detail"] else str(r["name"])
                 for r in evidence if r["kind"] == "dataset"]
+    instance_reporters = sorted(
+        (Reporter(node_id(g, a), name(a), "" if d.get("year") is None else str(d["year"]),
+                  name(x))
+         for x, _ in in_rels(g, key, "INSTANCE_OF") for a, d in in_rels(g, x, "REPORTS")),
+        key=lambda r: (r.name.casefold(), r.year, r.source.casefold()))
     kind = str(attrs.get("kind") or "")
+    status = str(attrs.get("status") or "active")
     return InsightCard(
         id=insight, lang=lang, title=name(key),
-        kind=HEADINGS[lang].get(f"kind.{kind}", kind), status=str(attrs.get("status") or
-                                                                  "active"),
+        kind=HEADINGS[lang].get(f"kind.{kind}", kind),
+        status=HEADINGS[lang].get(f"status.{status}", status),
         statement=localized(attrs, "statement", lang),
         generals=[name(x) for x, _ in out_rels(g, key, "INSTANCE_OF")],
         instances=sorted((name(x) for x, _ in in_rels(g, key, "INSTANCE_OF")), key=str.casefold),
-        life_events=[name(le) for le, _ in events], reporters=reporters, sources=sources,
+        life_events=[name(le) for le, _ in events], reporters=reporters,
+        instance_reporters=instance_reporters, sources=sources,
         principles=principles, journeys=journeys, datasets=datasets,
         generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
@@ -229,6 +243,10 @@ def render_card_markdown(card: InsightCard) -> str:
     out += [f"- {md(r.name)}" + (f" ({w['year']} {md(r.year)})" if r.year else "")
             + (f" · {w['cites']}: {md(r.source)}" if r.source else "")
             for r in c.reporters] or [w["no_reporters"]]
+    if c.instance_reporters:
+        out += ["", f"**{w['via_instances']}:**", ""]
+        out += [f"- {md(r.name)}" + (f" ({w['year']} {md(r.year)})" if r.year else "")
+                + f" · {md(r.source)}" for r in c.instance_reporters]
     out += ["", f"## {w['evidence']}", ""]
     out += [f"- {md(s.title)}" + (f" <{s.url}>" if s.url and ">" not in s.url else "")
             for s in c.sources] or [w["no_sources"]]

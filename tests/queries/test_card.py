@@ -69,8 +69,14 @@ def test_card_markdown(gov: EmbeddedStore) -> None:
     assert "- Källa &lt;b&gt;ett&lt;/b&gt; <https://example.org/kalla>" in text
     assert "- 1\\. Report · Actor x ★" in text and "- 2\\. Apply · Actor q\n" in text
     assert "applied by: Actor x · planned by: Actor p" in text
-    empty = render_card_markdown(build_card(gov.to_networkx(), "g2", "en"))
-    assert "No actor reports it." in empty and "No principle addresses it." in empty
+    general = render_card_markdown(build_card(gov.to_networkx(), "g2", "en"))
+    assert "No actor reports it." in general and "No principle addresses it." in general
+    # nobody reports g2 itself, but x and q report its instances s2 and s5
+    assert "**Through specific examples:**\n\n- Actor q (year 2021) · Specific 5\n" \
+        "- Actor x (year 2020) · Specific 2\n" in general
+    assert "status: active" in general
+    old = build_card(gov.to_networkx(), "s7", "sv")
+    assert old.status == "ersatt" and old.instance_reporters == []
 
 
 def test_markdown_escaping_keeps_data_text_inert() -> None:
