@@ -578,7 +578,6 @@ GOVERN_SV: dict[str, str] = {
     "gov.rank_pick": "Välj en myndighet ovan för att se vem som delar mest med den; den "
                      "markeras i matrisen.",
     "gov.rank_none": "{agency} delar inga insikter med någon annan aktör med de här filtren.",
-    "gov.highlight": "Vald myndighet",
     "col.peer": "Delar med",
     "col.specific_shared": "Delade specifika insikter",
     "col.shared_all": "Alla delade insikter",
@@ -639,7 +638,6 @@ GOVERN_EN: dict[str, str] = {
     "gov.rank_pick": "Choose an agency above to see who shares most with it; it is "
                      "highlighted in the matrix.",
     "gov.rank_none": "{agency} shares no insight with any other actor under these filters.",
-    "gov.highlight": "Chosen agency",
     "col.peer": "Shares with",
     "col.specific_shared": "Shared specific insights",
     "col.shared_all": "All shared insights",
