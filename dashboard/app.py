@@ -33,6 +33,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("collaboration.py", "page.collaboration", ":material/groups:", "samverkan"),
     ("queries.py", "page.queries", ":material/manage_search:", "fragor"),
     ("curation.py", "page.curation", ":material/fact_check:", "kurering"),
+    ("card.py", "page.card", ":material/badge:", "insiktskort"),
 )
 
 

@@ -668,6 +668,130 @@ EN: dict[str, str] = {
     "col.why": "Why",
 }
 
+# -- govern: overlap ranking, governance list, trends, insight card, console start --------------
+# (a separate block, merged into SV/EN below, so that it stays apart from the main tables)
+GOVERN_SV: dict[str, str] = {
+    "gov.rank_title": "Vem delar mest med {agency}?",
+    "gov.rank_help": "Rangordnat efter delade specifika insikter (samma konkreta problem), "
+                     "sedan alla delade insikter (generella medräknade), sedan Jaccard-index. "
+                     "{agency} är markerad i matrisen.",
+    "gov.rank_pick": "Välj en myndighet ovan för att se vem som delar mest med den; den "
+                     "markeras i matrisen.",
+    "gov.rank_none": "{agency} delar inga insikter med någon annan aktör med de här filtren.",
+    "col.peer": "Delar med",
+    "col.specific_shared": "Delade specifika insikter",
+    "col.shared_all": "Alla delade insikter",
+    "col.specific_titles": "Samma specifika problem",
+    "col.peer_id": "Id",
+    "gov.governance": "Rapporterar problem men tillämpar ingen princip",
+    "gov.governance_help": "Aktörer som rapporterar kundproblem (ej ersatta insikter) men inte "
+                           "tillämpar någon princip: problemet är känt, men inget åtagande "
+                           "finns.",
+    "gov.adopted_only": "Räkna bara antagna principer (planerade räknas inte)",
+    "gov.min_insights": "Minst antal rapporterade insikter",
+    "gov.governance_none": "Alla aktörer som rapporterar problem tillämpar minst en princip.",
+    "gov.trends": "Trender: rapporterade insikter per år",
+    "gov.trends_help": "Hur många gånger insikter rapporterats per år (rapporter med årtal), "
+                       "totalt eller per generell insikt. En specifik insikt räknas för sin "
+                       "generella insikt.",
+    "gov.trends_by": "Visa",
+    "gov.trends_by.total": "Totalt",
+    "gov.trends_by.general": "Per generell insikt",
+    "gov.trends_none": "Inga rapporter har något årtal.",
+    "col.year": "År",
+    "col.reports": "Rapporter",
+    "col.insights": "Olika insikter",
+    "col.first_reported": "Rapporterade första gången",
+    "col.general": "Generell insikt",
+    "col.general_id": "Generell insikt (id)",
+    "gov.card": "Insiktskort",
+    "gov.card_help": "En utskrivbar sida om insikten: påstående, belägg, vem som rapporterar "
+                     "den, principer och stegen i kundresorna.",
+    "gov.card_pick": "Insikt",
+    "gov.card_html": "Ladda ner kortet som HTML",
+    "gov.card_md": "Ladda ner kortet som Markdown",
+    "gov.card_open": "Öppna insiktskortet",
+    "page.card": "Insiktskort",
+    "gov.console_start": "Starta lokal Neo4j och läs in samma data",
+    "gov.console_embedded": "Cypher-konsolen kör på Neo4j; nu används den inbäddade lagringen. "
+                            "Knappen startar den lokala Neo4j-servern (`insikt neo4j start "
+                            "--load` gör samma sak i terminalen), läser in samma dataset som "
+                            "den inbäddade lagringen har och byter konsolen till Neo4j för den "
+                            "här sessionen. Första starten kan ta några minuter.",
+    "gov.console_starting": "Startar Neo4j och läser in {n} dataset …",
+    "gov.console_started": "Neo4j kör på {uri} med {n} inlästa dataset. Konsolen använder "
+                           "Neo4j i den här sessionen.",
+    "gov.console_on_neo4j": "Konsolen kör på Neo4j ({uri}) i den här sessionen.",
+    "gov.console_back": "Tillbaka till den inbäddade lagringen",
+    "gov.syntax_at": "Rad {line}, kolumn {column}",
+    "gov.agency_kind.statlig": "statlig myndighet",
+    "gov.agency_kind.region": "region",
+    "gov.agency_kind.kommun": "kommun",
+    "gov.agency_kind.annan": "annan aktör",
+}
+
+GOVERN_EN: dict[str, str] = {
+    "gov.rank_title": "Who shares most with {agency}?",
+    "gov.rank_help": "Ranked by shared specific insights (the same concrete problem), then all "
+                     "shared insights (general ones included), then the Jaccard index. "
+                     "{agency} is highlighted in the matrix.",
+    "gov.rank_pick": "Choose an agency above to see who shares most with it; it is "
+                     "highlighted in the matrix.",
+    "gov.rank_none": "{agency} shares no insight with any other actor under these filters.",
+    "col.peer": "Shares with",
+    "col.specific_shared": "Shared specific insights",
+    "col.shared_all": "All shared insights",
+    "col.specific_titles": "The same specific problems",
+    "col.peer_id": "Id",
+    "gov.governance": "Report problems but apply no principle",
+    "gov.governance_help": "Actors that report customer problems (insights not superseded) but "
+                           "apply no principle: the problem is known, but nothing is "
+                           "committed.",
+    "gov.adopted_only": "Count only adopted principles (planned ones do not count)",
+    "gov.min_insights": "At least this many reported insights",
+    "gov.governance_none": "Every actor that reports problems applies at least one principle.",
+    "gov.trends": "Trends: insights reported per year",
+    "gov.trends_help": "How often insights were reported per year (reports with a year), in "
+                       "total or per general insight. A specific insight counts for its "
+                       "general insight.",
+    "gov.trends_by": "Show",
+    "gov.trends_by.total": "Total",
+    "gov.trends_by.general": "Per general insight",
+    "gov.trends_none": "No report has a year.",
+    "col.year": "Year",
+    "col.reports": "Reports",
+    "col.insights": "Distinct insights",
+    "col.first_reported": "Reported for the first time",
+    "col.general": "General insight",
+    "col.general_id": "General insight (id)",
+    "gov.card": "Insight card",
+    "gov.card_help": "A printable page about the insight: statement, evidence, who reports "
+                     "it, principles and the steps of the journeys.",
+    "gov.card_pick": "Insight",
+    "gov.card_html": "Download the card as HTML",
+    "gov.card_md": "Download the card as Markdown",
+    "gov.card_open": "Open the insight card",
+    "page.card": "Insight card",
+    "gov.console_start": "Start the local Neo4j and load the same data",
+    "gov.console_embedded": "The Cypher console runs on Neo4j; the embedded store is in use "
+                            "now. The button starts the local Neo4j server (`insikt neo4j "
+                            "start --load` does the same in a terminal), loads the datasets "
+                            "the embedded store holds and switches the console to Neo4j for "
+                            "this session. The first start can take a few minutes.",
+    "gov.console_starting": "Starting Neo4j and loading {n} datasets …",
+    "gov.console_started": "Neo4j runs at {uri} with {n} datasets loaded. The console uses "
+                           "Neo4j in this session.",
+    "gov.console_on_neo4j": "The console runs on Neo4j ({uri}) in this session.",
+    "gov.console_back": "Back to the embedded store",
+    "gov.syntax_at": "Line {line}, column {column}",
+    "gov.agency_kind.statlig": "state agency",
+    "gov.agency_kind.region": "region",
+    "gov.agency_kind.kommun": "municipality",
+    "gov.agency_kind.annan": "other actor",
+}
+SV.update(GOVERN_SV)
+EN.update(GOVERN_EN)
+
 STRINGS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}
 
 

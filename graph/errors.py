@@ -7,6 +7,7 @@ turn them into prose for people.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -98,6 +99,43 @@ class QueryRefused(InsiktError):
     """An ad-hoc or saved query was refused before it ran (writes, admin calls, bad params)."""
 
     exit_code = 4
+
+
+class CypherSyntaxError(QueryRefused):
+    """The server cannot parse (or make sense of) an analyst's Cypher. The position is in the
+    analyst's own text, as they wrote it: `offset` counts characters from its start (0-based),
+    `line` and `column` count from 1, lines end at "\\n". `reason` is the server's message
+    without its position; `excerpt()` is the line with a caret under the column."""
+
+    def __init__(self, reason: str, query: str, offset: int) -> None:
+        self.reason = reason
+        self.query = query
+        self.offset = max(0, min(offset, len(query)))
+        self.line = query.count("\n", 0, self.offset) + 1
+        self.column = self.offset - (query.rfind("\n", 0, self.offset) + 1) + 1
+        text = (f"refused: Neo4j cannot run this query: {reason} (line {self.line}, column "
+                f"{self.column} (offset: {self.offset}))")
+        super().__init__(f"{text}\n{self.excerpt(indent='  ')}")
+
+    def excerpt(self, width: int = 120, indent: str = "") -> str:
+        """The analyst's line (at most `width` characters around the column) and a caret
+        under the column; tabs are kept and wide characters count double, so the caret
+        lines up in a terminal or a code block. Control characters are shown as '?'."""
+        start = self.offset - (self.column - 1)
+        end = self.query.find("\n", start)
+        line = self.query[start:] if end < 0 else self.query[start:end]
+        line = line.rstrip("\r")
+        col = self.column - 1
+        first = max(0, min(col - width // 2, len(line) - width))
+        shown = "".join(ch if ch.isprintable() or ch == "\t" else "?"
+                        for ch in line[first:first + width])
+        pad = "".join("\t" if ch == "\t" else " " * _cells(ch) for ch in shown[:col - first])
+        return f"{indent}{shown}\n{indent}{pad}^"
+
+
+def _cells(ch: str) -> int:
+    """Terminal cells a character takes: two for East Asian wide and full-width ones."""
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
 class QueryFailed(InsiktError):

@@ -42,6 +42,7 @@ from .cypher import schema_statements as schema_statements
 from .embedded import now_iso
 from .errors import (
     BackendUnavailable,
+    CypherSyntaxError,
     InsiktError,
     NotFound,
     QueryFailed,
@@ -475,8 +476,7 @@ class Neo4jStore:
             code = exc.code or ""
             if (code.startswith("Neo.ClientError.") and code not in TIMEOUT_CODES
                     and not code.startswith("Neo.ClientError.Security.")):
-                message = _unprefixed(self._scrub(exc.message or code), cypher)
-                raise QueryRefused(f"refused: Neo4j cannot run this query: {message}") from None
+                raise _unprefixed(self._scrub(exc.message or code), cypher) from None
             raise self._query_error(exc, timeout) from None
 
     def _query_error(self, exc: Neo4jError, timeout: float) -> InsiktError:
@@ -697,27 +697,34 @@ def _mib(n: int | None) -> str:
     return f"{(n or 0) / 2**20:g} MiB"
 
 
-def _unprefixed(message: str, cypher: str) -> str:
-    """A server message about `EXPLAIN <cypher>` as a message about `cypher` itself.
+def _unprefixed(message: str, cypher: str) -> QueryRefused:
+    """A server message about `EXPLAIN <cypher>` as an error about `cypher` itself.
 
-    The position is shifted by the prefix and the server's echo of the prefixed text is
-    replaced by the analyst's own line with a caret under the column.
+    The server counts its offset in UTF-16 code units (Java strings) of the prefixed text;
+    it is turned into a character offset in the analyst's own text, from which
+    `CypherSyntaxError` derives the line and column (so a leading comment, blank lines, tabs,
+    CRLF line ends and characters outside the BMP all land where the analyst sees them). The
+    server's echo of the prefixed text is dropped; the error carries the analyst's line with a
+    caret instead. A message without a position stays as the server's first line.
     """
     first = message.split("\n", 1)[0]
     m = _POSITION.search(first)
     if not m:
-        return first
-    line, column, offset = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    if line == 1:
-        column = max(1, column - len(EXPLAIN_PREFIX))
-    offset = max(0, offset - len(EXPLAIN_PREFIX))
-    text = first[:m.start()] + f"(line {line}, column {column} (offset: {offset}))"
-    lines = cypher.splitlines() or [""]
-    if 1 <= line <= len(lines):
-        shown = lines[line - 1]
-        start = max(0, column - 60)
-        text += f"\n  {shown[start:start + 120]}\n  {' ' * (column - 1 - start)}^"
-    return text
+        return QueryRefused(f"refused: Neo4j cannot run this query: {first}")
+    reason = (first[:m.start()] + first[m.end():]).strip()
+    return CypherSyntaxError(reason, cypher,
+                             _char_offset(EXPLAIN_PREFIX + cypher, int(m.group(3)))
+                             - len(EXPLAIN_PREFIX))
+
+
+def _char_offset(text: str, utf16_offset: int) -> int:
+    """The index in `text` of the character at `utf16_offset` UTF-16 code units."""
+    units = 0
+    for i, ch in enumerate(text):
+        if units >= utf16_offset:
+            return i
+        units += 2 if ord(ch) > 0xFFFF else 1
+    return len(text)
 
 
 @dataclass

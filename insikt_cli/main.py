@@ -71,6 +71,9 @@ LAZY_COMMANDS = {
     "review": LazyCommand("insikt_cli.curation_cmds:review_group",
                           "List the proposed insights with their provenance and suggested "
                           "matches, and accept, merge or reject them."),
+    "card": LazyCommand("insikt_cli.card_cmd:card",
+                        "Write the card of one insight: statement, evidence, reporters, "
+                        "principles, journey steps."),
     "generate": LazyCommand("insikt_cli.generate_cmd:generate",
                             "Write a synthetic dataset (or several) at a chosen scale, for "
                             "tests and benchmarks."),

@@ -71,6 +71,17 @@ MESSAGES: dict[str, str] = {
     "query.left_out": "{problem} (the file was left out of the catalog)",
     "query.truncated": "{message}",
     "param_format": "parameter '{item}' must look like key=value, e.g. -p {example}",
+    # neo4j start (--load), card
+    "neo4j.starting": "Starting the local Neo4j (the first start builds it with Maven and can "
+                      "take a few minutes) ...",
+    "neo4j.loading": "Loading '{id}' from {path} ...",
+    "neo4j.loaded": "Loaded '{id}' ({kind}) into Neo4j: {nodes} nodes, {relationships} "
+                    "relationships.",
+    "neo4j.nothing_to_load": "The embedded store holds no datasets: nothing was loaded.",
+    "neo4j.export_intro": "To use it, export:",
+    "neo4j.password_hint": "  (and NEO4J_PASSWORD, if it is not set already; "
+                           "--show-password prints it)",
+    "card.wrote": "Wrote the card of '{id}' to {path}",
     # dashboard
     "dashboard.loaded_seed": "The store was empty: loaded '{dataset}' ({nodes} nodes, "
                              "{relationships} relationships) into {where}.",

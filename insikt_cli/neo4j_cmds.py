@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import re
-import shutil
-import subprocess
+import shlex
 import sys
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from graph.errors import InsiktError
 from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.messages import say
 from insikt_cli.output import FORMATS, print_rows, split_params
 
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+
+if TYPE_CHECKING:
+    from loaders.local_neo4j import LauncherRun
 
 LAUNCHER_PACKAGE = "insikt_neo4j_launcher"
 """scripts/neo4j, installed as this (namespace) package by pyproject's package-dir mapping."""
@@ -27,6 +27,8 @@ LAUNCHER_PACKAGE = "insikt_neo4j_launcher"
 
 def find_launcher() -> Path | None:
     """Where `neo4j.sh` is: the installed launcher package (editable or not), else None.
+    (A copy of loaders.local_neo4j.find_launcher, so that `--help` imports no library;
+    tests/loaders/test_local_neo4j.py compares them.)
 
     It is a namespace package (scripts/neo4j has no __init__.py), which
     `importlib.resources.files` cannot read on Python 3.11, so its folder comes from the
@@ -45,55 +47,27 @@ SCRIPT = find_launcher()
 def launcher_env() -> dict[str, str]:
     """The environment for the launcher: its port follows NEO4J_URI when that is local.
 
-    So `insikt neo4j start` starts the server that `insikt --backend neo4j` will talk to.
-    The child gets this process's environment (the launcher reads its own variables).
-    """
-    from graph.settings import get_settings
+    So `insikt neo4j start` starts the server that `insikt --backend neo4j` will talk to
+    (loaders.local_neo4j.launcher_env)."""
+    from loaders.local_neo4j import launcher_env as env
 
-    env = dict(os.environ)
-    cfg = get_settings()
-    if cfg.neo4j_home is not None:  # relative to where the command runs, not the launcher
-        env["INSIKT_NEO4J_HOME"] = str(cfg.neo4j_home.resolve())
-    if cfg.neo4j_port is not None:
-        env["INSIKT_NEO4J_PORT"] = str(cfg.neo4j_port)
-    else:
-        parts = urlsplit(cfg.neo4j_uri)
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if parts.hostname in ("127.0.0.1", "localhost") and port:
-            env["INSIKT_NEO4J_PORT"] = str(port)
-    return env
+    return env()
 
 
 def run_launcher(command: str) -> int:
     """Run `bash neo4j.sh COMMAND` (scripts/neo4j), echo its output, return its exit code."""
-    if SCRIPT is None or not SCRIPT.is_file():
-        where = SCRIPT or f"neo4j.sh of the package {LAUNCHER_PACKAGE}"
-        raise InsiktError(f"the local Neo4j launcher ({where}) is missing; reinstall "
-                          "Insiktsgrafen (it ships the launcher as the package "
-                          f"{LAUNCHER_PACKAGE}) or run your own Neo4j 5 and set NEO4J_URI")
-    bash = shutil.which("bash")
-    if bash is None:
-        raise InsiktError("bash is needed to run the local Neo4j launcher and was not found")
+    from loaders.local_neo4j import check_launcher
+    from loaders.local_neo4j import run_launcher as run
+
+    check_launcher(SCRIPT, command)  # what is missing, before the message below
     if command == "start":
-        missing = [tool for tool, what in (("java", "Java 17+"), ("mvn", "Maven"))
-                   if shutil.which(tool) is None]
-        if missing:
-            raise InsiktError(
-                "starting the local Neo4j needs Java 17+ and Maven on PATH; not found: "
-                f"{', '.join(missing)}. Install them (e.g. `apt-get install openjdk-17-jdk "
-                "maven`) or point NEO4J_URI at a Neo4j 5 server you run yourself.")
-        click.echo("Starting the local Neo4j (the first start builds it with Maven and can "
-                   "take a few minutes) ...", err=True)
-    proc = subprocess.run([bash, str(SCRIPT), command], env=launcher_env(), cwd=SCRIPT.parent,
-                          capture_output=True, text=True, check=False)
-    if proc.stdout:
-        click.echo(proc.stdout, nl=False)
-    if proc.stderr:
-        click.echo(proc.stderr, err=True, nl=False)
-    return proc.returncode
+        click.echo(say("neo4j.starting"), err=True)
+    res = run(command, SCRIPT)
+    if res.stdout:
+        click.echo(res.stdout, nl=False)
+    if res.stderr:
+        click.echo(res.stderr, err=True, nl=False)
+    return res.returncode
 
 
 @click.group("neo4j")
@@ -112,14 +86,60 @@ def neo4j_group() -> None:
 
 
 @neo4j_group.command("start")
-def neo4j_start() -> None:
+@click.option("--load", "load_data", is_flag=True,
+              help="Then load into it the datasets the embedded store holds (INSIKT_STORE or "
+              "--store), each from the path it was loaded from (see `insikt datasets`).")
+@click.option("--show-password", is_flag=True,
+              help="Include NEO4J_PASSWORD in the variables printed to export (it is left "
+              "out otherwise).")
+@pass_ctx
+def neo4j_start(obj: Ctx, load_data: bool, show_password: bool) -> None:
     """Start the local Neo4j and wait until it answers (does nothing if it runs).
+
+    With --load, the datasets of the embedded store are loaded into it too (loads are
+    idempotent: a second run changes nothing), and the environment variables that point
+    `insikt` and the dashboard at it are printed.
 
     \b
     Example:
       insikt neo4j start
+      insikt neo4j start --load
+      eval "$(insikt neo4j start --load | grep '^export')"   # and use it in this shell
     """
-    sys.exit(run_launcher("start"))
+    if not load_data:
+        sys.exit(run_launcher("start"))
+    from graph.embedded import EmbeddedStore
+    from graph.settings import get_settings
+    from loaders.local_neo4j import datasets_to_copy, start_and_load
+
+    source = EmbeddedStore(obj.store_path)
+    try:
+        infos = datasets_to_copy(source)  # a missing path stops here, before the start
+        started = start_and_load(
+            source, start=lambda: _started(run_launcher("start")),
+            progress=lambda info: click.echo(say("neo4j.loading", id=info.id, path=info.path),
+                                             err=True))
+    finally:
+        source.close()
+    for c in started.copied:
+        click.echo(say("neo4j.loaded", id=c.id, kind=c.kind, nodes=c.nodes,
+                       relationships=c.relationships))
+    if not infos:
+        click.echo(say("neo4j.nothing_to_load"))
+    click.echo(say("neo4j.export_intro"))
+    click.echo(f"export INSIKT_BACKEND=neo4j NEO4J_URI={started.uri}")
+    if show_password:
+        secret = get_settings().neo4j_password.get_secret_value()
+        click.echo(f"export NEO4J_PASSWORD={shlex.quote(secret)}")
+    else:
+        click.echo(say("neo4j.password_hint"))
+
+
+def _started(code: int) -> LauncherRun:
+    """The launcher's exit code as the run `start_and_load` checks (its output is shown)."""
+    from loaders.local_neo4j import LauncherRun
+
+    return LauncherRun("start", code, "", "" if code == 0 else "see the launcher's output above")
 
 
 @neo4j_group.command("stop")

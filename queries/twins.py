@@ -17,6 +17,7 @@ from graph.model import Label, node_key
 from graph.walk import name_of, node_id, nodes_of, out_rels, rels_of_type, with_generals
 
 from .files import Twin
+from .saved import _holders, _insight_set
 from .types import Row
 
 
@@ -81,6 +82,30 @@ def _general_insight_trend(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
             for (year, x), pairs in cells.items()]
 
 
+def _shares_most_with(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    me = node_key(Label.AGENCY, p["agency"])
+    if me not in g:
+        return []
+    mine = _insight_set(g, me, p)
+    peers: dict[str, set[str]] = defaultdict(set)
+    for x in mine:
+        for b in _holders(g, x, p) - {me}:
+            peers[b].add(x)
+    rows = []
+    for b, xs in peers.items():
+        if len(xs) < p["min_shared"]:
+            continue
+        theirs = len(_insight_set(g, b, p))
+        specific = sorted(node_id(g, x) for x in xs if g.nodes[x].get("kind") == "specific")
+        rows.append({"agency": p["agency"], "peer": node_id(g, b), "peer_name": name_of(g, b),
+                     "peer_kind": g.nodes[b].get("kind"), "specific_shared": len(specific),
+                     "shared": len(xs), "agency_total": len(mine), "peer_total": theirs,
+                     "jaccard": float(len(xs)) / (len(mine) + theirs - len(xs)),
+                     "specific_insights": specific,
+                     "shared_insights": sorted(node_id(g, x) for x in xs)})
+    return rows
+
+
 TWINS: dict[str, Twin] = {
     "reporters-without-principles": Twin(
         _reporters_without_principles,
@@ -96,5 +121,12 @@ TWINS: dict[str, Twin] = {
         columns=("year", "general", "general_title", "general_title_en", "reports", "insights",
                  "agencies"),
         order_by=("year", "general"), node_columns={"general": Label.INSIGHT}),
+    "shares-most-with": Twin(
+        _shares_most_with,
+        columns=("agency", "peer", "peer_name", "peer_kind", "specific_shared", "shared",
+                 "agency_total", "peer_total", "jaccard", "specific_insights",
+                 "shared_insights"),
+        order_by=("-specific_shared", "-shared", "-jaccard", "peer"),
+        node_columns={"agency": Label.AGENCY, "peer": Label.AGENCY}),
 }
 """The twins, by query name (each must have its file in `queries/library/`)."""

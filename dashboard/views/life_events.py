@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import display, ui
 from dashboard.display import escape_md
+from dashboard.governance import card_picker
 from dashboard.i18n import current_lang, t
 from graph import walk
 from graph.model import Label
@@ -108,3 +109,4 @@ else:
     } for r in insights], columns=["title", "kind", "generals", "reported_by", "principles",
                                     "status", "insight"])
     ui.table(ui.localize_columns(df), "le_insights", f"insikter-{life_event}")
+    card_picker([r["insight"] for r in insights], "le_card")

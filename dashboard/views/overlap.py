@@ -3,6 +3,8 @@ one pair's shared insights with their evidence."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -41,13 +43,21 @@ if hm.agencies > len(hm.order):
     st.caption(t("overlap.limited").format(shown=len(hm.order), total=hm.agencies))
 
 value_title = t(f"overlap.metric.{metric}")
+order = hm.order
+ranked: list[dict[str, Any]] = []  # "who shares most with" the chosen agency, best first
+if agency is not None:  # the chosen agency first (top row, left column) and outlined
+    chosen = nm.get(Label.AGENCY, agency)
+    order = [chosen, *(n for n in hm.order if n != chosen)] if chosen in hm.order else order
+    hm.frame["focus"] = (hm.frame["a"] == agency) | (hm.frame["b"] == agency)
+else:
+    hm.frame["focus"] = False
 pick = alt.selection_point(name="pair", fields=["a", "b"], on="click", clear=False)
 # The height holds the rotated agency names on top too (Streamlit fits the whole chart).
-size = max(300, min(1000, 24 * len(hm.order) + 200))
+size = max(300, min(1000, 24 * len(order) + 200))
 base = alt.Chart(hm.frame).encode(
-    x=alt.X("b_name:N", sort=hm.order, title=None,
+    x=alt.X("b_name:N", sort=order, title=None,
             axis=alt.Axis(labelAngle=-45, labelLimit=170, orient="top", labelOverlap=False)),
-    y=alt.Y("a_name:N", sort=hm.order, title=None,
+    y=alt.Y("a_name:N", sort=order, title=None,
             axis=alt.Axis(labelLimit=220, labelOverlap=False)),
 )
 rects = base.mark_rect(stroke="#ffffff", strokeWidth=0.5).encode(
@@ -58,15 +68,44 @@ rects = base.mark_rect(stroke="#ffffff", strokeWidth=0.5).encode(
              alt.Tooltip("shared:Q", title=t("col.shared")),
              alt.Tooltip("jaccard:Q", title=t("col.jaccard"), format=".2f")],
 ).add_params(pick)
-chart = rects.properties(height=size, title=t("overlap.chart_title"))
-if len(hm.order) <= 24:
-    labels = base.mark_text(fontSize=10).encode(
+layers: list[alt.Chart] = [rects]
+if len(order) <= 24:
+    layers.append(base.mark_text(fontSize=10).encode(
         text=alt.Text("shared:Q") if metric == "count" else alt.Text("jaccard:Q", format=".2f"),
         color=alt.condition(alt.datum.value > hm.frame["value"].max() * 0.6,
-                            alt.value("white"), alt.value("#262730")))
-    chart = alt.layer(rects, labels).properties(height=size, title=t("overlap.chart_title"))
-event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
-                        width="stretch")
+                            alt.value("white"), alt.value("#262730"))))
+if agency is not None:  # the chosen agency's row and column, outlined in orange
+    layers.append(alt.Chart(hm.frame[hm.frame["focus"]]).mark_rect(
+        fill=None, stroke="#e8590c", strokeWidth=2).encode(
+        x=alt.X("b_name:N", sort=order), y=alt.Y("a_name:N", sort=order)))
+chart = alt.layer(*layers).properties(height=size, title=t("overlap.chart_title"))
+if agency is None:
+    event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
+                            width="stretch")
+    st.caption(t("gov.rank_pick"))
+else:
+    c_map, c_rank = st.columns([3, 2])
+    with c_map:
+        event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun",
+                                selection_mode="pair", width="stretch")
+    with c_rank:
+        chosen_md = escape_md(nm.get(Label.AGENCY, agency))
+        st.subheader(t("gov.rank_title").format(agency=chosen_md))
+        st.caption(t("gov.rank_help").format(agency=chosen_md))
+        ranked = ui.run_or_fail("shares-most-with", {**filters, "agency": agency})
+        if not ranked:
+            st.info(t("gov.rank_none").format(agency=chosen_md))
+        else:
+            df = pd.DataFrame([{
+                "rank": n, "peer": nm.get(Label.AGENCY, r["peer"]),
+                "specific_shared": r["specific_shared"], "shared_all": r["shared"],
+                "jaccard": round(float(r["jaccard"]), 3),
+                "specific_titles": ui.joined_names(Label.INSIGHT, r["specific_insights"]),
+                "peer_id": r["peer"],
+            } for n, r in enumerate(ranked, 1)],
+                columns=["rank", "peer", "specific_shared", "shared_all", "jaccard",
+                         "specific_titles", "peer_id"])
+            ui.table(ui.localize_columns(df), "ov_rank", f"delar-mest-med-{agency}")
 
 # -- the pair: two selectboxes, which a click on a cell also sets -----------------------------
 members = set(hm.frame["a"]) if agency is not None else set(views.heatmap_agencies(rows))
@@ -74,6 +113,8 @@ agency_ids = sorted(members, key=lambda a: (nm.get(Label.AGENCY, a).casefold(), 
 top = hm.frame.sort_values(["value", "shared", "a", "b"], ascending=[False, False, True, True])
 default_a = agency if agency in agency_ids else str(top.iloc[0]["a"])
 default_b = str(top[top["a"] == default_a].iloc[0]["b"])
+if ranked and ranked[0]["peer"] in agency_ids and default_a == agency:
+    default_b = str(ranked[0]["peer"])  # the pair starts with the one who shares most
 key_a, key_b = ui.wkey("ov_pair_a"), ui.wkey("ov_pair_b")
 if agency is not None and agency != st.session_state.get("ov_last_agency"):
     # a newly chosen agency filter also becomes side A of the pair

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
+from dashboard.governance import trends_section
 from dashboard.i18n import t
 from graph.model import Label
 from queries import views
@@ -91,5 +92,7 @@ if not df.empty:
     ).properties(height=34 * len(df) + 20)
     st.altair_chart(chart, key="overview_general_chart", width="stretch")
 ui.table(ui.localize_columns(df), "overview_general", "generella-insikter")
+
+trends_section()
 
 ui.report_section()

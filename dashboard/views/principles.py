@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
+from dashboard.governance import governance_section
 from dashboard.i18n import t
 from graph.model import Label
 from queries import views
@@ -71,3 +72,5 @@ else:
         "insight": r["insight"],
     } for r in action], columns=["agency", "title", "principles", "insight"])
     ui.table(ui.localize_columns(df), "pr_action", "luckor-handling")
+
+governance_section()

@@ -9,10 +9,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import display, ui, url_state
+from dashboard import console, display, ui, url_state
 from dashboard.display import escape_md
 from dashboard.i18n import current_lang, t
-from graph.errors import InsiktError, QueryFailed, QueryRefused
+from graph.errors import CypherSyntaxError, InsiktError, QueryFailed, QueryRefused
 from queries import subgraph
 from queries.adhoc import EXAMPLE, run_cypher
 from queries.catalog import Param, SavedQuery, all_queries
@@ -20,7 +20,9 @@ from queries.catalog import Param, SavedQuery, all_queries
 
 def show_query_error(exc: InsiktError) -> None:
     """A refused query is the user's to fix (warning); a failed one is an error."""
-    if isinstance(exc, QueryRefused):
+    if isinstance(exc, CypherSyntaxError):
+        console.show_syntax_error(exc)
+    elif isinstance(exc, QueryRefused):
         st.warning(f"{t('queries.refused')}: {escape_md(exc)}")
     elif isinstance(exc, QueryFailed):
         st.error(f"{t('queries.failed')}: {escape_md(exc)}")
@@ -153,10 +155,12 @@ else:
 # -- the Cypher console (Neo4j only) -------------------------------------------------------------
 st.divider()
 st.subheader(t("queries.console"))
-store = ui.get_store()
+store = console.console_store()
 if not store.runs_cypher:
-    st.info(t("queries.console_needs_neo4j"))
+    console.offer_neo4j()
 else:
+    console.started_note()
+    console.switched_note()
     text = st.text_area(t("queries.console_text"), key="cy_text", height=140,
                         value=EXAMPLE)
     if st.button(t("queries.console_run"), key="cy_run", type="primary"):

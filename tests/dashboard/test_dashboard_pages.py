@@ -40,6 +40,7 @@ PAGES: dict[str, list[str]] = {
     "views/queries.py": ["q_query", "dl_q_result", "dl_json_q_result"],
     "views/curation.py": ["cu_min_score", "dl_cu_proposed", "cu_insight", "cu_action", "cu_into",
                           "cu_by"],
+    "views/card.py": ["card_insight", "dl_card_html_page", "dl_card_md_page"],
 }
 TIMINGS = ROOT / "artifacts" / "timings" / "apptest.json"
 

@@ -143,3 +143,12 @@ def test_cypher_limit_and_timeout(neo4j_store: Neo4jStore, runner: CliRunner) ->
     code, _, err = neo(runner, "cypher", "UNWIND range(1, 100000000) AS x WITH x "
                        "WHERE x % 7 = 0 RETURN count(*)", "--timeout", "1")
     assert code == 5 and "timed out after 1 s" in err
+
+
+@pytest.mark.neo4j
+def test_cypher_syntax_error_shows_a_caret_in_the_analysts_text(neo4j_store: Neo4jStore,
+                                                                 runner: CliRunner) -> None:
+    code, out, err = neo(runner, "cypher", "// find them\nMATCH (n)\n  RETRUN n")
+    assert code == 4 and out == ""
+    assert "(line 3, column 3 (offset: 25))" in err and "EXPLAIN" not in err
+    assert err.splitlines()[-2:] == ["    RETRUN n", "    ^"]

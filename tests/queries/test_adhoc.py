@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graph.embedded import EmbeddedStore
-from graph.errors import QueryFailed, QueryRefused, SettingError
+from graph.errors import CypherSyntaxError, QueryFailed, QueryRefused, SettingError
 from graph.export import graph_document
 from graph.neo4j_store import Neo4jStore, _unprefixed
 from graph.plan import PlanOperator, QueryPlan, operators_of
@@ -117,11 +117,36 @@ def test_plan_tree_is_walked_into_every_child() -> None:
 def test_server_positions_are_mapped_to_the_analysts_text() -> None:
     msg = ("Invalid input 'x': expected an expression (line 1, column 20 (offset: 19))\n"
            '"EXPLAIN RETURN 1 + x"\n                   ^')
-    out = _unprefixed(msg, "RETURN 1 + x")
+    err = _unprefixed(msg, "RETURN 1 + x")
+    assert isinstance(err, CypherSyntaxError)
+    out = str(err)
     assert out.splitlines()[0].endswith("(line 1, column 12 (offset: 11))")
     assert out.splitlines()[1:] == ["  RETURN 1 + x", "             ^"]
-    second = _unprefixed("bad (line 2, column 3 (offset: 18))", "MATCH (n)\nRE x")
-    assert "(line 2, column 3 (offset: 10))" in second and second.endswith("\n    ^")
+    assert err.reason == "Invalid input 'x': expected an expression"
+    # the server's offset is what counts (in UTF-16 units of the prefixed text): line and
+    # column follow from it in the analyst's text
+    second = _unprefixed("bad (line 2, column 3 (offset: 20))", "MATCH (n)\nRE x")
+    assert "(line 2, column 3 (offset: 12))" in str(second) and str(second).endswith("\n    ^")
+    emoji = _unprefixed("bad (line 1, column 25 (offset: 24))", "RETURN '😀😀' + x")
+    assert isinstance(emoji, CypherSyntaxError)
+    assert (emoji.offset, emoji.column) == (14, 15) and emoji.query[emoji.offset] == "x"
+    plain = _unprefixed("Something without a position", "RETURN 1")
+    assert not isinstance(plain, CypherSyntaxError) and "without a position" in str(plain)
+
+
+def test_syntax_error_excerpt_lines_up() -> None:
+    tabs = CypherSyntaxError("bad", "MATCH (n)\n\tWHERE n.x = 1\n\tRETRUN n", 26)
+    assert (tabs.line, tabs.column) == (3, 2)
+    assert tabs.excerpt() == "\tRETRUN n\n\t^"
+    wide = CypherSyntaxError("bad", "RETURN '中文' + y", 14)
+    assert wide.excerpt().splitlines()[1] == " " * 16 + "^"  # 中文 take two cells each
+    crlf = CypherSyntaxError("bad", "MATCH (n)\r\nRETURN n.x +", 23)
+    assert (crlf.line, crlf.column) == (2, 13) and crlf.excerpt() == "RETURN n.x +\n" + " " * 12 + "^"
+    long = CypherSyntaxError("bad", "RETURN " + "1 + " * 100 + "x", 407)
+    shown, caret = long.excerpt(width=40).splitlines()
+    assert len(shown) == 40 and shown[caret.index("^")] == "x"
+    hostile = CypherSyntaxError("bad", "RETURN '\x1b[31m' + x", 17)
+    assert "\x1b" not in hostile.excerpt() and hostile.excerpt().splitlines()[0][8] == "?"
 
 
 def test_embedded_store_is_refused_with_advice(store: EmbeddedStore) -> None:
@@ -152,6 +177,26 @@ def test_unparsable_query_is_refused_with_the_servers_message(neo4j_store: Neo4j
     assert text.startswith("refused: Neo4j cannot run this query: Invalid input")
     assert "(line 2, column 13 (offset: 22))" in text and "EXPLAIN" not in text
     assert text.endswith("  RETURN n.x +\n              ^")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize(("text", "bad", "line", "column"), [
+    ("MATCH (n) RETRUN n", "RETRUN", 1, 11),
+    ("  \n// a comment first\n\nMATCH (n)\n  RETRUN n", "RETRUN", 5, 3),
+    ("/* c */ MATCH (n:Agency)\r\n\tWHERE n.name = '😀😀' RETRN n", "RETRN", 2, 22),
+    ("MATCH (n)\nRETURN ghost", "ghost", 2, 8),
+])
+def test_syntax_errors_point_into_the_analysts_text(neo4j_store: Neo4jStore, text: str,
+                                                    bad: str, line: int, column: int) -> None:
+    with pytest.raises(CypherSyntaxError) as info:
+        run_cypher(neo4j_store, text)
+    err = info.value
+    assert text[err.offset:].startswith(bad), (err.offset, text)
+    assert (err.line, err.column) == (line, column)
+    assert f"(line {line}, column {column} (offset: {err.offset}))" in str(err)
+    shown, caret = err.excerpt().splitlines()
+    assert shown == text.split("\n")[line - 1].rstrip("\r")
+    assert caret.endswith("^") and "EXPLAIN" not in str(err)
 
 
 @pytest.mark.neo4j

@@ -166,14 +166,23 @@ def cases(q: SavedQuery, ids: dict[str, list[str]], words: list[str]) -> list[di
     out: list[dict[str, Any]] = []
     if not any(p.required for p in q.params):
         out.append({})
+    # A query with a required parameter and others (e.g. shares-most-with: agency, then
+    # life_event …) sweeps the others with the required one set: to its example when the
+    # dataset has that id, else to the dataset's first id of its label.
+    base: dict[str, Any] = {}
     for p in q.params:
+        if p.required and p.choices is not None and ids[p.choices.value]:
+            known = ids[p.choices.value]
+            base[p.name] = q.example.get(p.name) if q.example.get(p.name) in known else known[0]
+    for p in q.params:
+        fixed = {k: v for k, v in base.items() if k != p.name}
         if p.choices is not None:
-            out += [{p.name: i} for i in [*ids[p.choices.value], UNKNOWN]]
+            out += [{**fixed, p.name: i} for i in [*ids[p.choices.value], UNKNOWN]]
         elif p.type == "int" and p.name != "limit":
             low = 2 if p.minimum is None else int(p.minimum)
-            out += [{p.name: n} for n in (low, low + 1)]
+            out += [{**fixed, p.name: n} for n in (low, low + 1)]
         elif p.type == "bool":
-            out += [{p.name: True}, {p.name: False}]
+            out += [{**fixed, p.name: True}, {**fixed, p.name: False}]
     if q.name == "search":
         searches: list[dict[str, Any]] = [{"q": w} for w in words]
         searches += [{"q": w, "label": lb} for w in words[:5] for lb in ("Insight", "Agency")]
