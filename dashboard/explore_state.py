@@ -118,8 +118,9 @@ def from_url(url: Mapping[str, Sequence[str]], nodes: Collection[str],
         ok = []
         for v in url[LABELS]:
             for part in v.split(","):
-                if part in labels and part not in ok:
-                    ok.append(part)
+                if part in labels:
+                    if part not in ok:
+                        ok.append(part)
                 elif part:
                     rejected.append((LABELS, part))
         chosen = tuple(lb for lb in labels if lb in ok)

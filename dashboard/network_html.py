@@ -133,13 +133,13 @@ def network_html(g: nx.MultiDiGraph, view: GraphView, lang: str,
         if n in positions:
             x, y = positions[n]
             extra = {"x": float(x), "y": float(y), "fixed": {"x": True, "y": True}}
-        text = display_name(a, lang)
-        net.add_node(n, label=html.escape(short(text, 30))
-                     if shown_labels is None or n in shown_labels else "",
+        net.add_node(n, label=html.escape(short(display_name(a, lang), 30)),
                      title=tooltip(a, lang, label_names),
                      color=LABEL_COLOURS.get(a["label"], "#999999"), shape="dot",
                      size=26 if is_focus else (16 if a.get("kind") == "general" else 12),
                      borderWidth=4 if is_focus else 1, **extra)
+        if shown_labels is not None and n not in shown_labels:
+            net.nodes[-1]["label"] = ""  # pyvis would put the id in place of an empty label
     for e in view.edges:
         net.add_edge(e.start, e.end, title=edge_tooltip(e, rel_names),
                      color="#9aa0a6" if e.type != ROW_EDGE else "#c5c9ce",
