@@ -137,8 +137,9 @@ def test_result_graph_reads_nodes_relationships_and_paths(g: nx.MultiDiGraph) ->
            "end": {"label": "Insight", "id": ins}, "year": 2024}
     path = {"nodes": [plain_node("Agency", reporters[0]), plain_node("Insight", ins)],
             "relationships": [rel]}
-    rows = [{"p": path, "n": 3}, {"others": [plain_node("Agency", a) for a in reporters[1:]]},
-            {"ghost": plain_node("Agency", "finns-inte"), "text": "Agency"}]
+    rows: list[dict[str, Any]] = [
+        {"p": path, "n": 3}, {"others": [plain_node("Agency", a) for a in reporters[1:]]},
+        {"ghost": plain_node("Agency", "finns-inte"), "text": "Agency"}]
     assert explore.has_graph(rows) and not explore.has_graph([{"n": 1, "m": {"a": [2]}}])
     view = explore.result_graph(g, rows)
     assert set(view.nodes) == {f"Agency:{a}" for a in reporters} | {f"Insight:{ins}"}
