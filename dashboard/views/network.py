@@ -21,6 +21,7 @@ from graph.model import Label
 from queries import explore, subgraph, views
 
 EXP, SEL, POS, NODES, URL_SEEN = "net_exp", "net_sel", "net_pos", "_net_nodes", "_net_url"
+SIG = "_net_sig"
 GRAPH_KEY = "net_graph"
 HEIGHT = 660
 
@@ -102,10 +103,16 @@ def on_refocus() -> None:
 
 
 def on_positions() -> None:
-    got = graph_component.clean_positions(_component_value("positions"),
-                                          st.session_state.get(NODES, []))
+    """Keep the layout the browser settled on, per focus: a rerun, an expansion or a return
+    through the history finds its nodes where they were; a new focus gets a layout of its own."""
+    value = _component_value("positions")
+    if not isinstance(value, dict) or value.get("signature") != st.session_state.get(SIG):
+        return  # the layout of a view that is no longer drawn
+    got = graph_component.clean_positions(value, st.session_state.get(NODES, []))
     if got:
-        st.session_state[POS] = {**st.session_state.get(POS, {}), **got}
+        focus = exploration().focus
+        layouts: dict[str, dict[str, tuple[float, float]]] = st.session_state.get(POS, {})
+        st.session_state[POS] = {**layouts, focus: {**layouts.get(focus, {}), **got}}
 
 
 def on_focus_box() -> None:
@@ -170,7 +177,7 @@ view = explore.explore_view(g, ex.focus, depth, labels, life_event, ex.expanded,
                             cap=ui.NODE_CAP)
 st.session_state[NODES] = list(view.nodes)
 shown_labels = explore.labelled(g, view, keep=ex.expanded)
-positions = explore.initial_positions(view, st.session_state.get(POS, {}))
+positions = explore.initial_positions(view, st.session_state.get(POS, {}).get(ex.focus, {}))
 
 # -- the URL follows the view ---------------------------------------------------------------
 wanted = to_url(ex, depth, labels, life_event)
@@ -217,6 +224,7 @@ context = page_context()
 page = network_html.network_html(g, view, lang, label_names, ui.rel_names(), height=HEIGHT - 20,
                                  labelled=shown_labels, positions=positions, context=context)
 signature = network_html.view_signature(view, lang, shown_labels)
+st.session_state[SIG] = signature
 
 c_graph, c_side = st.columns([2.3, 1])
 with c_graph:

@@ -10,6 +10,7 @@ installs it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -17,6 +18,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,8 +32,8 @@ from dashboard.i18n import SV
 from graph.embedded import EmbeddedStore
 from insikt_cli.dashboard_cmd import streamlit_command
 from queries import subgraph
-from tests.conftest import ROOT
-from tests.dashboard.conftest import expected_shared
+from tests.conftest import ROOT, SEED
+from tests.dashboard.conftest import expected_shared, seed
 
 pytestmark = pytest.mark.e2e
 
@@ -77,17 +79,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard as `insikt dashboard` starts it, on a free port, with its own store."""
-    folder = tmp_path_factory.mktemp("e2e")
-    store = folder / "graph.json"
-    store.write_bytes(seed_store_file.read_bytes())
+@contextlib.contextmanager
+def dashboard(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """The dashboard as `insikt dashboard` starts it, on a free port, with `env`."""
     port = _free_port()
-    env = {**os.environ, "INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}
     log = (folder / "streamlit.log").open("w")
-    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=folder, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=folder,
+                            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -113,6 +111,16 @@ def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.kill()
             proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the seed data, in its own copy of the embedded store."""
+    folder = tmp_path_factory.mktemp("e2e")
+    store = folder / "graph.json"
+    store.write_bytes(seed_store_file.read_bytes())
+    with dashboard({"INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}, folder) as base:
+        yield base
 
 
 def _is_local(url: str) -> bool:
@@ -234,3 +242,151 @@ def test_hostile_data_stays_text_in_the_browser(browser: Any, xss_store_file: Pa
     assert label == "<script>alert(1)</script>"  # drawn as text on the canvas
     assert "<img src=x onerror=alert(1)>" in tip[0] and tip[1] == 0
     assert not [u for u in requests if not _is_local(u)]
+
+
+# -- click-to-explore and the console's deep link ---------------------------------------------
+
+def _explore_frame(page: Any) -> Any:
+    """The network page inside the click-to-explore component, once its layout has settled."""
+    page.wait_for_selector("iframe[sandbox='allow-scripts']", timeout=WAIT_MS)
+    deadline = time.monotonic() + 30
+    while True:
+        frames = [f for f in page.frames if f.url == "about:srcdoc"]
+        if frames:
+            frame = frames[-1]
+            try:
+                frame.wait_for_selector("body[data-physics='off']", state="attached",
+                                        timeout=WAIT_MS)
+                return frame
+            except Exception:  # the frame was replaced while we waited (a new view)
+                if time.monotonic() > deadline:
+                    raise
+        page.wait_for_timeout(100)
+
+
+def _drawn(page: Any) -> list[str]:
+    return sorted(_explore_frame(page).evaluate("() => nodes.getIds()"))
+
+
+def _node_point(page: Any, key: str) -> tuple[float, float]:
+    """Where a node is on the screen: its canvas position, through the frame's offset."""
+    frame = _explore_frame(page)
+    p = frame.evaluate("(k) => network.canvasToDOM(network.getPositions([k])[k])", key)
+    box = page.locator("iframe[sandbox='allow-scripts']").first.bounding_box()
+    return box["x"] + p["x"], box["y"] + p["y"]
+
+
+def _heading(page: Any) -> list[str]:
+    return [h.strip() for h in page.locator('[data-testid="stHeading"]').all_inner_texts()]
+
+
+def _wait_rerun(page: Any) -> None:
+    page.wait_for_timeout(600)  # the component's message starts a rerun
+    _settled(page)
+
+
+def test_click_to_explore_in_a_real_browser(browser: Any, server: str) -> None:
+    """Click a node: its details; double-click: the focus moves; expand a neighbour with the
+    panel's button; reload from the URL: the same view. Every click counted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    clicks = 0
+    try:
+        page.goto(f"{server}/natverk?focus=Agency:forsakringskassan&depth=1")
+        _settled(page)
+        start = _drawn(page)
+        assert "LifeEvent:bli-sjuk" in start and "Försäkringskassan" in _heading(page)
+        _wait_rerun(page)  # the settled layout went back to Python
+        layout = _explore_frame(page).evaluate("() => network.getPositions()")
+        page.mouse.click(*_node_point(page, "LifeEvent:bli-sjuk"))
+        clicks += 1
+        _wait_rerun(page)
+        assert "Bli sjuk" in _heading(page)  # the details beside the graph
+        assert _drawn(page) == start  # a click changes the panel, not the view
+        page.screenshot(path=str(SHOTS / "network-clicked.png"), full_page=True)
+
+        page.mouse.dblclick(*_node_point(page, "LifeEvent:bli-sjuk"))
+        clicks += 1
+        _wait_rerun(page)
+        assert "focus=LifeEvent%3Abli-sjuk" in page.url
+        refocused = _drawn(page)
+        assert refocused != start and "Agency:forsakringskassan" in refocused
+
+        # expand a neighbour: select it, then its button in the panel
+        agency = "Agency:arbetsgivaren" if "Agency:arbetsgivaren" in refocused else next(
+            n for n in refocused if n.startswith("Agency:"))
+        page.mouse.click(*_node_point(page, agency))
+        clicks += 1
+        _wait_rerun(page)
+        page.locator(".st-key-net_expand button").click()
+        clicks += 1
+        _wait_rerun(page)
+        assert "expand=" + agency.replace(":", "%3A") in page.url
+        expanded = _drawn(page)
+        assert set(expanded) > set(refocused)
+        page.screenshot(path=str(SHOTS / "network-expanded.png"), full_page=True)
+
+        # back to the agency's view, and forward again
+        page.locator(".st-key-net_back button").first.click()
+        _wait_rerun(page)
+        assert "focus=Agency%3Aforsakringskassan" in page.url and _drawn(page) == start
+        # a new frame, yet every node is where it was: the layout was kept in the session
+        again = _explore_frame(page).evaluate("() => network.getPositions()")
+        assert again.keys() == layout.keys()
+        assert all(abs(again[k]["x"] - layout[k]["x"]) < 1 and abs(again[k]["y"] - layout[k]["y"])
+                   < 1 for k in layout)
+        page.locator(".st-key-net_forward button").first.click()
+        _wait_rerun(page)
+        assert _drawn(page) == expanded
+
+        # the URL alone brings the same view back (a reload, a link sent to someone)
+        link = page.url
+        fresh = context.new_page()
+        fresh.goto(link)
+        _settled(fresh)
+        assert _drawn(fresh) == expanded and fresh.url == link
+        fresh.screenshot(path=str(SHOTS / "network-reloaded.png"), full_page=True)
+        # the download is the same view, titled and with its context
+        with fresh.expect_download(timeout=WAIT_MS) as download:
+            fresh.locator(".st-key-dl_html_natverk button").click()
+        saved = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "<title>Insiktsgrafen – Nätverk: Bli sjuk" in saved
+        assert "insikt-context" in saved and not network_html.external_refs(saved)
+    finally:
+        context.close()
+    assert clicks == 4
+    assert not [u for u in requests if not _is_local(u)]
+
+
+@pytest.mark.neo4j
+def test_console_deep_link_in_a_real_browser(browser: Any, neo4j_store: Any,
+                                              tmp_path: Path) -> None:
+    """A console link with a parameterised query, opened in the browser on Neo4j: the
+    console is filled in, the rows are there and so is their graph."""
+    from loaders.load import load_dataset
+
+    load_dataset(neo4j_store, SEED)
+    query = ("MATCH (a:Agency {id: $agency})-[r:REPORTS]->(i:Insight) RETURN a, r, i "
+             "ORDER BY i.id LIMIT $n")
+    link = "fragor?" + urllib.parse.urlencode({"cy": query, "cy.agency": "forsakringskassan",
+                                               "cy.n": "3", "cyt.n": "int"})
+    with dashboard({"INSIKT_BACKEND": "neo4j"}, tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 2600})
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/{link}")
+            _settled(page)
+            page.wait_for_selector("iframe[sandbox='allow-scripts']", timeout=WAIT_MS)
+            assert page.locator(".st-key-cy_text textarea").input_value() == query
+            drawn = [sorted(f.evaluate("() => nodes.getIds()")) for f in page.frames
+                     if f.url == "about:srcdoc" and f.evaluate("() => typeof nodes") != "undefined"]
+            reported = sorted(i["id"] for i in seed("insights")
+                              if any(r["agency"] == "forsakringskassan"
+                                     for r in i.get("reported_by") or []))[:3]
+            assert sorted(["Agency:forsakringskassan", *(f"Insight:{i}" for i in reported)]) \
+                in drawn
+            page.screenshot(path=str(SHOTS / "console-deep-link.png"), full_page=True)
+        finally:
+            context.close()
