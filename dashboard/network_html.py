@@ -140,6 +140,9 @@ def network_html(g: nx.MultiDiGraph, view: GraphView, lang: str,
                      borderWidth=4 if is_focus else 1, **extra)
         if shown_labels is not None and n not in shown_labels:
             net.nodes[-1]["label"] = ""  # pyvis would put the id in place of an empty label
+        elif shown_labels is not None and len(shown_labels) < len(view.nodes):
+            # a crowded view is drawn zoomed out: its few labels get a larger font
+            net.nodes[-1]["font"] = {"size": 34 if is_focus else 28, "strokeWidth": 6}
     for e in view.edges:
         net.add_edge(e.start, e.end, title=edge_tooltip(e, rel_names),
                      color="#9aa0a6" if e.type != ROW_EDGE else "#c5c9ce",
@@ -149,7 +152,8 @@ def network_html(g: nx.MultiDiGraph, view: GraphView, lang: str,
     net.options = {
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
         "nodes": {"font": {"size": 12, "face": "Arial", "strokeWidth": 3,
-                           "strokeColor": "#ffffff"}},
+                           "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"drawThreshold": 3}}},
         "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "width": 1},
         "physics": {"enabled": not all_placed, "solver": "forceAtlas2Based",

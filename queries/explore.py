@@ -104,29 +104,40 @@ def labelled(g: nx.MultiDiGraph, view: GraphView, keep: Iterable[str] = (),
 
 def initial_positions(view: GraphView, known: Mapping[str, tuple[float, float]]
                       ) -> dict[str, tuple[float, float]]:
-    """Where each node starts: its known position, else near the known nodes it is joined to
-    (their mean, spread on a small circle so that new neighbours do not start on one point).
-    Nodes with no positioned neighbour are left to the layout."""
+    """Where each node starts: its known position, else beyond the known nodes it is joined
+    to, on the side away from the rest of the view (an expansion opens outwards in a fan
+    instead of landing on the crowd in the middle). Nodes with no positioned neighbour are
+    left to the layout."""
     import math
 
     out = {n: known[n] for n in view.nodes if n in known}
+    if not out:
+        return out
     around: dict[str, list[str]] = {}
     for e in view.edges:
         around.setdefault(e.start, []).append(e.end)
         around.setdefault(e.end, []).append(e.start)
-    new = [n for n in view.nodes if n not in out]
-    placed: Counter[tuple[float, float]] = Counter()
-    for n in new:
-        anchors = [out[m] for m in around.get(n, []) if m in known]
-        if not anchors:
+    mx = sum(p[0] for p in out.values()) / len(out)
+    my = sum(p[1] for p in out.values()) / len(out)
+    fans: dict[tuple[float, float], list[str]] = {}
+    for n in view.nodes:
+        if n in out:
             continue
-        cx = sum(p[0] for p in anchors) / len(anchors)
-        cy = sum(p[1] for p in anchors) / len(anchors)
-        i = placed[(cx, cy)]
-        placed[(cx, cy)] += 1
-        angle = i * 2.399963  # the golden angle: neighbours spread evenly around their anchor
-        radius = 130.0 + 30.0 * math.sqrt(i)
-        out[n] = (round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1))
+        anchors = [out[m] for m in around.get(n, []) if m in known]
+        if anchors:
+            base = (sum(p[0] for p in anchors) / len(anchors),
+                    sum(p[1] for p in anchors) / len(anchors))
+            fans.setdefault(base, []).append(n)
+    for (bx, by), members in fans.items():
+        away = math.atan2(by - my, bx - mx) if math.dist((bx, by), (mx, my)) > 1 else 0.0
+        spread = min(math.pi * 1.2, 0.35 * len(members))
+        for i, n in enumerate(members):
+            ring = i // 8
+            angle = away + (spread * ((i + 0.5) / len(members) - 0.5) if len(members) > 1
+                            else 0.0)
+            radius = 160.0 + 70.0 * ring
+            out[n] = (round(bx + radius * math.cos(angle), 1),
+                      round(by + radius * math.sin(angle), 1))
     return out
 
 

@@ -104,6 +104,10 @@ def test_known_positions_are_kept_and_new_nodes_start_near_them(g: nx.MultiDiGra
         cx, cy = (sum(p[0] for p in anchors) / len(anchors), sum(p[1] for p in anchors)
                   / len(anchors))
         assert 100 < math.dist(start[n], (cx, cy)) < 400
+        # … on the far side of its anchor, seen from the middle of the view
+        mx = sum(p[0] for p in known.values()) / len(known)
+        my = sum(p[1] for p in known.values()) / len(known)
+        assert math.dist(start[n], (mx, my)) > math.dist((cx, cy), (mx, my))
 
 
 # -- the side panel ---------------------------------------------------------------------------
