@@ -259,8 +259,8 @@ with c_side:
                   disabled=selected == ex.focus or not in_view,
                   icon=":material/visibility_off:")
     if details.fields:
-        st.dataframe(pd.DataFrame(details.fields, columns=[t("network.field"),
-                                                           t("network.value")]),
+        st.dataframe(pd.DataFrame([(t(f"network.f.{f}"), v) for f, v in details.fields],
+                                  columns=[t("network.field"), t("network.value")]),
                      hide_index=True, width="stretch", key="df_net_fields")
     if details.label == Label.INSIGHT:
         ev = views.evidence_summary(ui.run_or_fail("evidence", {"insight": details.id}))

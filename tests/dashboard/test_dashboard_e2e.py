@@ -390,3 +390,42 @@ def test_console_deep_link_in_a_real_browser(browser: Any, neo4j_store: Any,
             page.screenshot(path=str(SHOTS / "console-deep-link.png"), full_page=True)
         finally:
             context.close()
+
+
+def test_hostile_data_through_the_explore_component(browser: Any, xss_store_file: Path,
+                                                    tmp_path: Path) -> None:
+    """The XSS fixture on the network page: the hostile agency as the focus, clicked, in the
+    component's sandboxed frame and in the side panel. No script of the data runs, the name
+    is shown as text, and nothing leaves localhost."""
+    store = tmp_path / "graph.json"
+    store.write_bytes(xss_store_file.read_bytes())
+    with dashboard({"INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}, tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 1400})
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        dialogs: list[str] = []
+
+        def on_dialog(d: Any) -> None:
+            dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        try:
+            page.goto(f"{base}/natverk?focus=Agency:skript&depth=2")
+            _settled(page)
+            frame = _explore_frame(page)
+            assert frame.evaluate("() => nodes.get('Agency:skript').label") == \
+                "<script>alert(1)</script>"
+            page.mouse.click(*_node_point(page, "Agency:skript"))
+            _wait_rerun(page)
+            assert "<script>alert(1)</script>" in _heading(page)  # text, not markup
+            # the frame has an opaque origin: it cannot reach the app's page
+            assert frame.evaluate("() => { try { return !!parent.document; } "
+                                  "catch (e) { return 'blocked'; } }") == "blocked"
+            page.mouse.move(20, 20)
+            page.wait_for_timeout(300)
+        finally:
+            context.close()
+    assert dialogs == []
+    assert not [u for u in requests if not _is_local(u)]

@@ -186,3 +186,10 @@ def test_the_page_follows_its_url_and_writes_it_back(seed_env: Path,
     assert qp(at, "hide") == [PM] and PM not in network_frames(at)[0]["nodes"]
     at.button(key="net_show_all").click().run()
     assert "hide" not in at.query_params
+
+
+def test_every_detail_field_has_both_languages() -> None:
+    from dashboard.i18n import EN
+
+    for f in (*explore._PLAIN_FIELDS, "customer_carries"):
+        assert SV[f"network.f.{f}"] and EN[f"network.f.{f}"], f
