@@ -615,7 +615,7 @@ _EXPLORE_SV: dict[str, str] = {
     "console.bad_url": "Adressens konsolfråga används inte: {reason}",
     "console.graph": "Resultatet som graf",
     "console.graph_none": "Resultatets noder finns inte i den inlästa grafen.",
-    "console.link": "Länk till frågan",
+    "console.explore": "Utforska {name} i nätverksvyn",
     "console.link_help": "Adressen i webbläsaren återger nu frågan och dess parametrar.",
 }
 _EXPLORE_EN: dict[str, str] = {
@@ -663,7 +663,7 @@ _EXPLORE_EN: dict[str, str] = {
     "console.bad_url": "The address's console query is not used: {reason}",
     "console.graph": "The result as a graph",
     "console.graph_none": "The result's nodes are not in the loaded graph.",
-    "console.link": "Link to the query",
+    "console.explore": "Explore {name} in the network view",
     "console.link_help": "The address in the browser now reproduces the query and its "
                          "parameters.",
 }

@@ -4,6 +4,7 @@ read-only Cypher console."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -158,6 +159,7 @@ else:
 # and CONSOLE_TYPE + name its type; a link (or a reload) fills the console in and runs it.
 CONSOLE_TEXT, CONSOLE_VALUE, CONSOLE_TYPE = "cy", "cy.", "cyt."
 CONSOLE_SEEN = "_cy_url"
+NETWORK_PAGE = Path(__file__).with_name("network.py")  # as dashboard/app.py names the page
 
 
 def console_url(url: dict[str, Any]) -> dict[str, str]:
@@ -285,6 +287,7 @@ def console_result(shown: Any) -> None:
                         for c in shown.columns} for r in shown.rows],
                       columns=list(shown.columns))
     ui.table(df, "cy_result", "cypher", json_rows=shown.rows)
+    st.caption(t("console.link_help"))
     if explore.has_graph(shown.rows):
         st.markdown(f"#### {t('console.graph')}")
         view = explore.result_graph(ui.graph(), shown.rows, cap=ui.NODE_CAP)
@@ -292,7 +295,24 @@ def console_result(shown: Any) -> None:
             st.info(t("console.graph_none"))
         else:
             ui.graph_view(view, key="cypher", height=560,
-                          title=f"Insiktsgrafen – {t('queries.console')}")
+                          title=f"Insiktsgrafen – {t('queries.console')}",
+                          on_select=on_console_select)
+            picked = st.session_state.get("cy_selected")
+            if isinstance(picked, str) and picked in set(view.nodes):
+                g = ui.graph()
+                label = str(g.nodes[picked]["label"])
+                name = ui.names().get(label, str(g.nodes[picked]["id"]))
+                st.page_link(NETWORK_PAGE, query_params={"focus": picked},
+                             label=t("console.explore").format(name=escape_md(name)),
+                             icon=":material/hub:")
+
+
+def on_console_select() -> None:
+    """A node clicked in the result's graph: offer to explore it on the network page."""
+    state = st.session_state.get("graph_cypher")
+    node = state.get("select") if isinstance(state, dict) else getattr(state, "select", None)
+    if isinstance(node, str):
+        st.session_state["cy_selected"] = node
 
 
 def console() -> None:

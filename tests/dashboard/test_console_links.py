@@ -5,6 +5,7 @@ the seed YAML."""
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -60,6 +61,12 @@ def test_a_deep_link_reproduces_the_query_and_its_graph(neo4j_env: Any) -> None:
     frame = next(f for f in network_frames(at) if "Agency:forsakringskassan" in f["nodes"]
                  and len(f["nodes"]) == 5)
     assert set(frame["nodes"]) == {"Agency:forsakringskassan", *(f"Insight:{i}" for i in want)}
+    # a node clicked in that graph is offered to the network page as its focus
+    at.session_state["cy_selected"] = "Agency:forsakringskassan"
+    at.run()
+    link = next(e.proto for e in at.get("page_link"))
+    assert "Försäkringskassan" in link.label and link.page.endswith("natverk")
+    assert urllib.parse.parse_qs(link.query_string) == {"focus": ["Agency:forsakringskassan"]}
     # the link stays in the URL, next to the saved query's own parameters
     assert at.query_params["cy"] == QUERY and at.query_params["cy.n"] == "4"
     assert at.query_params["query"]
