@@ -32,6 +32,7 @@ export default function (component) {
   }
   const known = new Set(Array.isArray(data.nodes) ? data.nodes.map(String) : []);
   box.insikt = { known, setTriggerValue, setStateValue };
+  box.setAttribute("data-placed", String(Number(data.placed) || 0));
   let frame = box.querySelector("iframe");
   if (!frame || box.getAttribute("data-signature") !== String(data.signature)) {
     if (frame) { frame.remove(); }
@@ -100,14 +101,15 @@ def clean_positions(value: Any, known: Sequence[str], limit: float = 1e6) -> Pos
 
 
 def network(page: str, *, signature: str, nodes: Sequence[str], key: str, height: int,
-            title: str, on_select: Callable[[], None] | None = None,
+            title: str, placed: int = 0, on_select: Callable[[], None] | None = None,
             on_refocus: Callable[[], None] | None = None,
             on_positions: Callable[[], None] | None = None) -> Any:
     """Mount the component for one view; the callbacks run before the next rerun and read
-    the values from `st.session_state[key]` (select, refocus, positions)."""
+    the values from `st.session_state[key]` (select, refocus, positions). `placed`, how many
+    nodes start from a kept layout, is shown on the component (`data-placed`) for tests."""
     noop: Callable[[], None] = lambda: None  # noqa: E731
     return _network(
         key=key, data={"html": page, "signature": signature, "nodes": list(nodes),
-                       "height": height, "title": title},
+                       "height": height, "title": title, "placed": placed},
         height=height + 8, on_select_change=on_select or noop,
         on_refocus_change=on_refocus or noop, on_positions_change=on_positions or noop)

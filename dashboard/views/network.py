@@ -229,7 +229,8 @@ st.session_state[SIG] = signature
 c_graph, c_side = st.columns([2.3, 1])
 with c_graph:
     graph_component.network(page, signature=signature, nodes=view.nodes, key=GRAPH_KEY,
-                            height=HEIGHT, title=context.title, on_select=on_select,
+                            height=HEIGHT, title=context.title, placed=len(positions),
+                            on_select=on_select,
                             on_refocus=on_refocus, on_positions=on_positions)
     st.download_button(t("download_html"), page.encode("utf-8"),
                        file_name=f"natverk-{views.node_id(g, ex.focus)}-djup{depth}.html",

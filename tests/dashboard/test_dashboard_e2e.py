@@ -20,7 +20,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -280,14 +280,30 @@ def _heading(page: Any) -> list[str]:
     return [h.strip() for h in page.locator('[data-testid="stHeading"]').all_inner_texts()]
 
 
-def _wait_rerun(page: Any) -> None:
-    page.wait_for_timeout(600)  # the component's message starts a rerun
+def _until(page: Any, check: Callable[[], bool], what: str) -> None:
+    """Wait until `check()` holds (a click's message starts a rerun some time later; a frame
+    read while it is replaced raises, which counts as not yet), then until the app settles."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        try:
+            if check():
+                break
+        except Exception:  # a detached frame, an element not drawn yet
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(200)
     _settled(page)
+
+
+def _placed(page: Any) -> int:
+    return int(page.locator("div.insikt-net").first.get_attribute("data-placed") or 0)
 
 
 def test_click_to_explore_in_a_real_browser(browser: Any, server: str) -> None:
     """Click a node: its details; double-click: the focus moves; expand a neighbour with the
-    panel's button; reload from the URL: the same view. Every click counted."""
+    panel's button; back and forward with the layout kept; reload from the URL: the same view.
+    Every click counted."""
     context = browser.new_context(viewport={"width": 1400, "height": 1400})
     requests: list[str] = []
     context.on("request", lambda r: requests.append(r.url))
@@ -298,55 +314,55 @@ def test_click_to_explore_in_a_real_browser(browser: Any, server: str) -> None:
         _settled(page)
         start = _drawn(page)
         assert "LifeEvent:bli-sjuk" in start and "Försäkringskassan" in _heading(page)
-        _wait_rerun(page)  # the settled layout went back to Python
+        # the settled layout goes back to Python, which then places every node itself
+        _until(page, lambda: _placed(page) == len(start), "the layout to be kept")
         layout = _explore_frame(page).evaluate("() => network.getPositions()")
+
         page.mouse.click(*_node_point(page, "LifeEvent:bli-sjuk"))
         clicks += 1
-        _wait_rerun(page)
-        assert "Bli sjuk" in _heading(page)  # the details beside the graph
+        _until(page, lambda: "Bli sjuk" in _heading(page), "the clicked node's details")
         assert _drawn(page) == start  # a click changes the panel, not the view
         page.screenshot(path=str(SHOTS / "network-clicked.png"), full_page=True)
 
         page.mouse.dblclick(*_node_point(page, "LifeEvent:bli-sjuk"))
         clicks += 1
-        _wait_rerun(page)
-        assert "focus=LifeEvent%3Abli-sjuk" in page.url
+        _until(page, lambda: "focus=LifeEvent%3Abli-sjuk" in page.url and _drawn(page) != start,
+               "the new focus")
         refocused = _drawn(page)
-        assert refocused != start and "Agency:forsakringskassan" in refocused
+        assert "Agency:forsakringskassan" in refocused
 
         # expand a neighbour: select it, then its button in the panel
         agency = "Agency:arbetsgivaren" if "Agency:arbetsgivaren" in refocused else next(
             n for n in refocused if n.startswith("Agency:"))
         page.mouse.click(*_node_point(page, agency))
         clicks += 1
-        _wait_rerun(page)
+        _until(page, lambda: "Bli sjuk" not in _heading(page), "the agency's details")
         page.locator(".st-key-net_expand button").click()
         clicks += 1
-        _wait_rerun(page)
-        assert "expand=" + agency.replace(":", "%3A") in page.url
+        _until(page, lambda: "expand=" + agency.replace(":", "%3A") in page.url
+               and set(_drawn(page)) > set(refocused), "the expanded view")
         expanded = _drawn(page)
-        assert set(expanded) > set(refocused)
         page.screenshot(path=str(SHOTS / "network-expanded.png"), full_page=True)
 
         # back to the agency's view, and forward again
         page.locator(".st-key-net_back button").first.click()
-        _wait_rerun(page)
-        assert "focus=Agency%3Aforsakringskassan" in page.url and _drawn(page) == start
+        _until(page, lambda: "focus=Agency%3Aforsakringskassan" in page.url
+               and _drawn(page) == start and _placed(page) == len(start), "going back")
         # a new frame, yet every node is where it was: the layout was kept in the session
         again = _explore_frame(page).evaluate("() => network.getPositions()")
         assert again.keys() == layout.keys()
         assert all(abs(again[k]["x"] - layout[k]["x"]) < 1 and abs(again[k]["y"] - layout[k]["y"])
                    < 1 for k in layout)
         page.locator(".st-key-net_forward button").first.click()
-        _wait_rerun(page)
-        assert _drawn(page) == expanded
+        _until(page, lambda: _drawn(page) == expanded, "going forward")
 
         # the URL alone brings the same view back (a reload, a link sent to someone)
         link = page.url
         fresh = context.new_page()
         fresh.goto(link)
         _settled(fresh)
-        assert _drawn(fresh) == expanded and fresh.url == link
+        _until(fresh, lambda: _drawn(fresh) == expanded, "the view from its link")
+        assert fresh.url == link
         fresh.screenshot(path=str(SHOTS / "network-reloaded.png"), full_page=True)
         # the download is the same view, titled and with its context
         with fresh.expect_download(timeout=WAIT_MS) as download:
@@ -378,15 +394,18 @@ def test_console_deep_link_in_a_real_browser(browser: Any, neo4j_store: Any,
         try:
             page.goto(f"{base}/{link}")
             _settled(page)
-            page.wait_for_selector("iframe[sandbox='allow-scripts']", timeout=WAIT_MS)
             assert page.locator(".st-key-cy_text textarea").input_value() == query
-            drawn = [sorted(f.evaluate("() => nodes.getIds()")) for f in page.frames
-                     if f.url == "about:srcdoc" and f.evaluate("() => typeof nodes") != "undefined"]
             reported = sorted(i["id"] for i in seed("insights")
                               if any(r["agency"] == "forsakringskassan"
                                      for r in i.get("reported_by") or []))[:3]
-            assert sorted(["Agency:forsakringskassan", *(f"Insight:{i}" for i in reported)]) \
-                in drawn
+            want = sorted(["Agency:forsakringskassan", *(f"Insight:{i}" for i in reported)])
+
+            def drawn() -> list[list[str]]:
+                return [sorted(f.evaluate("() => nodes.getIds()")) for f in page.frames
+                        if f.url == "about:srcdoc"
+                        and f.evaluate("() => typeof nodes") != "undefined"]
+
+            _until(page, lambda: want in drawn(), "the result's graph")
             page.screenshot(path=str(SHOTS / "console-deep-link.png"), full_page=True)
         finally:
             context.close()
@@ -418,8 +437,8 @@ def test_hostile_data_through_the_explore_component(browser: Any, xss_store_file
             assert frame.evaluate("() => nodes.get('Agency:skript').label") == \
                 "<script>alert(1)</script>"
             page.mouse.click(*_node_point(page, "Agency:skript"))
-            _wait_rerun(page)
-            assert "<script>alert(1)</script>" in _heading(page)  # text, not markup
+            # the panel shows the name as text, not markup
+            _until(page, lambda: "<script>alert(1)</script>" in _heading(page), "the details")
             # the frame has an opaque origin: it cannot reach the app's page
             assert frame.evaluate("() => { try { return !!parent.document; } "
                                   "catch (e) { return 'blocked'; } }") == "blocked"
