@@ -30,7 +30,20 @@ def _ident_part(ch: str) -> bool:
 
 def parameter_names(text: str) -> list[str]:
     """The parameter names in `text`, in order of first use, each once."""
-    out: dict[str, None] = {}
+    return list(_scan(text))[:MAX_PARAMS]
+
+
+def suggested_types(text: str) -> dict[str, str]:
+    """A first type for each parameter: `int` after LIMIT or SKIP (where Cypher wants a
+    whole number), else `str`; the analyst can change it."""
+    return {name: ("int" if word in ("LIMIT", "SKIP") else "str")
+            for name, word in list(_scan(text).items())[:MAX_PARAMS]}
+
+
+def _scan(text: str) -> dict[str, str]:
+    """Parameter name → the word before its first use (upper case), in order of first use."""
+    out: dict[str, str] = {}
+    word = ""
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
@@ -39,6 +52,7 @@ def parameter_names(text: str) -> list[str]:
             while i < n and text[i] != ch:
                 i += 2 if text[i] == "\\" else 1
             i += 1
+            word = ""
         elif ch == "`":
             i += 1
             while i < n:
@@ -49,6 +63,7 @@ def parameter_names(text: str) -> list[str]:
                     break
                 i += 1
             i += 1
+            word = ""
         elif text.startswith("//", i):
             while i < n and text[i] not in "\r\n":
                 i += 1
@@ -69,23 +84,32 @@ def parameter_names(text: str) -> list[str]:
                     name.append(text[j])
                     j += 1
                 if j < n and name:
-                    out.setdefault("".join(name))
+                    out.setdefault("".join(name), word)
                 i = j + 1
             elif _ident_start(text[j]):
                 while j < n and _ident_part(text[j]):
                     j += 1
-                out.setdefault(text[i + 1:j])
+                out.setdefault(text[i + 1:j], word)
                 i = j
             elif text[j].isdigit():
                 while j < n and text[j].isdigit():
                     j += 1
-                out.setdefault(text[i + 1:j])
+                out.setdefault(text[i + 1:j], word)
                 i = j
             else:
                 i += 1
+            word = ""
+        elif _ident_start(ch):
+            j = i + 1
+            while j < n and _ident_part(text[j]):
+                j += 1
+            word = text[i:j].upper()
+            i = j
         else:
+            if not ch.isspace():
+                word = ""
             i += 1
-    return list(out)[:MAX_PARAMS]
+    return out
 
 
 def _scalar(v: Any) -> bool:

@@ -17,7 +17,13 @@ from graph.errors import InsiktError, QueryFailed, QueryRefused
 from queries import explore, subgraph
 from queries.adhoc import EXAMPLE, run_cypher
 from queries.catalog import Param, SavedQuery, all_queries
-from queries.cypher_params import PARAM_TYPES, parameter_names, parse_value, value_text
+from queries.cypher_params import (
+    PARAM_TYPES,
+    parameter_names,
+    parse_value,
+    suggested_types,
+    value_text,
+)
 
 
 def show_query_error(exc: InsiktError) -> None:
@@ -197,10 +203,11 @@ def console_from_url(url: dict[str, str]) -> bool:
     return True
 
 
-def console_param(name: str) -> tuple[str, Any]:
-    """A parameter's type box and its typed input: (type, value or None when not set)."""
+def console_param(name: str, suggested: str = "str") -> tuple[str, Any]:
+    """A parameter's type box (first set to `suggested`) and its typed input: (type, value
+    or None when not set)."""
     kind_key, value_key = f"cyt_{name}", f"cyv_{name}"
-    ui.init_state(kind_key, "str")
+    ui.init_state(kind_key, suggested)
     c_kind, c_value = st.columns([1, 3])
     kind = str(c_kind.selectbox(t("console.param_type").format(name=name), PARAM_TYPES,
                                 key=kind_key, format_func=lambda k: t(f"console.type.{k}")))
@@ -329,12 +336,12 @@ def console() -> None:
         st.session_state[CONSOLE_SEEN] = link
     ui.init_state("cy_text", EXAMPLE)
     text = st.text_area(t("queries.console_text"), key="cy_text", height=140)
-    names = parameter_names(text)
+    kinds = suggested_types(text)
     typed: dict[str, tuple[str, Any]] = {}
-    if names:
+    if kinds:
         st.markdown(f"**{t('console.params')}**")
-        for name in names:
-            typed[name] = console_param(name)
+        for name, kind in kinds.items():
+            typed[name] = console_param(name, kind)
     if st.button(t("queries.console_run"), key="cy_run", type="primary") or autorun:
         run_console(store, text, typed)
     shown: Any = st.session_state.get("cy_result")  # an AdhocResult, kept across reruns

@@ -15,7 +15,7 @@ from graph.embedded import EmbeddedStore
 from graph.errors import QueryRefused
 from loaders.load import load_dataset
 from queries import explore, subgraph
-from queries.cypher_params import parameter_names, parse_value, value_text
+from queries.cypher_params import parameter_names, parse_value, suggested_types, value_text
 from tests.conftest import SEED
 
 FK = "Agency:forsakringskassan"
@@ -172,6 +172,14 @@ def test_result_graph_reads_nodes_relationships_and_paths(g: nx.MultiDiGraph) ->
 ])
 def test_parameter_names(text: str, names: list[str]) -> None:
     assert parameter_names(text) == names
+
+
+def test_suggested_types() -> None:
+    text = ("MATCH (a {id: $id}) RETURN a SKIP $from LIMIT\n  $n UNION RETURN 'LIMIT' + $s "
+            "LIMIT toInteger($m)")
+    assert suggested_types(text) == {"id": "str", "from": "int", "n": "int", "s": "str",
+                                     "m": "str"}
+    assert list(suggested_types(text)) == parameter_names(text)
 
 
 def test_parse_value_is_typed_and_strict() -> None:
