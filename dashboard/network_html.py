@@ -7,10 +7,14 @@ template dashboard/templates/network.html.j2 (Jinja2, autoescape), put in before
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
+import json
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -82,41 +86,89 @@ def edge_tooltip(e: ViewEdge, rel_names: Mapping[str, str]) -> str:
     return _no_href("<br>".join(parts))
 
 
+@functools.lru_cache(maxsize=2)
+def _pyvis_templates(folder: str) -> Any:
+    """One Jinja environment for pyvis's own templates: pyvis makes a new one per Network,
+    which compiles its template (with vis-network inlined) again on every page, about 0.4 s
+    of each rerun of a graph page; a shared one compiles it once."""
+    from jinja2 import Environment, FileSystemLoader
+
+    return Environment(loader=FileSystemLoader(folder))
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What a downloaded page says about itself: its <title> and a line of (what, value)
+    pairs such as the focus, the depth, the filters, the date and the dataset versions."""
+
+    title: str
+    items: tuple[tuple[str, str], ...] = ()
+
+
+def view_signature(view: GraphView, lang: str, labelled: Iterable[str] | None = None) -> str:
+    """A short hash of what a view draws (nodes, edges, labels, language), not of where the
+    nodes are: the click-to-explore component keeps its page while the signature stays."""
+    doc = json.dumps([lang, view.nodes, [(e.start, e.end, e.type) for e in view.edges],
+                      sorted(labelled) if labelled is not None else None, view.focus])
+    return hashlib.sha256(doc.encode("utf-8")).hexdigest()[:16]
+
+
 def network_html(g: nx.MultiDiGraph, view: GraphView, lang: str,
                  label_names: Mapping[str, str], rel_names: Mapping[str, str] | None = None,
-                 height: int = 650) -> str:
+                 height: int = 650, *, labelled: Iterable[str] | None = None,
+                 positions: Mapping[str, tuple[float, float]] | None = None,
+                 context: PageContext | None = None) -> str:
     """The final, standalone HTML of a vis-network view: the same string is shown in the app
     and offered as a download. Offline: pyvis inlines vis-network from its own package files
     (cdn_resources="in_line") and every http(s) <script>/<link> of its template is removed.
     Safe: labels and tooltips are HTML-escaped before pyvis embeds them (as JSON that escapes
-    <, > and & again). Physics runs until the layout is stable and is then switched off."""
+    <, > and & again). Physics runs until the layout is stable and is then switched off.
+
+    `labelled`: the nodes that keep their label (None: all; the rest show their name on
+    hover). `positions`: where nodes start (from an earlier layout); those nodes stay put
+    while the others find their place, and with every node placed there is no physics at all.
+    `context`: the page's title and context line (what, focus, depth, date, datasets)."""
     from pyvis.network import Network
 
     rel_names = rel_names or {}
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line",
                   bgcolor="#ffffff", font_color="#262730")
+    net.templateEnv = _pyvis_templates(net.template_dir)
     counts: dict[str, int] = defaultdict(int)
+    shown_labels = None if labelled is None else set(labelled)
+    positions = positions or {}
     for n in view.nodes:
         a = g.nodes[n]
         counts[a["label"]] += 1
         is_focus = n == view.focus
+        extra: dict[str, Any] = {}
+        if n in positions:
+            x, y = positions[n]
+            extra = {"x": float(x), "y": float(y), "fixed": {"x": True, "y": True}}
         net.add_node(n, label=html.escape(short(display_name(a, lang), 30)),
                      title=tooltip(a, lang, label_names),
                      color=LABEL_COLOURS.get(a["label"], "#999999"), shape="dot",
                      size=26 if is_focus else (16 if a.get("kind") == "general" else 12),
-                     borderWidth=4 if is_focus else 1)
+                     borderWidth=4 if is_focus else 1, **extra)
+        if shown_labels is not None and n not in shown_labels:
+            net.nodes[-1]["label"] = ""  # pyvis would put the id in place of an empty label
+        elif shown_labels is not None and len(shown_labels) < len(view.nodes):
+            # a crowded view is drawn zoomed out: its few labels get a larger font
+            net.nodes[-1]["font"] = {"size": 34 if is_focus else 28, "strokeWidth": 6}
     for e in view.edges:
         net.add_edge(e.start, e.end, title=edge_tooltip(e, rel_names),
                      color="#9aa0a6" if e.type != ROW_EDGE else "#c5c9ce",
                      dashes=e.type == ROW_EDGE, arrows="" if e.type == ROW_EDGE else "to")
     many = len(view.nodes) > 120
+    all_placed = bool(view.nodes) and all(n in positions for n in view.nodes)
     net.options = {
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
         "nodes": {"font": {"size": 12, "face": "Arial", "strokeWidth": 3,
-                           "strokeColor": "#ffffff"}},
+                           "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"drawThreshold": 3}}},
         "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "width": 1},
-        "physics": {"enabled": True, "solver": "forceAtlas2Based",
+        "physics": {"enabled": not all_placed, "solver": "forceAtlas2Based",
                     "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 140,
                                          "centralGravity": 0.008, "avoidOverlap": 0.7},
                     "stabilization": {"enabled": True, "iterations": 400 if many else 250,
@@ -126,7 +178,10 @@ def network_html(g: nx.MultiDiGraph, view: GraphView, lang: str,
     shown = [lb for lb in LABEL_ORDER if counts.get(lb)]
     inject = render("dashboard", "network.html.j2", legend=[
         {"colour": LABEL_COLOURS.get(lb, "#999"), "name": label_names.get(lb, lb),
-         "count": counts.get(lb, 0)} for lb in shown])
+         "count": counts.get(lb, 0)} for lb in shown],
+        context=list(context.items) if context else [], all_placed=all_placed)
+    if context is not None:
+        page = page.replace("<head>", f"<head>\n<title>{html.escape(context.title)}</title>", 1)
     page = page.replace("</body>", inject + "</body>", 1) if "</body>" in page else page + inject
     refs = external_refs(page)
     if refs:  # fail closed: never hand out a page that would reach the internet

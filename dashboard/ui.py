@@ -5,6 +5,7 @@ strings from `dashboard.i18n`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -15,7 +16,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from dashboard import display, network_html
+from dashboard import display, graph_component, network_html
 from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t
 from graph.backends import backend_name, open_store
 from graph.embedded import DEFAULT_STORE
@@ -23,7 +24,7 @@ from graph.errors import InsiktError
 from graph.model import Label
 from graph.settings import get_settings
 from graph.store import DatasetInfo, GraphStore
-from queries import subgraph, views
+from queries import explore, subgraph, views
 from queries.analytics import JourneyBurden, burden
 
 NODE_CAP = 300
@@ -224,8 +225,8 @@ def rel_names() -> dict[str, str]:
     return {r.value: r.value for r in Rel} | {subgraph.ROW_EDGE: t("row_edge")}
 
 
-def graph_view(view: subgraph.GraphView, key: str, height: int = 650) -> None:
-    """A vis-network view with its cap message and a download of the same HTML."""
+def cap_warnings(view: subgraph.GraphView) -> None:
+    """What a view's caps left out, as warnings above it."""
     if view.cut_total:
         cut = ", ".join(f"{n} {t(f'label.{lb}')}" for lb, n in sorted(view.cut.items()))
         st.warning(t("cap_cut").format(shown=len(view.nodes), total=view.total,
@@ -233,9 +234,40 @@ def graph_view(view: subgraph.GraphView, key: str, height: int = 650) -> None:
                                        depth=view.cut_from_depth or "-"))
     if view.edges_cut:
         st.warning(t("edges_cut").format(cut=view.edges_cut, shown=len(view.edges)))
-    page = network_html.network_html(graph(), view, current_lang(), label_names(), rel_names(),
-                              height=height - 20)
-    html_view(page, height)
+
+
+def graph_view(view: subgraph.GraphView, key: str, height: int = 650, *,
+               title: str = "", on_select: Callable[[], None] | None = None) -> None:
+    """A vis-network view (in the click-to-explore component of dashboard.graph_component)
+    with its cap message and a download of the same HTML, titled `title`. Labels are thinned
+    out on crowded views (queries.explore.labelled); the layout is kept in the session under
+    `key`, so that a rerun does not move the nodes."""
+    cap_warnings(view)
+    g, lang = graph(), current_lang()
+    shown = explore.labelled(g, view)
+    pos_key = f"_pos_{key}"
+    positions = explore.initial_positions(view, st.session_state.get(pos_key, {}))
+    context = network_html.PageContext(title or f"Insiktsgrafen – {key}", (
+        (t("network.ctx.date"), dt.date.today().isoformat()),
+        (t("network.ctx.datasets"), "; ".join(f"{d.id} {d.version}".strip()
+                                              for d in datasets()))))
+    page = network_html.network_html(g, view, lang, label_names(), rel_names(),
+                                     height=height - 20, labelled=shown, positions=positions,
+                                     context=context)
+    comp_key = f"graph_{key}"
+
+    def keep_positions() -> None:
+        state = st.session_state.get(comp_key)
+        value = state.get("positions") if isinstance(state, Mapping) else getattr(
+            state, "positions", None)
+        got = graph_component.clean_positions(value, view.nodes)
+        if got:
+            st.session_state[pos_key] = {**st.session_state.get(pos_key, {}), **got}
+
+    graph_component.network(page, signature=network_html.view_signature(view, lang, shown),
+                            nodes=view.nodes, key=comp_key, height=height,
+                            title=context.title, on_select=on_select,
+                            on_positions=keep_positions)
     st.download_button(t("download_html"), lambda: page.encode("utf-8"),
                        file_name=f"{key}.html", mime="text/html", key=f"dl_html_{key}",
                        on_click="ignore", icon=":material/download:")

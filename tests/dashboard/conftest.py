@@ -88,3 +88,13 @@ def seed_env(monkeypatch: pytest.MonkeyPatch, seed_store_file: Path) -> Path:
 def xss_env(monkeypatch: pytest.MonkeyPatch, xss_store_file: Path) -> Path:
     use_store(monkeypatch, xss_store_file)
     return xss_store_file
+
+
+def network_frames(at: Any) -> list[dict[str, Any]]:
+    """The data of every click-to-explore component the page mounted (dashboard.graph_component):
+    its page HTML, signature and node keys (AppTest shows the component as an unknown element
+    whose proto carries the data as JSON)."""
+    import json
+
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "insikt_network"]

@@ -10,6 +10,7 @@ installs it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -17,8 +18,9 @@ import os
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -30,8 +32,8 @@ from dashboard.i18n import SV
 from graph.embedded import EmbeddedStore
 from insikt_cli.dashboard_cmd import streamlit_command
 from queries import subgraph
-from tests.conftest import ROOT
-from tests.dashboard.conftest import expected_shared
+from tests.conftest import ROOT, SEED
+from tests.dashboard.conftest import expected_shared, seed
 
 pytestmark = pytest.mark.e2e
 
@@ -77,17 +79,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard as `insikt dashboard` starts it, on a free port, with its own store."""
-    folder = tmp_path_factory.mktemp("e2e")
-    store = folder / "graph.json"
-    store.write_bytes(seed_store_file.read_bytes())
+@contextlib.contextmanager
+def dashboard(env: dict[str, str], folder: Path) -> Iterator[str]:
+    """The dashboard as `insikt dashboard` starts it, on a free port, with `env`."""
     port = _free_port()
-    env = {**os.environ, "INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}
     log = (folder / "streamlit.log").open("w")
-    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=folder, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=folder,
+                            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -113,6 +111,16 @@ def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> I
             proc.kill()
             proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(seed_store_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the seed data, in its own copy of the embedded store."""
+    folder = tmp_path_factory.mktemp("e2e")
+    store = folder / "graph.json"
+    store.write_bytes(seed_store_file.read_bytes())
+    with dashboard({"INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}, folder) as base:
+        yield base
 
 
 def _is_local(url: str) -> bool:
@@ -233,4 +241,210 @@ def test_hostile_data_stays_text_in_the_browser(browser: Any, xss_store_file: Pa
     assert dialogs == []
     assert label == "<script>alert(1)</script>"  # drawn as text on the canvas
     assert "<img src=x onerror=alert(1)>" in tip[0] and tip[1] == 0
+    assert not [u for u in requests if not _is_local(u)]
+
+
+# -- click-to-explore and the console's deep link ---------------------------------------------
+
+def _explore_frame(page: Any) -> Any:
+    """The network page inside the click-to-explore component, once its layout has settled."""
+    page.wait_for_selector("iframe[sandbox='allow-scripts']", timeout=WAIT_MS)
+    deadline = time.monotonic() + 30
+    while True:
+        frames = [f for f in page.frames if f.url == "about:srcdoc"]
+        if frames:
+            frame = frames[-1]
+            try:
+                frame.wait_for_selector("body[data-physics='off']", state="attached",
+                                        timeout=WAIT_MS)
+                return frame
+            except Exception:  # the frame was replaced while we waited (a new view)
+                if time.monotonic() > deadline:
+                    raise
+        page.wait_for_timeout(100)
+
+
+def _drawn(page: Any) -> list[str]:
+    return sorted(_explore_frame(page).evaluate("() => nodes.getIds()"))
+
+
+def _node_point(page: Any, key: str) -> tuple[float, float]:
+    """Where a node is on the screen: its canvas position, through the frame's offset."""
+    frame = _explore_frame(page)
+    p = frame.evaluate("(k) => network.canvasToDOM(network.getPositions([k])[k])", key)
+    box = page.locator("iframe[sandbox='allow-scripts']").first.bounding_box()
+    return box["x"] + p["x"], box["y"] + p["y"]
+
+
+def _heading(page: Any) -> list[str]:
+    return [h.strip() for h in page.locator('[data-testid="stHeading"]').all_inner_texts()]
+
+
+def _until(page: Any, check: Callable[[], bool], what: str) -> None:
+    """Wait until `check()` holds (a click's message starts a rerun some time later; a frame
+    read while it is replaced raises, which counts as not yet), then until the app settles."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while True:
+        try:
+            if check():
+                break
+        except Exception:  # a detached frame, an element not drawn yet
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(200)
+    _settled(page)
+
+
+def _placed(page: Any) -> int:
+    return int(page.locator("div.insikt-net").first.get_attribute("data-placed") or 0)
+
+
+def test_click_to_explore_in_a_real_browser(browser: Any, server: str) -> None:
+    """Click a node: its details; double-click: the focus moves; expand a neighbour with the
+    panel's button; back and forward with the layout kept; reload from the URL: the same view.
+    Every click counted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    page = context.new_page()
+    clicks = 0
+    try:
+        page.goto(f"{server}/natverk?focus=Agency:forsakringskassan&depth=1")
+        _settled(page)
+        start = _drawn(page)
+        assert "LifeEvent:bli-sjuk" in start and "Försäkringskassan" in _heading(page)
+        # the settled layout goes back to Python, which then places every node itself
+        _until(page, lambda: _placed(page) == len(start), "the layout to be kept")
+        layout = _explore_frame(page).evaluate("() => network.getPositions()")
+
+        page.mouse.click(*_node_point(page, "LifeEvent:bli-sjuk"))
+        clicks += 1
+        _until(page, lambda: "Bli sjuk" in _heading(page), "the clicked node's details")
+        assert _drawn(page) == start  # a click changes the panel, not the view
+        page.screenshot(path=str(SHOTS / "network-clicked.png"), full_page=True)
+
+        page.mouse.dblclick(*_node_point(page, "LifeEvent:bli-sjuk"))
+        clicks += 1
+        _until(page, lambda: "focus=LifeEvent%3Abli-sjuk" in page.url and _drawn(page) != start,
+               "the new focus")
+        refocused = _drawn(page)
+        assert "Agency:forsakringskassan" in refocused
+
+        # expand a neighbour: select it, then its button in the panel
+        agency = "Agency:arbetsgivaren" if "Agency:arbetsgivaren" in refocused else next(
+            n for n in refocused if n.startswith("Agency:"))
+        page.mouse.click(*_node_point(page, agency))
+        clicks += 1
+        _until(page, lambda: "Bli sjuk" not in _heading(page), "the agency's details")
+        page.locator(".st-key-net_expand button").click()
+        clicks += 1
+        _until(page, lambda: "expand=" + agency.replace(":", "%3A") in page.url
+               and set(_drawn(page)) > set(refocused), "the expanded view")
+        expanded = _drawn(page)
+        page.screenshot(path=str(SHOTS / "network-expanded.png"), full_page=True)
+
+        # back to the agency's view, and forward again
+        page.locator(".st-key-net_back button").first.click()
+        _until(page, lambda: "focus=Agency%3Aforsakringskassan" in page.url
+               and _drawn(page) == start and _placed(page) == len(start), "going back")
+        # a new frame, yet every node is where it was: the layout was kept in the session
+        again = _explore_frame(page).evaluate("() => network.getPositions()")
+        assert again.keys() == layout.keys()
+        assert all(abs(again[k]["x"] - layout[k]["x"]) < 1 and abs(again[k]["y"] - layout[k]["y"])
+                   < 1 for k in layout)
+        page.locator(".st-key-net_forward button").first.click()
+        _until(page, lambda: _drawn(page) == expanded, "going forward")
+
+        # the URL alone brings the same view back (a reload, a link sent to someone)
+        link = page.url
+        fresh = context.new_page()
+        fresh.goto(link)
+        _settled(fresh)
+        _until(fresh, lambda: _drawn(fresh) == expanded, "the view from its link")
+        assert fresh.url == link
+        fresh.screenshot(path=str(SHOTS / "network-reloaded.png"), full_page=True)
+        # the download is the same view, titled and with its context
+        with fresh.expect_download(timeout=WAIT_MS) as download:
+            fresh.locator(".st-key-dl_html_natverk button").click()
+        saved = Path(download.value.path()).read_text(encoding="utf-8")
+        assert "<title>Insiktsgrafen – Nätverk: Bli sjuk" in saved
+        assert "insikt-context" in saved and not network_html.external_refs(saved)
+    finally:
+        context.close()
+    assert clicks == 4
+    assert not [u for u in requests if not _is_local(u)]
+
+
+@pytest.mark.neo4j
+def test_console_deep_link_in_a_real_browser(browser: Any, neo4j_store: Any,
+                                              tmp_path: Path) -> None:
+    """A console link with a parameterised query, opened in the browser on Neo4j: the
+    console is filled in, the rows are there and so is their graph."""
+    from loaders.load import load_dataset
+
+    load_dataset(neo4j_store, SEED)
+    query = ("MATCH (a:Agency {id: $agency})-[r:REPORTS]->(i:Insight) RETURN a, r, i "
+             "ORDER BY i.id LIMIT $n")
+    link = "fragor?" + urllib.parse.urlencode({"cy": query, "cy.agency": "forsakringskassan",
+                                               "cy.n": "3", "cyt.n": "int"})
+    with dashboard({"INSIKT_BACKEND": "neo4j"}, tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 2600})
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/{link}")
+            _settled(page)
+            assert page.locator(".st-key-cy_text textarea").input_value() == query
+            reported = sorted(i["id"] for i in seed("insights")
+                              if any(r["agency"] == "forsakringskassan"
+                                     for r in i.get("reported_by") or []))[:3]
+            want = sorted(["Agency:forsakringskassan", *(f"Insight:{i}" for i in reported)])
+
+            def drawn() -> list[list[str]]:
+                return [sorted(f.evaluate("() => nodes.getIds()")) for f in page.frames
+                        if f.url == "about:srcdoc"
+                        and f.evaluate("() => typeof nodes") != "undefined"]
+
+            _until(page, lambda: want in drawn(), "the result's graph")
+            page.screenshot(path=str(SHOTS / "console-deep-link.png"), full_page=True)
+        finally:
+            context.close()
+
+
+def test_hostile_data_through_the_explore_component(browser: Any, xss_store_file: Path,
+                                                    tmp_path: Path) -> None:
+    """The XSS fixture on the network page: the hostile agency as the focus, clicked, in the
+    component's sandboxed frame and in the side panel. No script of the data runs, the name
+    is shown as text, and nothing leaves localhost."""
+    store = tmp_path / "graph.json"
+    store.write_bytes(xss_store_file.read_bytes())
+    with dashboard({"INSIKT_BACKEND": "embedded", "INSIKT_STORE": str(store)}, tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 1400})
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        page = context.new_page()
+        dialogs: list[str] = []
+
+        def on_dialog(d: Any) -> None:
+            dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        try:
+            page.goto(f"{base}/natverk?focus=Agency:skript&depth=2")
+            _settled(page)
+            frame = _explore_frame(page)
+            assert frame.evaluate("() => nodes.get('Agency:skript').label") == \
+                "<script>alert(1)</script>"
+            page.mouse.click(*_node_point(page, "Agency:skript"))
+            # the panel shows the name as text, not markup
+            _until(page, lambda: "<script>alert(1)</script>" in _heading(page), "the details")
+            # the frame has an opaque origin: it cannot reach the app's page
+            assert frame.evaluate("() => { try { return !!parent.document; } "
+                                  "catch (e) { return 'blocked'; } }") == "blocked"
+            page.mouse.move(20, 20)
+            page.wait_for_timeout(300)
+        finally:
+            context.close()
+    assert dialogs == []
     assert not [u for u in requests if not _is_local(u)]

@@ -21,7 +21,7 @@ from dashboard.i18n import EN, SV
 from graph.settings import reset_settings
 from queries import subgraph
 from tests.conftest import ROOT, SEED
-from tests.dashboard.conftest import APP, expected_shared, seed, value
+from tests.dashboard.conftest import APP, expected_shared, network_frames, seed, value
 
 TIMEOUT = 60
 # (page file, widget keys that must be there)
@@ -191,7 +191,7 @@ def test_network_cap_and_offline_view(seed_env: Path, monkeypatch: pytest.Monkey
     from dashboard import ui
 
     at = open_page("views/network.py")
-    page = at.get("iframe")[0].proto.srcdoc
+    page = network_frames(at)[0]["html"]
     assert "vis.Network" in page and not network_html.external_refs(page)
     monkeypatch.setattr(ui, "NODE_CAP", 20)
     at.slider(key="net_depth").set_value(3)
@@ -312,7 +312,7 @@ def test_query_page_draws_the_provenance_chain(seed_env: Path) -> None:
     reporters = {r["agency"] for r in insight.get("reported_by") or []}
     assert set(rows[rows["chain"] == "reported_by"]["agency"]) == reporters
     assert set(rows[rows["chain"] == "general"]["general"]) == set(insight["instance_of"])
-    assert at.get("iframe"), "the chain is drawn in the network view"
+    assert network_frames(at), "the chain is drawn in the network view"
 
 
 def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
@@ -322,7 +322,7 @@ def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
     rows = table_with(at, "step")
     steps = next(j for j in seed("journeys") if j["life_event"] == "fa-barn")["steps"]
     assert list(rows["step"]) == [s["id"] for s in steps]
-    assert at.get("iframe"), "a result with node columns is also shown as a graph"
+    assert network_frames(at), "a result with node columns is also shown as a graph"
     assert at.query_params["query"] == "journey"
     # a change is written back to the URL, so that a link reproduces it
     at.selectbox(key="q_query").set_value("search").run()
