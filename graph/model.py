@@ -24,6 +24,9 @@ class Label(StrEnum):
     INSIGHT = "Insight"
     PRINCIPLE = "Principle"
     JOURNEY_STEP = "JourneyStep"
+    AGENCY_ALIAS = "AgencyAlias"
+    """A dataset's own id for an agency that resolved to another node (loaders.resolve): the
+    per-dataset alias table. Not a domain node; it has no search text."""
 
 
 class Rel(StrEnum):
@@ -43,6 +46,7 @@ class Rel(StrEnum):
     NEXT = "NEXT"
     PUBLISHED_BY = "PUBLISHED_BY"
     SUPERSEDED_BY = "SUPERSEDED_BY"
+    ALIAS_OF = "ALIAS_OF"
 
 
 @dataclass(frozen=True)
@@ -88,12 +92,15 @@ REL_SPECS: dict[Rel, RelSpec] = {
                 "the agency that published the source"),
         RelSpec(Rel.SUPERSEDED_BY, (Label.INSIGHT,), Label.INSIGHT, (),
                 "the insight has been replaced by another"),
+        RelSpec(Rel.ALIAS_OF, (Label.AGENCY_ALIAS,), Label.AGENCY, (),
+                "a dataset's own id for the agency (the dataset's alias table)"),
     ]
 }
 
 # Properties that every node gets from the stores, besides its own.
 NODE_META = ("id", "datasets")
 # Properties searched by full-text search, per label: (Swedish fields, English fields).
+# A label without an entry (AgencyAlias) is not searched.
 TEXT_FIELDS: dict[Label, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Label.AGENCY: (("name", "short_name"), ("name_en",)),
     Label.DOMAIN: (("name",), ("name_en",)),
@@ -103,6 +110,8 @@ TEXT_FIELDS: dict[Label, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Label.PRINCIPLE: (("name", "description"), ("name_en", "description_en")),
     Label.JOURNEY_STEP: (("action",), ("action_en",)),
 }
+DOMAIN_LABELS: tuple[Label, ...] = tuple(lb for lb in Label if lb != Label.AGENCY_ALIAS)
+"""The labels of the domain (what people browse); AgencyAlias is bookkeeping."""
 
 
 SEARCH_FIELD = "search_text"
@@ -187,7 +196,8 @@ class GraphData:
     def add_search_text(self) -> GraphData:
         """Give every node its derived `search_text` (see `search_text`)."""
         for n in self.nodes:
-            n.props[SEARCH_FIELD] = search_text(n.label, n.props, n.id)
+            if n.label in TEXT_FIELDS:
+                n.props[SEARCH_FIELD] = search_text(n.label, n.props, n.id)
         return self
 
     def label_counts(self) -> dict[str, int]:

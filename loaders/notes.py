@@ -345,7 +345,8 @@ def _split_insight(text: str) -> tuple[str, str | None]:
 
 
 def import_notes(store: GraphStore, notes_md_path: str | Path,
-                 register_path: str | Path | None = None) -> NotesReport:
+                 register_path: str | Path | None = None, *, strict: bool = False,
+                 ) -> NotesReport:
     """Read workshop notes, match their agencies, validate the resulting dataset and load it.
 
     Raises ValidationFailed (nothing written) when the notes lack a title or insights, have
@@ -445,7 +446,7 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
         except ValidationFailed as exc:
             raise ValidationFailed(exc.problems, str(path)) from exc
     data = GraphData(replace(data.dataset, path=str(path)), data.nodes, data.relationships)
-    result = load_checked(store, data, "agencies.yaml", str(path))
+    result = load_checked(store, data, "agencies.yaml", str(path), strict=strict)
     return NotesReport(dataset_id=dataset_id, title=parsed.title, date=parsed.date,
                        source_id=source_id, insights=[e["id"] for e in insight_entries],
                        matched=matched, unmatched=unmatched, organiser=parsed.organiser,

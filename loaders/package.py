@@ -553,7 +553,7 @@ def _extract(verified: VerifiedPackage, root: Path, path: Path) -> Path:
 
 def import_package(store: GraphStore, zip_path: str | Path,
                    max_member_bytes: int | None = None,
-                   max_total_bytes: int | None = None) -> ImportResult:
+                   max_total_bytes: int | None = None, *, strict: bool = False) -> ImportResult:
     """Verify the package, extract it to a temporary folder, validate its dataset and load it
     as the dataset `package_id` (loading again replaces it). The dataset's description says
     which package it came from, when that was made, by which tool and from which datasets."""
@@ -579,7 +579,8 @@ def import_package(store: GraphStore, zip_path: str | Path,
     description = f"{data.dataset.description}\n{provenance}".strip()
     data = GraphData(replace(data.dataset, description=description, path=str(path)),
                      data.nodes, data.relationships)
-    result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)")
+    result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)",
+                          strict=strict)
     return ImportResult(m["package_id"], str(m.get("title", "")), str(m.get("created", "")),
                         tool_text, m.get("counts", {}), result)
 
