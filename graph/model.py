@@ -47,6 +47,7 @@ class Rel(StrEnum):
     PUBLISHED_BY = "PUBLISHED_BY"
     SUPERSEDED_BY = "SUPERSEDED_BY"
     ALIAS_OF = "ALIAS_OF"
+    ATTENDED = "ATTENDED"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,8 @@ REL_SPECS: dict[Rel, RelSpec] = {
                 "the agency that published the source"),
         RelSpec(Rel.SUPERSEDED_BY, (Label.INSIGHT,), Label.INSIGHT, (),
                 "the insight has been replaced by another"),
+        RelSpec(Rel.ATTENDED, (Label.AGENCY,), Label.SOURCE, (),
+                "the agency took part in the meeting the source records (a workshop)"),
         RelSpec(Rel.ALIAS_OF, (Label.AGENCY_ALIAS,), Label.AGENCY, (),
                 "a dataset's own id for the agency (the dataset's alias table)"),
     ]

@@ -42,7 +42,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
                  "source"),
     "life_events": ("id", "name", "name_en", "domain", "kind", "description", "description_en",
                     "agencies", "sources"),
-    "sources": ("id", "title", "kind", "date", "url", "publisher"),
+    "sources": ("id", "title", "kind", "date", "url", "publisher", "participants"),
     "insights": ("id", "title", "title_en", "statement", "statement_en", "kind", "instance_of",
                  "life_events", "reported_by", "sources", "status", "superseded_by",
                  "canonical"),
@@ -148,6 +148,7 @@ def graph_entries(g: nx.MultiDiGraph) -> tuple[Entries, list[str]]:
         values = dict(a)
         publishers = out(key, Rel.PUBLISHED_BY)
         values["publisher"] = publishers[0] if publishers else None
+        values["participants"] = [ag for ag, _ in into(key, Rel.ATTENDED)]
         entries["sources"].append(_entry(FIELDS["sources"], values))
 
     for node_id, a in sorted(nodes.get("Insight", {}).items()):
