@@ -213,14 +213,15 @@ def _rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path) -> 
             assert [i for i, _ in owners] == [winner]
 
 
-def _resolving_rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path) -> None:
+def _resolving_rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path,
+                          reps: int = REPETITIONS // 4) -> None:
     """n loads (agency resolution on) give one org nr and one name to n different ids: every
     load succeeds, the first to write creates the node, and the others resolve onto it, some
     only after the in-transaction check saw the winner's write (they resolve again)."""
     rivals = [org_nr_rival(tmp_path / "rivals", n, name="Rivalmyndigheten")
               for n in range(max(SIZES))]
     for n in SIZES:
-        for rep in range(REPETITIONS // 4):
+        for rep in range(reps):
             path = tmp_path / f"same-{n}-{rep}" / "graph.db"
             st = fresh() if pool.backend == "neo4j" else EmbeddedStore(path)
             outcomes = pool.run(path, rivals[:n])
@@ -259,7 +260,7 @@ def test_concurrent_neo4j_loads_resolve_onto_one_agency(neo4j_pool: Pool, neo4j_
         wipe_neo4j(neo4j_connection)
         return neo4j_connection  # type: ignore[no-any-return]
 
-    _resolving_rival_runs(neo4j_pool, fresh, tmp_path)
+    _resolving_rival_runs(neo4j_pool, fresh, tmp_path, reps=2)  # a Neo4j wipe is slow
 
 
 # -- kill -9 during an embedded load -------------------------------------------------------------
