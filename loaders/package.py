@@ -42,6 +42,7 @@ from graph.model import DatasetMeta, GraphData, Label, Rel, node_key
 from graph.store import GraphStore, LoadResult
 from graph.walk import (
     agency_slice,
+    alias_targets,
     all_out,
     display_name,
     in_nodes,
@@ -264,6 +265,10 @@ def export_package(g: nx.MultiDiGraph, selection: Selection | str, out_zip: str 
                    title: str | None = None) -> PackageInfo:
     """Write the package of `selection` to `out_zip` (atomically) and return what it holds."""
     sel = Selection.parse(selection) if isinstance(selection, str) else selection
+    if sel.kind == "agency" and sel.id and node_key(Label.AGENCY, sel.id) not in g:
+        targets = alias_targets(g, sel.id)  # a dataset's own id for the agency
+        if len(targets) == 1:
+            sel = Selection(sel.kind, targets[0])
     sub = select_subgraph(g, sel)
     package_id = sel.package_id
     title = (title or _default_title(g, sel)).strip()

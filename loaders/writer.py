@@ -30,7 +30,7 @@ import networkx as nx
 import yaml
 
 from graph.errors import ValidationFailed
-from graph.model import DatasetMeta, Rel
+from graph.model import DatasetMeta, Label, Rel
 from graph.walk import in_rels, out_nodes, out_rels
 
 from .dataset import validate_dataset
@@ -204,7 +204,9 @@ def graph_entries(g: nx.MultiDiGraph) -> tuple[Entries, list[str]]:
         entries["journeys"].append(_entry(FIELDS["journeys"], {
             "life_event": le_id, "sources": sorted(step_sources), "steps": written,
             "illustrative": all_illustrative}))
-    for label in sorted(set(nodes) - set(_LABEL_FILE) - {"JourneyStep"}):
+    # A dataset's alias table (AgencyAlias) is bookkeeping of the load that made it, not
+    # data: a written dataset names agencies by their node ids and needs none.
+    for label in sorted(set(nodes) - set(_LABEL_FILE) - {"JourneyStep", Label.AGENCY_ALIAS}):
         warnings.append(f"{len(nodes[label])} nodes with label {label} are not part of the "
                         "format and were not written")
     return entries, warnings

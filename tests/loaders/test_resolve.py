@@ -214,6 +214,11 @@ def test_a_package_from_another_graph_resolves_too(store: EmbeddedStore, no_regi
     assert store.stats().labels["Agency"] == agencies + 1
     with pytest.raises(ValidationFailed):
         import_package(store, zip_path, strict=True)
+    # a package of one agency by a dataset's own id is the node's package; the alias table
+    # is bookkeeping and not written
+    info = export_package(store.graph, "agency:kronofogden", tmp_path / "one.zip")
+    assert info.package_id == "pkg-agency-kronofogdemyndigheten"
+    assert not any("AgencyAlias" in w for w in info.warnings)
 
 
 class RivalFirst:
