@@ -15,8 +15,9 @@ each incoming agency is resolved, in this order:
    (and the register's) names, short names and aliases (with English and old names), folded
    for case and accents (`graph.ids.fold`). The candidate that matches the most of the
    entry's names wins, then the one matched in the strongest tier (name, then short name,
-   then alias); a tie is *ambiguous* and refused. A match whose org nr differs from the
-   entry's is a conflict (two org nrs under one name).
+   then alias); a tie is *ambiguous* and refused. A name match whose org nr differs from
+   the entry's is a conflict (two org nrs under one name); by short name or alias alone it
+   means another organisation (short names repeat), and that candidate is left out.
 3. by id: an Agency node with the entry's own id (today's rule: same id, same node).
 4. new: the entry keeps its id.
 
@@ -25,7 +26,9 @@ resolves as the first load did). The dataset keeps its own ids: its references a
 to the resolved node ids, and for every id that changed the dataset gets an alias record,
 `(:AgencyAlias {id: "alias:<dataset>:<local id>", dataset_id, local_id, resolved_by})
 -[:ALIAS_OF]->(:Agency)`, inside its own GraphData, so reload and unload handle the alias
-table like the rest of the dataset. Saved queries map an alias to its node before they run
+table like the rest of the dataset. An entry aliased onto a node that other datasets define
+keeps that node's names and org nr (`keep_identity`); its own names join the aliases. Saved
+queries map an alias to its node before they run
 (`queries.catalog.resolve_agency_id`), so `pm` and `pensionsmyndigheten` answer the same.
 
 The org-nr rule (one org nr, one node) is re-checked inside the store's write transaction
