@@ -51,6 +51,7 @@ SV: dict[str, str] = {
     "label.Insight": "Insikt",
     "label.Principle": "Princip",
     "label.JourneyStep": "Steg i kundresan",
+    "label.AgencyAlias": "Myndighets-id i ett dataset",
     "kind.general": "generell",
     "kind.specific": "specifik",
     # overview
@@ -384,6 +385,7 @@ EN: dict[str, str] = {
     "label.Insight": "Insight",
     "label.Principle": "Principle",
     "label.JourneyStep": "Journey step",
+    "label.AgencyAlias": "Agency id in a dataset",
     "kind.general": "general",
     "kind.specific": "specific",
     "overview.intro": "Insiktsgrafen brings the agencies' customer insights, life events, "

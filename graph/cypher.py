@@ -187,6 +187,17 @@ AGENCIES_WITH_ORG_NR = (
     f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
     "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")
 
+AGENCY_RECORDS = (
+    f"MATCH (a:{Label.AGENCY.value}) RETURN a.id AS id, a.name AS name, a.name_en AS name_en, "
+    "a.short_name AS short_name, a.aliases AS aliases, a.org_nr AS org_nr, a.datasets AS datasets "
+    "ORDER BY a.id")
+"""What agency resolution reads of every Agency (the columns of graph.walk.agency_records)."""
+ALIAS_TARGETS = (
+    f"MATCH (:{Label.AGENCY_ALIAS.value} {{local_id: $id}})-[:ALIAS_OF]->(a:{Label.AGENCY.value}) "
+    "RETURN DISTINCT a.id AS id ORDER BY id")
+"""The Agency ids a dataset's own id $id resolved to (graph.walk.alias_targets)."""
+AGENCY_EXISTS = f"MATCH (a:{Label.AGENCY.value} {{id: $id}}) RETURN a.id AS id"
+
 TAKE_LOCK = (f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) "
              "SET l.writes = coalesce(l.writes, 0) + 1 RETURN l.writes AS c")
 READ_LOCK_WRITES = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) RETURN l.writes AS c"

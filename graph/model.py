@@ -25,6 +25,9 @@ class Label(StrEnum):
     PRINCIPLE = "Principle"
     JOURNEY_STEP = "JourneyStep"
     DECISION = "Decision"
+    AGENCY_ALIAS = "AgencyAlias"
+    """A dataset's own id for an agency that resolved to another node (loaders.resolve): the
+    per-dataset alias table. Not a domain node; it has no search text."""
 
 
 class Rel(StrEnum):
@@ -45,6 +48,8 @@ class Rel(StrEnum):
     PUBLISHED_BY = "PUBLISHED_BY"
     SUPERSEDED_BY = "SUPERSEDED_BY"
     SAME_PROBLEM = "SAME_PROBLEM"
+    ALIAS_OF = "ALIAS_OF"
+    ATTENDED = "ATTENDED"
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,17 @@ REL_SPECS: dict[Rel, RelSpec] = {
                 "the insight has been replaced by another"),
         RelSpec(Rel.SAME_PROBLEM, (Label.INSIGHT,), Label.INSIGHT, ("decided_by", "decided_at"),
                 "a curator decided that the two insights describe the same customer problem"),
+        RelSpec(Rel.ATTENDED, (Label.AGENCY,), Label.SOURCE, (),
+                "the agency took part in the meeting the source records (a workshop)"),
+        RelSpec(Rel.ALIAS_OF, (Label.AGENCY_ALIAS,), Label.AGENCY, (),
+                "a dataset's own id for the agency (the dataset's alias table)"),
     ]
 }
 
 # Properties that every node gets from the stores, besides its own.
 NODE_META = ("id", "datasets")
 # Properties searched by full-text search, per label: (Swedish fields, English fields).
+# A label without an entry (AgencyAlias) is not searched.
 TEXT_FIELDS: dict[Label, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Label.AGENCY: (("name", "short_name"), ("name_en",)),
     Label.DOMAIN: (("name",), ("name_en",)),
@@ -107,6 +117,8 @@ TEXT_FIELDS: dict[Label, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Label.PRINCIPLE: (("name", "description"), ("name_en", "description_en")),
     Label.JOURNEY_STEP: (("action",), ("action_en",)),
 }
+DOMAIN_LABELS: tuple[Label, ...] = tuple(lb for lb in Label if lb != Label.AGENCY_ALIAS)
+"""The labels of the domain (what people browse); AgencyAlias is bookkeeping."""
 
 
 SEARCH_FIELD = "search_text"
@@ -192,7 +204,8 @@ class GraphData:
     def add_search_text(self) -> GraphData:
         """Give every node its derived `search_text` (see `search_text`)."""
         for n in self.nodes:
-            n.props[SEARCH_FIELD] = search_text(n.label, n.props, n.id)
+            if n.label in TEXT_FIELDS:
+                n.props[SEARCH_FIELD] = search_text(n.label, n.props, n.id)
         return self
 
     def label_counts(self) -> dict[str, int]:

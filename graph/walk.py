@@ -38,7 +38,7 @@ from typing import Any
 
 import networkx as nx
 
-from .model import Label, Rel
+from .model import Label, Rel, node_key
 
 Attrs = dict[str, Any]
 
@@ -226,4 +226,26 @@ def agency_slice(g: nx.MultiDiGraph, agency: str) -> set[str]:
     for i in direct:
         nodes.update(out_nodes(g, i, Rel.ARISES_IN))
     return nodes
+
+
+
+# -- agencies and the datasets' alias tables ----------------------------------------------
+
+AGENCY_RECORD_FIELDS = ("id", "name", "name_en", "short_name", "aliases", "org_nr", "datasets")
+"""What agency resolution (loaders.resolve) reads of every Agency node, on either backend
+(`graph.cypher.AGENCY_RECORDS` returns the same columns)."""
+
+
+def agency_records(g: nx.MultiDiGraph) -> list[Attrs]:
+    """Every Agency node's names, org nr and datasets (AGENCY_RECORD_FIELDS), by id."""
+    return sorted(({f: a.get(f) for f in AGENCY_RECORD_FIELDS}
+                   for _, a in nodes_of(g, Label.AGENCY)), key=lambda r: str(r["id"]))
+
+
+def alias_targets(g: nx.MultiDiGraph, local_id: str) -> list[str]:
+    """The Agency ids that some dataset's own id `local_id` resolved to (AgencyAlias
+    -[:ALIAS_OF]-> Agency), sorted; empty when no dataset uses that id as an alias."""
+    return sorted({node_id(g, t) for _, a in nodes_of(g, Label.AGENCY_ALIAS)
+                   if a.get("local_id") == local_id
+                   for t in out_nodes(g, node_key(Label.AGENCY_ALIAS, a["id"]), Rel.ALIAS_OF)})
 

@@ -17,7 +17,8 @@ from typing import Any
 import click
 
 from insikt_cli.context import Ctx, pass_ctx
-from insikt_cli.output import FORMATS, print_rows
+from insikt_cli.messages import say
+from insikt_cli.output import FORMATS, echo_resolutions, print_rows
 
 _FORMAT_HELP = "Output: an aligned table, CSV, or JSON with every detail."
 
@@ -241,8 +242,9 @@ def package_export(obj: Ctx, life_event: str | None, domain: str | None, agency:
               help="Refuse a package with a file larger than this (MB). Default: "
                    "INSIKT_MAX_FILE_BYTES (64 MiB); the whole package is capped by "
                    "INSIKT_MAX_PACKAGE_BYTES.")
+@click.option("--strict", is_flag=True, help=say("strict_help"))
 @pass_ctx
-def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None) -> None:
+def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None, strict: bool) -> None:
     """Verify an insight package (manifest, checksums, safe names, sizes) and load it as
     its own dataset, named by the package id.
 
@@ -251,10 +253,12 @@ def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None) -> None:
       insikt package import dodsfall.zip
     """
     from loaders.package import import_package
+    from loaders.resolve import resolution_rows
 
     cap = None if max_member_mb is None else max_member_mb * 1024 * 1024
     with obj.store() as st:
-        res = import_package(st, zip_path, max_member_bytes=cap)
+        res = import_package(st, zip_path, max_member_bytes=cap, strict=strict)
+    echo_resolutions(res.package_id, resolution_rows(getattr(res.result, "resolutions", ())))
     click.echo(f"Loaded package '{res.package_id}' ({res.title}, created {res.created} by "
                f"{res.tool}) as dataset '{res.package_id}': {res.result.nodes} nodes, "
                f"{res.result.relationships} relationships.")
@@ -287,8 +291,9 @@ def report_cmd(obj: Ctx, output: str) -> None:
 @click.option("--register", "register", default=None, type=click.Path(dir_okay=False),
               help="ESV register (esv.json) for matching agency names (default: the file "
                    "in INSIKT_REGISTER; without one, only the loaded agencies).")
+@click.option("--strict", is_flag=True, help=say("strict_help"))
 @pass_ctx
-def import_notes_cmd(obj: Ctx, notes: str, register: str | None) -> None:
+def import_notes_cmd(obj: Ctx, notes: str, register: str | None, strict: bool) -> None:
     """Load workshop notes (Markdown: '# Title', 'Datum:', 'Arrangör:', 'Deltagare:' and
     bullets under '## Insikter') as proposed insights, reported by the participating
     agencies and traced to the notes. Names that match no agency are listed.
@@ -298,9 +303,13 @@ def import_notes_cmd(obj: Ctx, notes: str, register: str | None) -> None:
       insikt import-notes tests/data/notes/ny-i-sverige-workshop.md
     """
     from loaders.notes import import_notes
+    from loaders.resolve import resolution_rows
 
     with obj.store() as st:
-        report = import_notes(st, notes, register)
+        report = import_notes(st, notes, register, strict=strict)
+    if report.result is not None:
+        echo_resolutions(report.dataset_id,
+                         resolution_rows(getattr(report.result, "resolutions", ())))
     click.echo(report.summary())
     for why in report.notes:
         click.echo(f"  {why}", err=True)

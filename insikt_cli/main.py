@@ -233,25 +233,33 @@ def validate(path: str, fmt: str) -> None:
 @cli.command()
 @click.argument("path", type=click.Path(file_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+@click.option("--strict", is_flag=True, help=say("strict_help"))
 @pass_ctx
-def load(obj: Ctx, path: str, quiet: bool) -> None:
+def load(obj: Ctx, path: str, quiet: bool, strict: bool) -> None:
     """Validate a dataset folder and load it into the graph.
 
     Loading is idempotent: the same dataset twice gives the same graph. Reloading an
     edited dataset replaces its content; nodes that other datasets define stay.
-    Invalid data is reported and nothing is written (exit code 2).
+    Each agency resolves to one node (by org nr, name, short name or alias; see
+    docs/combining-datasets.md) and the table says how; ambiguous or conflicting
+    agencies, like any invalid data, are reported and nothing is written (exit code 2).
 
     \b
     Example:
       insikt load seed_data
+      insikt load --strict tests/data/combine/kfm
       insikt --backend neo4j load seed_data
     """
     from loaders.load import load_dataset
+    from loaders.resolve import resolution_rows
     from loaders.seed import dataset_folder
 
+    from .output import echo_resolutions
+
     with obj.store() as st, LoadProgress(path) as progress:
-        res = load_dataset(st, dataset_folder(path), None if quiet else progress)
+        res = load_dataset(st, dataset_folder(path), None if quiet else progress, strict=strict)
         if not quiet:
+            echo_resolutions(res.dataset, resolution_rows(res.resolutions))
             click.echo(say("loaded", dataset=res.dataset, where=st.describe(), nodes=res.nodes,
                            relationships=res.relationships, seconds=res.seconds))
 

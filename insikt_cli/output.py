@@ -90,3 +90,16 @@ def split_params(items: tuple[str, ...], example: str) -> dict[str, str]:
             raise QueryRefused(say("param_format", item=item, example=example))
         out[key.strip()] = value
     return out
+
+
+RESOLUTION_COLUMNS = ("local_id", "agency_id", "how", "origin", "matched")
+
+
+def echo_resolutions(dataset: str, rows: Sequence[dict[str, Any]]) -> None:
+    """The agency resolution table of a load (loaders.resolve.resolution_rows)."""
+    if not rows:
+        return
+    shown = [{**r, "how": say(f"how.{r['how']}")} for r in rows]
+    click.echo(say("resolved", dataset=dataset, n=len(rows)))
+    click.echo(rows_to_table(RESOLUTION_COLUMNS, shown,
+                             headers=[say(f"col.{c}") for c in RESOLUTION_COLUMNS]))

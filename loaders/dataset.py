@@ -273,6 +273,8 @@ def _cross_check(parsed: Parsed) -> list[Problem]:
             ref(raw, f"sources[{i}]", "source", src)
     for raw, so in parsed.entries.get("sources", []):
         ref(raw, "publisher", "agency", so.publisher)
+        for i, a in enumerate(so.participants):
+            ref(raw, f"participants[{i}]", "agency", a)
     insights: dict[str, Any] = {}
     for _, i in parsed.entries.get("insights", []):
         insights.setdefault(i.id, i)
@@ -396,6 +398,8 @@ def to_graph_data(parsed: Parsed) -> GraphData:
         if so.publisher:
             rels.append(RelRecord(Rel.PUBLISHED_BY, Label.SOURCE, so.id, Label.AGENCY,
                                   so.publisher))
+        for a in dict.fromkeys(so.participants):
+            rels.append(RelRecord(Rel.ATTENDED, Label.AGENCY, a, Label.SOURCE, so.id))
     for le in e("life_events"):
         nodes.append(NodeRecord(Label.LIFE_EVENT, le.id, _props(
             le, ("name", "name_en", "kind", "description", "description_en", *_COMMON))))

@@ -1,21 +1,32 @@
 """Loading a dataset into a store: validate everything first, write nothing when invalid.
 
-The org-nr rule (one org nr is one Agency node) is checked twice: once before the store is
-opened for writing, so a refused load never waits for another load, and again inside the
-store's write transaction (`GraphStore.load(check=...)`), so that concurrent loads cannot both
-pass it.
+Every agency of the dataset is resolved to one Agency node first (`loaders.resolve`: by org
+nr, name, short name or alias; ambiguous or conflicting matches are refused). The org-nr rule
+(one org nr is one Agency node) is then checked again inside the store's write transaction
+(`GraphStore.load(check=...)`), so that concurrent loads cannot both pass it: when a rival
+load changed the agencies since the resolution, the load resolves again (`ATTEMPTS` times)
+and then refuses with a hint to retry. `strict` keeps the rule as a plain refusal that names
+the id to use (checked before the write, so a refused load never waits, and inside it).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from graph.errors import Problem, ValidationFailed
+from graph.errors import Problem, StoreError, ValidationFailed
 from graph.model import GraphData, Label
-from graph.store import GraphStore, LoadCheck, LoadResult, OrgNrOwners, Progress
+from graph.store import GraphStore, LoadCheck, OrgNrOwners, Progress
 
 from .curation import rebuild_curation, refuse_reserved_id
 from .dataset import read_dataset
+from .resolve import ResolvedLoad, configured_register, plan, store_agencies, with_resolutions
+
+ATTEMPTS = 3
+"""How often a load resolves again when a concurrent load changed the agencies meanwhile."""
+
+
+class ResolutionChanged(StoreError):
+    """Inside the write transaction, the org nrs differ from those the resolution saw."""
 
 
 def org_nr_problems(known: OrgNrOwners, data: GraphData, agencies_file: str) -> list[Problem]:
@@ -43,13 +54,8 @@ def org_nr_problems(known: OrgNrOwners, data: GraphData, agencies_file: str) -> 
     return problems
 
 
-def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> list[Problem]:
-    """`org_nr_problems` against what the store holds now (outside any transaction)."""
-    return org_nr_problems(store.agencies_by_org_nr(), data, agencies_file)
-
-
 def org_nr_check(data: GraphData, agencies_file: str, source: str) -> LoadCheck:
-    """The org-nr rule as a check that the store runs inside its write transaction."""
+    """The org-nr rule as a refusal (`--strict`), run inside the write transaction."""
     def check(known: OrgNrOwners) -> None:
         problems = org_nr_problems(known, data, agencies_file)
         if problems:
@@ -58,21 +64,57 @@ def org_nr_check(data: GraphData, agencies_file: str, source: str) -> LoadCheck:
     return check
 
 
+def resolved_check(data: GraphData, agencies_file: str, source: str) -> LoadCheck:
+    """Inside the write transaction: the resolved dataset still keeps the org-nr rule on the
+    org nrs as they are now, else a rival load changed them since the resolution."""
+    def check(known: OrgNrOwners) -> None:
+        problems = org_nr_problems(known, data, agencies_file)
+        if problems:
+            raise ResolutionChanged(
+                f"{source}: another load changed the agencies while this one was resolved ("
+                + "; ".join(p.message for p in problems) + "); nothing was written")
+
+    return check
+
+
 def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source: str,
-                 progress: Progress | None = None) -> LoadResult:
-    """Write `data` if the org-nr rule holds, before and inside the write transaction."""
-    conflicts = org_nr_conflicts(store, data, agencies_file)
-    if conflicts:
-        raise ValidationFailed(conflicts, source)
+                  progress: Progress | None = None, *, strict: bool = False,
+                  register_path: Path | None = None) -> ResolvedLoad:
+    """Resolve the dataset's agencies (or, `strict`, refuse any org nr of another id), then
+    write it with the org-nr rule re-checked inside the write transaction; afterwards the
+    curators' decisions are laid over the insights there are now."""
     refuse_reserved_id(data, source)
-    result = store.load(data, progress, check=org_nr_check(data, agencies_file, source))
-    rebuild_curation(store)  # the curators' decisions, over the insights there are now
-    return result
+    if strict:
+        conflicts = org_nr_conflicts(store, data, agencies_file)
+        if conflicts:
+            raise ValidationFailed(conflicts, source)
+        result = store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+        rebuild_curation(store)
+        return with_resolutions(result, [])
+    register = register_path if register_path is not None else configured_register()
+    last: ResolutionChanged | None = None
+    for _ in range(ATTEMPTS):
+        p = plan(store_agencies(store), data, agencies_file, source, register)
+        try:
+            result = store.load(p.data, progress,
+                                check=resolved_check(p.data, agencies_file, source))
+        except ResolutionChanged as exc:
+            last = exc
+            continue
+        rebuild_curation(store)
+        return with_resolutions(result, p.resolutions)
+    raise StoreError(f"{last}; tried {ATTEMPTS} times while other loads were running: "
+                     "run the load again")
 
 
-def load_dataset(store: GraphStore, path: str | Path,
-                 progress: Progress | None = None) -> LoadResult:
-    """Validate the dataset at `path`, check it against the store, then write it."""
+def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> list[Problem]:
+    """`org_nr_problems` against what the store holds now (outside any transaction)."""
+    return org_nr_problems(store.agencies_by_org_nr(), data, agencies_file)
+
+
+def load_dataset(store: GraphStore, path: str | Path, progress: Progress | None = None, *,
+                 strict: bool = False) -> ResolvedLoad:
+    """Validate the dataset at `path`, resolve its agencies against the store, then write it."""
     data = read_dataset(path)
     agencies_file = "agencies.csv" if (Path(path) / "agencies.csv").exists() else "agencies.yaml"
-    return load_checked(store, data, agencies_file, str(path), progress)
+    return load_checked(store, data, agencies_file, str(path), progress, strict=strict)

@@ -33,14 +33,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from graph.errors import Problem, ValidationFailed
+from graph import walk
+from graph.errors import Problem, ValidationFailed, close_matches
 from graph.ids import fold, org_nr_problem, slugify
 from graph.model import DatasetMeta, GraphData
 from graph.settings import env_var, get_settings
 from graph.store import GraphStore, LoadResult
 
 from .dataset import read_dataset
-from .limits import Limits, read_text_file, too_big_hint
+from .limits import Limits, read_text_file, shorten, too_big_hint
 from .load import load_checked
 from .register import read_register
 from .writer import Entries, write_entries
@@ -70,6 +71,7 @@ class ParsedNotes:
     organiser: str | None = None
     participants: list[str] = field(default_factory=list)
     insights: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line each insight bullet starts on
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -84,6 +86,7 @@ class NotesReport:
     insights: list[str]
     matched: dict[str, str]  # name as written → agency id
     unmatched: list[str]  # names as written that matched no agency
+    reporters: dict[str, list[str]] = field(default_factory=dict)  # insight → named agencies
     organiser: str | None = None
     organiser_agency: str | None = None
     notes: list[str] = field(default_factory=list)  # e.g. why a name was not matched
@@ -195,7 +198,9 @@ def parse_notes(text: str, file: str = "notes.md",
                                         f"refused: a participant name of {len(name)} "
                                         "characters", "separate the names with commas"))
             break
-    out.insights = [t for t in joined if _strip_markup(t)]
+    kept = [(n, t) for n, t in zip(starts, joined, strict=True) if _strip_markup(t)]
+    out.insights = [t for _, t in kept]
+    out.lines = [n for n, _ in kept]
     if not out.title:
         out.problems.append(Problem(file, "-", "title", "the notes have no '# Title' line",
                                     "start the file with '# <workshop title>'"))
@@ -205,6 +210,101 @@ def parse_notes(text: str, file: str = "notes.md",
                                     "'## Insikter' or '## Insights'",
                                     "list one insight per '- ' bullet under '## Insikter'"))
     return out
+
+
+# -- a bullet's tags: who raised it, its life event and general insight ---------------------
+
+_TAG_KEYS = {"av": "agencies", "by": "agencies", "rapporterad av": "agencies",
+             "reported by": "agencies", "myndighet": "agencies", "myndigheter": "agencies",
+             "agency": "agencies", "agencies": "agencies",
+             "livshandelse": "life_event", "life event": "life_event",
+             "life_event": "life_event", "le": "life_event",
+             "generell": "general", "generell insikt": "general", "general": "general",
+             "general insight": "general", "allman": "general"}
+_PAIRS = {")": "(", "]": "["}
+
+
+@dataclass
+class Bullet:
+    """One insight bullet: its text without the trailing tags, and what the tags say."""
+
+    text: str
+    agencies: list[str] = field(default_factory=list)
+    life_events: list[str] = field(default_factory=list)
+    generals: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _names(value: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"[,;]", value) if p.strip()]
+
+
+def split_bullet(text: str) -> Bullet:
+    """Read a bullet's trailing tags from the right, matching brackets (no regex over the
+    text): any number of `[key: value]` tags and one `(Agency A, Agency B)` group, in any
+    order, after the text. A bracket that does not close, or a Markdown link `[..](..)`,
+    ends the tags; an unknown key or a tag without ':' is a problem."""
+    end = len(text)
+    group: str | None = None
+    tags: list[str] = []
+    while True:
+        j = end
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == 0 or text[j - 1] not in _PAIRS:
+            break
+        close = text[j - 1]
+        opening = _PAIRS[close]
+        depth, k = 0, j - 1
+        while k >= 0:
+            if text[k] == close:
+                depth += 1
+            elif text[k] == opening:
+                depth -= 1
+                if depth == 0:
+                    break
+            k -= 1
+        if k < 0 or (close == ")" and k > 0 and text[k - 1] == "]"):
+            break  # unbalanced, or the URL of a Markdown link: text
+        inner = text[k + 1:j - 1]
+        if close == ")":
+            if group is not None:
+                break  # one group of agencies, the last; an earlier aside stays text
+            group = inner
+        else:
+            tags.append(inner)
+        end = k
+    out = Bullet(text[:end].rstrip())
+    if group is not None:
+        out.agencies += _names(group)
+    for tag in reversed(tags):
+        key, colon, value = tag.partition(":")
+        kind = _TAG_KEYS.get(" ".join(fold(key).split()))
+        if not colon or kind is None:
+            out.problems.append(f"[{shorten(tag, 60)}] is not a tag this loader knows")
+            continue
+        getattr(out, {"agencies": "agencies", "life_event": "life_events",
+                      "general": "generals"}[kind]).extend(_names(value))
+    return out
+
+
+def _find_node(g: Any, label: str, text: str, fields: tuple[str, ...],
+               where: Any = None) -> tuple[str | None, list[str], bool]:
+    """A node of `label` whose id, or one of `fields`, is `text` (folded): (id, [], False)
+    when one fits, (None, the ids that fit, True) when several do, else (None, the closest
+    ids, False)."""
+    key = fold(" ".join(text.split()))
+    hits = sorted({str(a["id"]) for _, a in walk.nodes_of(g, label)
+                   if (where is None or where(a))
+                   and (a["id"] == text or any(isinstance(a.get(f), str)
+                                               and fold(" ".join(a[f].split())) == key
+                                               for f in fields))})
+    if len(hits) == 1:
+        return hits[0], [], False
+    if hits:
+        return None, hits, True
+    options = [str(a["id"]) for _, a in walk.nodes_of(g, label) if where is None or where(a)]
+    return None, close_matches(slugify(text), options, n=3), False
 
 
 # -- matching agency names ---------------------------------------------------------------------
@@ -344,8 +444,60 @@ def _split_insight(text: str) -> tuple[str, str | None]:
     return title, (text if text.rstrip(".") != title else None)
 
 
+TAG_HINT = ("tag a bullet with [livshändelse: …], [generell: …] or [av: …], and end it with "
+            "the agencies that raised it in parentheses: (Försäkringskassan, CSN)")
+
+
+def _copy_life_event(g: Any, text: str, file: str, at: str, problems: list[Problem],
+                     life_entries: dict[str, dict[str, Any]],
+                     domain_entries: dict[str, dict[str, Any]]) -> str | None:
+    """The id of the loaded life event a tag names (id, name or English name), with its
+    entry (and its domain's) copied into the notes dataset; else a problem."""
+    found, close, several = _find_node(g, "LifeEvent", text, ("name", "name_en"))
+    if found is None:
+        hint = (f"several fit: {', '.join(close)}; use the id" if several else
+                f"did you mean {' or '.join(close)}?" if close else
+                "load the dataset that has the life event first (e.g. seed_data)")
+        problems.append(Problem(file, at, "life event", f"no life event '{shorten(text, 80)}'",
+                                hint))
+        return None
+    key = f"LifeEvent:{found}"
+    a = g.nodes[key]
+    domains = walk.out_nodes(g, key, "IN_DOMAIN")
+    entry = {"id": found, **{k: a[k] for k in ("name", "name_en", "kind", "description",
+                                                "description_en") if a.get(k)}}
+    if domains:
+        d = g.nodes[domains[0]]
+        entry["domain"] = d["id"]
+        domain_entries.setdefault(d["id"], {"id": d["id"], **{
+            k: d[k] for k in ("name", "name_en") if d.get(k)}})
+    life_entries.setdefault(found, entry)
+    return found
+
+
+def _copy_general(g: Any, text: str, file: str, at: str, problems: list[Problem],
+                  general_entries: dict[str, dict[str, Any]]) -> str | None:
+    """The id of the loaded general insight a tag names (id, canonical key or title), with
+    its entry copied into the notes dataset; else a problem."""
+    found, close, several = _find_node(g, "Insight", text, ("canonical", "title", "title_en"),
+                                       where=lambda a: a.get("kind") == "general")
+    if found is None:
+        hint = (f"several fit: {', '.join(close)}; use the id" if several else
+                f"did you mean {' or '.join(close)}?" if close else
+                "name a general insight of a loaded dataset (e.g. kunden-far-agera-kurir)")
+        problems.append(Problem(file, at, "general", f"no general insight "
+                                f"'{shorten(text, 80)}'", hint))
+        return None
+    a = g.nodes[f"Insight:{found}"]
+    general_entries.setdefault(found, {"id": found, "kind": "general", **{
+        k: a[k] for k in ("title", "title_en", "statement", "statement_en", "canonical")
+        if a.get(k)}})
+    return found
+
+
 def import_notes(store: GraphStore, notes_md_path: str | Path,
-                 register_path: str | Path | None = None) -> NotesReport:
+                 register_path: str | Path | None = None, *, strict: bool = False,
+                 ) -> NotesReport:
     """Read workshop notes, match their agencies, validate the resulting dataset and load it.
 
     Raises ValidationFailed (nothing written) when the notes lack a title or insights, have
@@ -396,8 +548,34 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
     insight_entries = []
     note = f"Från workshopanteckningarna {path.name} (From the workshop notes {path.name})."
     next_n: dict[str, int] = {}  # per title slug, the next number to try: linear, not n²
-    for text in parsed.insights:
-        title, statement = _split_insight(text)
+    bullet_problems: list[Problem] = []
+    life_entries: dict[str, dict[str, Any]] = {}
+    domain_entries: dict[str, dict[str, Any]] = {}
+    general_entries: dict[str, dict[str, Any]] = {}
+    reporters: dict[str, list[str]] = {}
+    for line, text in zip(parsed.lines, parsed.insights, strict=True):
+        bullet = split_bullet(text)
+        at = f"line {line}"
+        for why in bullet.problems:
+            bullet_problems.append(Problem(path.name, at, "tags", why, TAG_HINT))
+        named: list[str] = []
+        for name in bullet.agencies:
+            found, whys = _match_names(matcher, name)
+            if not found:
+                if name not in unmatched:
+                    unmatched.append(name)
+                reasons.extend(whys)
+                continue
+            matched.setdefault(name, ", ".join(c.id for c in found))
+            for c in found:
+                agencies.setdefault(c.id, c.entry)
+                if c.id not in named:
+                    named.append(c.id)
+        life_ids = [_copy_life_event(graph, le, path.name, at, bullet_problems, life_entries,
+                                     domain_entries) for le in bullet.life_events]
+        general_ids = [_copy_general(graph, gen, path.name, at, bullet_problems,
+                                     general_entries) for gen in bullet.generals]
+        title, statement = _split_insight(bullet.text or text)
         base = _short_slug(title) or "insikt"
         node_id = base
         if node_id in taken:
@@ -412,10 +590,15 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
         if statement:
             entry["statement"] = statement
         entry |= {"kind": "specific", "status": "proposed", "sources": [source_id],
+                  "instance_of": [g for g in general_ids if g],
+                  "life_events": [le for le in life_ids if le],
                   "reported_by": [{"agency": a, "source": source_id,
-                                   **({"year": year} if year else {})} for a in participants],
+                                   **({"year": year} if year else {})} for a in named],
                   "note": note}
+        reporters[node_id] = named
         insight_entries.append(entry)
+    if bullet_problems:
+        raise ValidationFailed(bullet_problems, str(path))
     seen_org: set[str] = set()
     agency_entries = []
     for _, entry in sorted(agencies.items()):
@@ -430,9 +613,15 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
         source["date"] = parsed.date
     if organiser_id:
         source["publisher"] = organiser_id
+    if participants:
+        source["participants"] = participants
     source["note"] = f"Anteckningar / notes: {path.name}"
-    entries: Entries = {"agencies": agency_entries, "sources": [source],
-                        "insights": insight_entries}
+    entries: Entries = {"domains": [e for _, e in sorted(domain_entries.items())],
+                        "agencies": agency_entries,
+                        "life_events": [e for _, e in sorted(life_entries.items())],
+                        "sources": [source],
+                        "insights": [e for _, e in sorted(general_entries.items())]
+                        + insight_entries}
     header = DatasetMeta(
         id=dataset_id, title=parsed.title, version="1",
         description=(f"Förslag till insikter från workshopen '{parsed.title}'"
@@ -445,8 +634,9 @@ def import_notes(store: GraphStore, notes_md_path: str | Path,
         except ValidationFailed as exc:
             raise ValidationFailed(exc.problems, str(path)) from exc
     data = GraphData(replace(data.dataset, path=str(path)), data.nodes, data.relationships)
-    result = load_checked(store, data, "agencies.yaml", str(path))
+    result = load_checked(store, data, "agencies.yaml", str(path), strict=strict)
     return NotesReport(dataset_id=dataset_id, title=parsed.title, date=parsed.date,
                        source_id=source_id, insights=[e["id"] for e in insight_entries],
-                       matched=matched, unmatched=unmatched, organiser=parsed.organiser,
+                       matched=matched, unmatched=unmatched, reporters=reporters,
+                       organiser=parsed.organiser,
                        organiser_agency=organiser_id, notes=reasons, result=result)

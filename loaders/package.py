@@ -44,6 +44,7 @@ from graph.model import DatasetMeta, GraphData, Label, Rel, node_key
 from graph.store import GraphStore, LoadResult
 from graph.walk import (
     agency_slice,
+    alias_targets,
     all_out,
     display_name,
     in_nodes,
@@ -267,6 +268,10 @@ def export_package(g: nx.MultiDiGraph, selection: Selection | str, out_zip: str 
                    title: str | None = None) -> PackageInfo:
     """Write the package of `selection` to `out_zip` (atomically) and return what it holds."""
     sel = Selection.parse(selection) if isinstance(selection, str) else selection
+    if sel.kind == "agency" and sel.id and node_key(Label.AGENCY, sel.id) not in g:
+        targets = alias_targets(g, sel.id)  # a dataset's own id for the agency
+        if len(targets) == 1:
+            sel = Selection(sel.kind, targets[0])
     sub = select_subgraph(g, sel)
     package_id = sel.package_id
     title = (title or _default_title(g, sel)).strip()
@@ -562,7 +567,7 @@ def _extract(verified: VerifiedPackage, root: Path, path: Path) -> Path:
 
 def import_package(store: GraphStore, zip_path: str | Path,
                    max_member_bytes: int | None = None,
-                   max_total_bytes: int | None = None) -> ImportResult:
+                   max_total_bytes: int | None = None, *, strict: bool = False) -> ImportResult:
     """Verify the package, extract it to a temporary folder, validate its dataset and load it
     as the dataset `package_id` (loading again replaces it). The dataset's description says
     which package it came from, when that was made, by which tool and from which datasets."""
@@ -596,7 +601,8 @@ def import_package(store: GraphStore, zip_path: str | Path,
     description = f"{data.dataset.description}\n{provenance}".strip()
     data = GraphData(replace(data.dataset, description=description, path=str(path)),
                      data.nodes, data.relationships)
-    result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)")
+    result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)",
+                          strict=strict)
     if decisions:
         curation.rebuild_curation(store, decisions)
     return ImportResult(m["package_id"], str(m.get("title", "")), str(m.get("created", "")),

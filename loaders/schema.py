@@ -135,6 +135,8 @@ class Source(Entry):
     date: DateText | None = None
     url: str | None = None
     publisher: Ref | None = None
+    participants: list[Ref] = Field(default_factory=list)
+    """Agencies that took part in the meeting the source records (e.g. a workshop)."""
 
 
 class Report(BaseModel):

@@ -30,7 +30,7 @@ import networkx as nx
 import yaml
 
 from graph.errors import ValidationFailed
-from graph.model import DatasetMeta, Rel
+from graph.model import DatasetMeta, Label, Rel
 from graph.walk import in_rels, out_nodes, out_rels
 
 from .dataset import validate_dataset
@@ -42,7 +42,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
                  "source"),
     "life_events": ("id", "name", "name_en", "domain", "kind", "description", "description_en",
                     "agencies", "sources"),
-    "sources": ("id", "title", "kind", "date", "url", "publisher"),
+    "sources": ("id", "title", "kind", "date", "url", "publisher", "participants"),
     "insights": ("id", "title", "title_en", "statement", "statement_en", "kind", "instance_of",
                  "life_events", "reported_by", "sources", "status", "superseded_by",
                  "canonical"),
@@ -148,6 +148,7 @@ def graph_entries(g: nx.MultiDiGraph) -> tuple[Entries, list[str]]:
         values = dict(a)
         publishers = out(key, Rel.PUBLISHED_BY)
         values["publisher"] = publishers[0] if publishers else None
+        values["participants"] = [ag for ag, _ in into(key, Rel.ATTENDED)]
         entries["sources"].append(_entry(FIELDS["sources"], values))
 
     for node_id, a in sorted(nodes.get("Insight", {}).items()):
@@ -203,7 +204,9 @@ def graph_entries(g: nx.MultiDiGraph) -> tuple[Entries, list[str]]:
         entries["journeys"].append(_entry(FIELDS["journeys"], {
             "life_event": le_id, "sources": sorted(step_sources), "steps": written,
             "illustrative": all_illustrative}))
-    for label in sorted(set(nodes) - set(_LABEL_FILE) - {"JourneyStep"}):
+    # A dataset's alias table (AgencyAlias) is bookkeeping of the load that made it, not
+    # data: a written dataset names agencies by their node ids and needs none.
+    for label in sorted(set(nodes) - set(_LABEL_FILE) - {"JourneyStep", Label.AGENCY_ALIAS}):
         warnings.append(f"{len(nodes[label])} nodes with label {label} are not part of the "
                         "format and were not written")
     return entries, warnings

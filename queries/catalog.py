@@ -25,12 +25,12 @@ from typing import Any
 
 import networkx as nx
 
-from graph.cypher import ids_with_label
-from graph.errors import NotFound, Problem, close_matches
-from graph.model import Label
+from graph.cypher import AGENCY_EXISTS, ALIAS_TARGETS, ids_with_label
+from graph.errors import NotFound, Problem, QueryRefused, close_matches
+from graph.model import Label, node_key
 from graph.settings import get_settings
 from graph.store import GraphStore
-from graph.walk import nodes_of
+from graph.walk import alias_targets, nodes_of
 
 from . import saved  # noqa: F401  (importing it registers the queries)
 from .adhoc import run_cypher
@@ -50,7 +50,8 @@ from .types import (
 
 __all__ = ["CATALOG", "LIBRARY", "Catalog", "Param", "ParamType", "QueryResult", "Row",
            "SavedQuery", "all_queries", "catalog", "catalog_problems", "check_choices",
-           "get_query", "normalise", "register", "run_on_graph", "run_query", "sort_rows"]
+           "get_query", "normalise", "register", "resolve_agency_id", "resolve_aliases",
+           "run_on_graph", "run_query", "sort_rows"]
 
 LIBRARY = Path(str(resources.files("queries") / "library"))
 """The query files the project ships (package data)."""
@@ -166,6 +167,46 @@ def _ids(store: GraphStore, label: Label) -> set[str]:
     return {str(attrs["id"]) for _, attrs in nodes_of(store.to_networkx(), label)}
 
 
+def _pick_target(value: str, targets: list[str]) -> str:
+    if len(targets) > 1:
+        raise QueryRefused(f"'{value}' is an agency id of several datasets, for different "
+                           f"agencies ({', '.join(targets)}): use one of those ids")
+    return targets[0] if targets else value
+
+
+def resolve_agency_id(store: GraphStore, value: str) -> str:
+    """The Agency node id that `value` names: itself when an Agency has that id, else the
+    agency a dataset's own id `value` resolved to (its alias table, loaders.resolve), else
+    `value` unchanged (an unknown id stays unknown, for `check_choices` to report)."""
+    if store.runs_cypher:
+        _, rows, _ = store.run_read(AGENCY_EXISTS, {"id": value}, timeout=10.0)
+        if rows:
+            return value
+        _, rows, _ = store.run_read(ALIAS_TARGETS, {"id": value}, timeout=10.0)
+        return _pick_target(value, [str(r["id"]) for r in rows])
+    return _graph_agency_id(store.to_networkx(), value)
+
+
+def _graph_agency_id(g: nx.MultiDiGraph, value: str) -> str:
+    if node_key(Label.AGENCY, value) in g:
+        return value
+    return _pick_target(value, alias_targets(g, value))
+
+
+def resolve_aliases(store: GraphStore | nx.MultiDiGraph, q: SavedQuery,
+                    bound: Mapping[str, Any]) -> dict[str, Any]:
+    """`bound` with every agency parameter mapped through the datasets' alias tables, so a
+    query by a dataset's own id answers as by the node's id (on a store or a graph)."""
+    out = dict(bound)
+    for p in q.params:
+        value = out.get(p.name)
+        if p.choices != Label.AGENCY or not isinstance(value, str):
+            continue
+        out[p.name] = (_graph_agency_id(store, value) if isinstance(store, nx.MultiDiGraph)
+                       else resolve_agency_id(store, value))
+    return out
+
+
 def run_query(store: GraphStore, name: str, params: Mapping[str, Any] | None = None,
               *, timeout: float = 30.0, check_ids: bool = False,
               row_cap: int = FILE_ROW_CAP) -> QueryResult:
@@ -173,7 +214,7 @@ def run_query(store: GraphStore, name: str, params: Mapping[str, Any] | None = N
     the networkx twin when embedded). A query file's Cypher runs behind the ad-hoc guard.
     With `check_ids`, ids of parameters with choices must exist (see `check_choices`)."""
     q = get_query(name)
-    bound = q.bind(params or {})
+    bound = resolve_aliases(store, q, q.bind(params or {}))
     if check_ids:
         check_choices(store, q, bound)
     if q.from_file and store.runs_cypher:
@@ -197,5 +238,5 @@ def run_on_graph(g: nx.MultiDiGraph, name: str,
     """Run a saved query's networkx twin on a graph already in hand (the report reads one
     snapshot of the graph, whatever the backend): the same binding, columns and order."""
     q = get_query(name)
-    bound = q.bind(params or {})
+    bound = resolve_aliases(g, q, q.bind(params or {}))
     return _result(q, bound, q.embedded(g, bound), "networkx")

@@ -84,14 +84,17 @@ def tiny_variant(dest: Path, n: int, *, rename_agencies: bool = False,
     return folder
 
 
-def org_nr_rival(dest: Path, n: int, org_nr: str = "202100-0001") -> Path:
+def org_nr_rival(dest: Path, n: int, org_nr: str = "202100-0001",
+                 name: str | None = None) -> Path:
     """A tiny dataset of its own (`rival-<n>`) whose one agency `rival-agency-<n>` has the
-    org nr that every rival claims: of concurrent loads, only one may win."""
-    folder = dest / f"rival-{n}"
+    org nr that every rival claims: of concurrent loads, only one may create its node. Under
+    its own name (default) a rival is a conflict for the others; under a shared `name` the
+    others resolve onto the winner's node."""
+    folder = dest / (f"rival-{n}" if name is None else f"same-name-rival-{n}")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "dataset.yaml").write_text(f"id: rival-{n}\ntitle: Rival {n}\n", encoding="utf-8")
     (folder / "agencies.yaml").write_text(json.dumps([
-        {"id": f"rival-agency-{n}", "name": f"Rivalmyndigheten {n}", "org_nr": org_nr,
+        {"id": f"rival-agency-{n}", "name": name or f"Rivalmyndigheten {n}", "org_nr": org_nr,
          "illustrative": True}]), encoding="utf-8")
     return folder
 

@@ -53,12 +53,12 @@ def _worker(backend: str, pipe: Connection, start: Event) -> None:
         msg = pipe.recv()
         if msg is None:
             break
-        store_path, folder = msg
+        store_path, folder, strict = msg
         st = neo or EmbeddedStore(store_path)
         pipe.send("ready")
         start.wait()
         try:
-            res = load_dataset(st, folder)
+            res = load_dataset(st, folder, strict=strict)
             pipe.send(("ok", res.dataset))
         except ValidationFailed as exc:
             pipe.send(("refused", [p.hint for p in exc.problems]))
@@ -78,11 +78,12 @@ class Pool:
     workers: list[tuple[Any, Connection]]
     start: Event
 
-    def run(self, store_path: Path, folders: list[Path]) -> list[Any]:
-        """Load `folders` at once, one per worker; the workers' outcomes."""
+    def run(self, store_path: Path, folders: list[Path], strict: bool = False) -> list[Any]:
+        """Load `folders` at once, one per worker (`strict`: no agency resolution); the
+        workers' outcomes."""
         active = self.workers[:len(folders)]
         for (_, pipe), folder in zip(active, folders, strict=True):
-            pipe.send((str(store_path), str(folder)))
+            pipe.send((str(store_path), str(folder), strict))
         for _, pipe in active:
             assert pipe.recv() == "ready"
         self.start.set()
@@ -192,14 +193,14 @@ def test_concurrent_neo4j_loads_equal_sequential(neo4j_pool: Pool, neo4j_connect
 
 
 def _rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path) -> None:
-    """n loads give one org nr to n different agency ids: one wins, the others are refused
-    with the winner's id as the hint."""
+    """n strict loads give one org nr to n different agency ids: one wins, the others are
+    refused with the winner's id as the hint."""
     rivals = [org_nr_rival(tmp_path / "rivals", n) for n in range(max(SIZES))]
     for n in SIZES:
         for rep in range(REPETITIONS // 2):
             path = tmp_path / f"rival-{n}-{rep}" / "graph.db"
             st = fresh() if pool.backend == "neo4j" else EmbeddedStore(path)
-            outcomes = pool.run(path, rivals[:n])
+            outcomes = pool.run(path, rivals[:n], strict=True)
             winners = [o[1] for o in outcomes if o[0] == "ok"]
             refused = [o[1] for o in outcomes if o[0] == "refused"]
             assert len(winners) == 1 and len(refused) == n - 1, (n, rep, outcomes)
@@ -212,9 +213,34 @@ def _rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path) -> 
             assert [i for i, _ in owners] == [winner]
 
 
+def _resolving_rival_runs(pool: Pool, fresh: Callable[[], GraphStore], tmp_path: Path,
+                          reps: int = REPETITIONS // 4) -> None:
+    """n loads (agency resolution on) give one org nr and one name to n different ids: every
+    load succeeds, the first to write creates the node, and the others resolve onto it, some
+    only after the in-transaction check saw the winner's write (they resolve again)."""
+    rivals = [org_nr_rival(tmp_path / "rivals", n, name="Rivalmyndigheten")
+              for n in range(max(SIZES))]
+    for n in SIZES:
+        for rep in range(reps):
+            path = tmp_path / f"same-{n}-{rep}" / "graph.db"
+            st = fresh() if pool.backend == "neo4j" else EmbeddedStore(path)
+            outcomes = pool.run(path, rivals[:n])
+            assert all(o[0] == "ok" for o in outcomes), (n, rep, outcomes)
+            if pool.backend == "embedded":
+                st = EmbeddedStore(path)
+            owners = st.agencies_by_org_nr()["202100-0001"]
+            assert len(owners) == 1 and len(owners[0][1]) == n, (n, rep, owners)
+            assert st.stats().labels.get("AgencyAlias", 0) == n - 1
+
+
 def test_org_nr_rule_holds_under_concurrent_embedded_loads(embedded_pool: Pool,
                                                            tmp_path: Path) -> None:
     _rival_runs(embedded_pool, lambda: EmbeddedStore(tmp_path / "x.db"), tmp_path)
+
+
+def test_concurrent_embedded_loads_resolve_onto_one_agency(embedded_pool: Pool,
+                                                           tmp_path: Path) -> None:
+    _resolving_rival_runs(embedded_pool, lambda: EmbeddedStore(tmp_path / "x.db"), tmp_path)
 
 
 @pytest.mark.neo4j
@@ -225,6 +251,16 @@ def test_org_nr_rule_holds_under_concurrent_neo4j_loads(neo4j_pool: Pool, neo4j_
         return neo4j_connection  # type: ignore[no-any-return]
 
     _rival_runs(neo4j_pool, fresh, tmp_path)
+
+
+@pytest.mark.neo4j
+def test_concurrent_neo4j_loads_resolve_onto_one_agency(neo4j_pool: Pool, neo4j_connection: Any,
+                                                        tmp_path: Path) -> None:
+    def fresh() -> GraphStore:
+        wipe_neo4j(neo4j_connection)
+        return neo4j_connection  # type: ignore[no-any-return]
+
+    _resolving_rival_runs(neo4j_pool, fresh, tmp_path, reps=2)  # a Neo4j wipe is slow
 
 
 # -- kill -9 during an embedded load -------------------------------------------------------------

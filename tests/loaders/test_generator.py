@@ -165,20 +165,31 @@ def test_several_datasets_name_the_same_agency_differently(tmp_path: Path) -> No
         assert general <= {x["id"] for x in entries(folder, "insights")}
 
 
-def test_datasets_load_alone_and_today_the_org_nr_rule_refuses_short_ids(tmp_path: Path) -> None:
-    """Each dataset loads on its own; together, an agency under another id with the same org
-    nr is refused (until agency resolution, issue 10, lands)."""
-    report = generate(tmp_path / "out", scale=1, seed=7, datasets=2)
-    first, second = report.folders
-    alone = EmbeddedStore(tmp_path / "alone.json")
-    assert load_dataset(alone, second).nodes > 0
+def test_datasets_load_alone_and_together_resolve_to_the_mapping(tmp_path: Path) -> None:
+    """Each dataset loads on its own; together, every agency of every dataset resolves to
+    the agency the generator's mapping says it is (agency resolution, issue 10), and
+    `strict` keeps the old refusal of an org nr under another id."""
+    report = generate(tmp_path / "out", scale=1, seed=7, datasets=3)
+    alone = EmbeddedStore(tmp_path / "alone.db")
+    assert load_dataset(alone, report.folders[1]).nodes > 0
     alone.close()
-    st = EmbeddedStore(tmp_path / "both.json")
-    load_dataset(st, first)
+    mapping = json.loads((tmp_path / "out" / MAPPING_FILE).read_text(encoding="utf-8"))
+    truth = {(ds, naming["id"]): agency for agency, per in mapping["agencies"].items()
+             for ds, naming in per.items()}
+    st = EmbeddedStore(tmp_path / "both.db")
+    got: dict[tuple[str, str], str] = {}
+    for folder in report.folders:
+        res = load_dataset(st, folder)
+        got |= {(res.dataset, r.local_id): r.agency_id for r in res.resolutions}
+    assert got == truth
+    assert st.stats().labels["Agency"] == len(mapping["agencies"])
+    strict = EmbeddedStore(tmp_path / "strict.db")
+    load_dataset(strict, report.folders[0])
     with pytest.raises(ValidationFailed) as err:
-        load_dataset(st, second)
+        load_dataset(strict, report.folders[1], strict=True)
     assert err.value.problems and all(p.field == "org_nr" for p in err.value.problems)
     st.close()
+    strict.close()
 
 
 def test_chunked_writing_gives_the_text_of_one_dump(tmp_path: Path) -> None:

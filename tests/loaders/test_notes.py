@@ -12,7 +12,7 @@ from graph.embedded import EmbeddedStore
 from graph.errors import InsiktError, ValidationFailed
 from graph.settings import reset_settings
 from loaders.load import load_dataset
-from loaders.notes import AgencyCandidate, AgencyMatcher, import_notes, parse_notes
+from loaders.notes import AgencyCandidate, AgencyMatcher, import_notes, parse_notes, split_bullet
 from tests.conftest import DATA, REGISTER, SEED
 
 NOTES = DATA / "notes"
@@ -53,19 +53,34 @@ def test_import_into_the_seed(seeded: EmbeddedStore) -> None:
     assert EFTERLEVANDE.name in src["note"]
     assert g.has_edge(f"Source:{report.source_id}", "Agency:pensionsmyndigheten", "PUBLISHED_BY")
     participants = {"pensionsmyndigheten", "skatteverket", "forsakringskassan", "statskontoret"}
+    # The participants took part in the workshop (the source); they report nothing by that.
+    assert {u.split(":", 1)[1] for u in walk.in_nodes(g, f"Source:{report.source_id}",
+                                                      "ATTENDED")} == participants
+    named = [{"pensionsmyndigheten", "skatteverket"}, {"forsakringskassan"}, {"skatteverket"},
+             set()]  # only the agencies named on each bullet, by name, short name or folded
     assert len(report.insights) == 4
-    for i in report.insights:
+    for i, expected in zip(report.insights, named, strict=True):
         a = g.nodes[f"Insight:{i}"]
         assert a["status"] == "proposed" and a["kind"] == "specific"
         assert EFTERLEVANDE.name in a["note"]
         assert g.has_edge(f"Insight:{i}", f"Source:{report.source_id}", "SUPPORTED_BY")
         reporters = {u.split(":", 1)[1]: d for u, d in walk.reporters(g, f"Insight:{i}")}
-        assert set(reporters) == participants
+        assert set(reporters) == expected == set(report.reporters[i])
         assert all(d["year"] == 2023 and d["source"] == report.source_id
                    for d in reporters.values())
-    first = g.nodes[f"Insight:{report.insights[0]}"]
-    assert first["title"] == "De anhöriga vet inte vilka avtal som finns"
-    assert first["statement"].startswith("Banker, försäkringsbolag")
+    notes_reports = [e for e in walk.rels_of_type(g, "REPORTS")
+                     if report.dataset_id in e[2]["datasets"]]
+    assert len(notes_reports) == 4  # was 16: every participant on every insight
+    first, second, third = (f"Insight:{i}" for i in report.insights[:3])
+    assert g.nodes[first]["title"] == "De anhöriga vet inte vilka avtal som finns"
+    assert g.nodes[first]["statement"].startswith("Banker, försäkringsbolag")
+    assert g.nodes[first]["statement"].endswith("ingen samlad lista finns.")  # tags cut off
+    assert walk.generals(g, first) == ["Insight:svart-att-veta-vem-som-gor-vad"]
+    assert walk.out_nodes(g, first, "ARISES_IN") == ["LifeEvent:nar-nagon-har-dott"]
+    assert walk.generals(g, second) == ["Insight:kunden-far-agera-kurir"]  # by canonical key
+    assert walk.out_nodes(g, second, "ARISES_IN") == ["LifeEvent:nar-nagon-har-dott"]
+    assert g.nodes[third]["title"].endswith("(se bilagan)")  # an aside stays text
+    assert "Fonus begravningsbyrå" in report.unmatched
     after = dict(g.nodes["Agency:statskontoret"])
     assert {k: v for k, v in after.items() if k != "datasets"} == {
         k: v for k, v in before.items() if k != "datasets"}  # the seed's agency is untouched
@@ -104,6 +119,40 @@ def test_bad_notes_are_refused(seeded: EmbeddedStore, tmp_path: Path, text: str,
     with pytest.raises(ValidationFailed) as err:
         import_notes(seeded, path, REGISTER)
     assert any(needle in str(p) for p in err.value.problems)
+    assert seeded.stats() == before
+
+
+@pytest.mark.parametrize("text,agencies,life_events,generals,problems,rest", [
+    ("Text (A, B)", ["A", "B"], [], [], 0, "Text"),
+    ("Text [generell: kurir] (A) [livshändelse: När någon har dött]", ["A"],
+     ["När någon har dött"], ["kurir"], 0, "Text"),
+    ("Text (aside) (A)", ["A"], [], [], 0, "Text (aside)"),
+    ("Text [av: A; B] [by: C]", ["A", "B", "C"], [], [], 0, "Text"),
+    ("Se [rapporten](https://example.org/a)", [], [], [], 0, "Se [rapporten](https://example.org/a)"),
+    ("Text (A))", [], [], [], 0, "Text (A))"),  # unbalanced: text
+    ("Text [färg: blå]", [], [], [], 1, "Text"),
+    ("Text [utan kolon]", [], [], [], 1, "Text"),
+    ("Bara text.", [], [], [], 0, "Bara text."),
+])
+def test_bullet_tags(text: str, agencies: list[str], life_events: list[str],
+                     generals: list[str], problems: int, rest: str) -> None:
+    b = split_bullet(text)
+    assert (b.text, b.agencies, b.life_events, b.generals, len(b.problems)) == (
+        rest, agencies, life_events, generals, problems)
+
+
+def test_unknown_tags_and_targets_are_refused(seeded: EmbeddedStore, tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text("# Titel\nDatum: 2020-01-01\n## Insikter\n- Ett (FK) [färg: blå]\n"
+                    "- Två [livshändelse: När någon har dog]\n- Tre [generell: kurirr]\n",
+                    encoding="utf-8")
+    before = seeded.stats()
+    with pytest.raises(ValidationFailed) as err:
+        import_notes(seeded, path, REGISTER)
+    got = {(p.entry, p.field): p for p in err.value.problems}
+    assert set(got) == {("line 4", "tags"), ("line 5", "life event"), ("line 6", "general")}
+    assert "nar-nagon-har-dott" in got[("line 5", "life event")].hint
+    assert "kunden-far-agera-kurir" in got[("line 6", "general")].hint
     assert seeded.stats() == before
 
 
