@@ -167,8 +167,10 @@ def datasets_to_copy(source: GraphStore) -> list[DatasetInfo]:
     store_file = getattr(source, "path", None)
     if isinstance(store_file, Path):
         bases.append(store_file.resolve().parent.parent)
-    infos = [_located(d, bases) for d in sorted(source.datasets(),
-                                                key=lambda d: d.loaded_at)]
+    # Load times have a resolution of one second; within one second, notes go after the
+    # folders and packages whose life events, general insights and agencies they name.
+    infos = [_located(d, bases) for d in sorted(
+        source.datasets(), key=lambda d: (d.loaded_at, dataset_kind(d) == "notes"))]
     missing = [d for d in infos if not d.path or not os.path.lexists(d.path)]
     if missing:
         listed = "; ".join(f"{d.id} ({d.path or 'no path recorded'})" for d in missing)
