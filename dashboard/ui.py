@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import display, network_html
-from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t
+from dashboard.i18n import DEFAULT_LANG, LANGS, column_label, current_lang, error_text, t
+from dashboard.i18n import SV as STRINGS_SV
 from graph.backends import backend_name, open_store
 from graph.embedded import DEFAULT_STORE
 from graph.errors import InsiktError
@@ -61,9 +62,19 @@ def get_store() -> GraphStore:
     return _open_store(store_key())
 
 
+def show_error(exc: Exception, *, warning: bool = False) -> None:
+    """A library error in the page's language (`i18n.error_text`): the message, and the
+    library's own words, when they could not be translated, apart as quoted system output."""
+    message, detail = error_text(exc)
+    (st.warning if warning else st.error)(display.escape_md(message))
+    if detail:
+        st.caption(t("error.detail"))
+        st.code(detail, language=None, wrap_lines=True)
+
+
 def fail(exc: Exception) -> NoReturn:
     """A library error as one clear message; the page stops there."""
-    st.error(f"{t('error')}: {display.escape_md(exc)}")
+    show_error(exc)
     st.stop()
     raise RuntimeError(str(exc)) from exc  # only reached outside a Streamlit script run
 
@@ -188,8 +199,14 @@ def require_data() -> None:
 def table(df: pd.DataFrame, key: str, file_stem: str, *,
           json_rows: Sequence[Mapping[str, Any]] | None = None) -> None:
     """A table (st.dataframe shows data as text, never as HTML) with its CSV download, and
-    with `json_rows` a JSON download of those rows beside it."""
-    st.dataframe(df, hide_index=True, width="stretch", key=f"df_{key}")
+    with `json_rows` a JSON download of those rows beside it. Decimal numbers are shown in the
+    page's language (0,158 in Swedish); the CSV keeps them as numbers."""
+    shown = display.localize_numbers(df, current_lang())
+    formatted = [str(c) for c, a, b in zip(df.columns, df.dtypes, shown.dtypes, strict=True)
+                 if a != b]
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"df_{key}",
+                 column_config={c: st.column_config.TextColumn(alignment="right")
+                                for c in formatted})
     with st.container(horizontal=True):
         # Deferred: the file is made when the button is pressed, not on every rerun.
         st.download_button(t("download_csv"), lambda: display.to_csv(df),
@@ -200,7 +217,8 @@ def table(df: pd.DataFrame, key: str, file_stem: str, *,
 
 
 def localize_columns(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(columns={c: t(f"col.{c}") for c in df.columns})
+    """Headers in the current language (`i18n.column_label`)."""
+    return df.rename(columns={c: column_label(str(c)) for c in df.columns})
 
 
 def html_view(page: str, height: int) -> None:
@@ -335,6 +353,12 @@ def collaboration() -> views.Collaboration:
 
 def kind(value: Any) -> str:
     return t(f"kind.{value}") if value in ("general", "specific") else str(value or "")
+
+
+def status(value: Any) -> str:
+    """An insight's status in the page's language (an unknown value as it is)."""
+    key = f"status.{value or 'active'}"
+    return t(key) if key in STRINGS_SV else str(value)
 
 
 def report_downloads() -> None:

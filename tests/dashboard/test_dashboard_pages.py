@@ -71,6 +71,22 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     raise AssertionError(f"no table with a column {column!r}")
 
 
+def num(shown: Any, locale: str = "sv_SE") -> float:
+    """A number as a table shows it (decimals in the page's language: '17,5') back as a float."""
+    from babel.numbers import parse_decimal
+
+    return float(parse_decimal(shown, locale=locale)) if isinstance(shown, str) else float(shown)
+
+
+def query_table(at: AppTest, column: str, lang: str = "sv") -> pd.DataFrame:
+    """The Queries page's result table, found by a query column's label in `lang`
+    (queries.texts), with its headers turned back into the query's column names."""
+    from queries import texts as query_texts
+
+    back = {query_texts.column_label(c, lang): c for c in query_texts.FIELDS}
+    return table_with(at, query_texts.column_label(column, lang)).rename(columns=back)
+
+
 def texts(at: AppTest) -> list[str]:
     return [str(value(e)) for kind in ("markdown", "caption", "title", "subheader", "header",
                                        "info", "warning", "error", "success")
@@ -120,8 +136,9 @@ def test_overview_burden_parts_add_up_to_the_index(seed_env: Path) -> None:
     parts = [SV[f"col.{n}"] for n in ("who-does-what", "own-project-manager", "myndighetska",
                                        "courier", "late-feedback")]
     for _, row in table.iterrows():
-        assert sum(row[p] for p in parts) == pytest.approx(row[SV["col.index"]])
-    assert list(table[SV["col.index"]]) == [25, 17.5, 17, 15.5, 10.5, 8, 3]
+        assert sum(num(row[p]) for p in parts) == pytest.approx(num(row[SV["col.index"]]))
+    assert [num(x) for x in table[SV["col.index"]]] == [25, 17.5, 17, 15.5, 10.5, 8, 3]
+    assert "17,5" in list(table[SV["col.index"]])  # written the Swedish way
 
 
 def test_overview_figures_match_the_seed(seed_env: Path) -> None:
@@ -253,7 +270,7 @@ def test_collaboration_shows_the_analytics_of_the_store(seed_env: Path) -> None:
     networks = [c for c in comm.communities if len(c.members) > 1]
     assert len(networks) >= 2  # the seed data has real groups to suggest
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[SV["collab.metric.modularity"]] == f"{comm.modularity:.3f}"
+    assert metrics[SV["collab.metric.modularity"]] == f"{comm.modularity:.3f}".replace(".", ",")
     assert metrics[SV["collab.metric.networks"]] == str(len(networks))
     assert metrics[SV["collab.metric.agencies"]] == str(comm.agencies)
     table = table_with(at, SV["col.internal_weight"])
@@ -304,7 +321,7 @@ def test_collaboration_in_english(seed_env: Path) -> None:
 def test_query_page_draws_the_provenance_chain(seed_env: Path) -> None:
     at = open_page("views/queries.py", query="provenance", insight="banken-kraver-dodsfallsintyg")
     assert not at.exception
-    rows = table_with(at, "chain")
+    rows = query_table(at, "chain")
     insight = next(i for i in seed("insights") if i["id"] == "banken-kraver-dodsfallsintyg")
     reporters = {r["agency"] for r in insight.get("reported_by") or []}
     assert set(rows[rows["chain"] == "reported_by"]["agency"]) == reporters
@@ -316,7 +333,7 @@ def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
     at = open_page("views/queries.py", query="journey", life_event="fa-barn")
     assert at.selectbox(key="q_query").value == "journey"
     assert at.selectbox(key="qp_journey_life_event").value == "fa-barn"
-    rows = table_with(at, "step")
+    rows = query_table(at, "step")
     steps = next(j for j in seed("journeys") if j["life_event"] == "fa-barn")["steps"]
     assert list(rows["step"]) == [s["id"] for s in steps]
     assert at.get("iframe"), "a result with node columns is also shown as a graph"
@@ -326,7 +343,7 @@ def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
     at.text_input(key="qp_search_q").input("kurir").run()
     assert not at.exception
     assert at.query_params["query"] == "search" and at.query_params["q"] == "kurir"
-    assert "kunden-far-agera-kurir" in set(table_with(at, "id")["id"])
+    assert "kunden-far-agera-kurir" in set(query_table(at, "id")["id"])
     # the embedded store has no Cypher console, and says why
     assert any("Neo4j" in i.value for i in at.info)
 
@@ -337,7 +354,7 @@ def test_query_page_refuses_bad_url_parameters_clearly(seed_env: Path) -> None:
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # markdown escapes
     assert "min_shared" in warnings and "finns-inte" in warnings
-    assert len(table_with(at, "agency_a")) > 0  # ran with the defaults instead
+    assert len(query_table(at, "agency_a")) > 0  # ran with the defaults instead
 
 
 def test_english_switch(seed_env: Path) -> None:
@@ -389,12 +406,14 @@ def test_pages_and_cypher_console_on_neo4j(neo4j_store: Any, monkeypatch: pytest
     assert not password or password not in side
     at = open_page("views/queries.py", query="journey", life_event="fa-barn")
     steps = next(j for j in seed("journeys") if j["life_event"] == "fa-barn")["steps"]
-    assert list(table_with(at, "step")["step"]) == [s["id"] for s in steps]
+    assert list(query_table(at, "step")["step"]) == [s["id"] for s in steps]
     # the console: a write is refused with a clear message, a read shows its rows,
     # and a result over the row cap says that it was cut
     at.text_area(key="cy_text").input("MATCH (a:Agency) SET a.x = 1 RETURN a").run()
     at.button(key="cy_run").click().run()
-    assert any("writes" in w.value for w in at.warning), [w.value for w in at.warning]
+    refused = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert SV["error.kind.cypher_not_read_only"].split(",")[0] in refused, refused
+    assert any("writes" in c.value for c in at.code), "the server's reason is shown apart"
     at.text_area(key="cy_text").input("MATCH (a:Agency) RETURN a.id AS id ORDER BY id").run()
     at.button(key="cy_run").click().run()
     assert list(table_with(at, "id")["id"]) == sorted(a["id"] for a in seed("agencies"))
