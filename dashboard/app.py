@@ -54,7 +54,7 @@ def language() -> None:
 
 def sidebar() -> None:
     store = ui.get_store()
-    st.sidebar.caption(f"**{t('sidebar.backend')}:** {escape_md(store.describe())}")
+    st.sidebar.caption(f"**{t('sidebar.backend')}:** {escape_md(ui.store_text(store))}")
     infos = ui.datasets()
     if not infos:
         st.sidebar.caption(t("sidebar.no_datasets"))

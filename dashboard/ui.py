@@ -25,7 +25,7 @@ from graph.model import Label
 from graph.settings import get_settings
 from graph.store import DatasetInfo, GraphStore
 from queries import subgraph, views
-from queries.analytics import JourneyBurden, burden
+from queries.analytics import BURDEN_WEIGHTS, JourneyBurden, burden
 
 NODE_CAP = 300
 ANY = ""  # the "all" choice of an optional selectbox (a None value would show a placeholder)
@@ -60,6 +60,23 @@ def _open_store(key: tuple[str, ...]) -> GraphStore:
 
 def get_store() -> GraphStore:
     return _open_store(store_key())
+
+
+def store_text(store: GraphStore) -> str:
+    """Which store is in use, in the page's language (`describe()` is the CLI's English)."""
+    path, uri = getattr(store, "path", None), getattr(store, "shown_uri", None)
+    if store.local and path is not None:
+        return t("sidebar.store_embedded").format(path=path)
+    if uri is not None:
+        return t("sidebar.store_neo4j").format(uri=uri, database=getattr(store, "database", ""))
+    return store.describe()
+
+
+def burden_formula() -> str:
+    """The burden index's formula in the page's language: weight · term, for each term."""
+    lang = current_lang()
+    return "B = " + " + ".join(f"{display.number(w, lang)}·{t(f'burden.{name}')}"
+                               for name, w in BURDEN_WEIGHTS.items())
 
 
 def show_error(exc: Exception, *, warning: bool = False) -> None:

@@ -78,7 +78,8 @@ SV_HELP: dict[str, str] = {
     "only this agency (id)": "bara den här myndigheten",
     "the insight (id)": "insikten",
     "words to find": "ord att söka efter",
-    "only nodes with this label, e.g. Insight": "bara noder med den här etiketten, t.ex. Insight",
+    "only nodes with this label, e.g. Insight":
+        "bara noder med den här etiketten (som den heter i grafen, t.ex. `Insight`)",
     "at most this many hits": "högst så här många träffar",
 }
 """Swedish help of the built-in parameters, by their English help (query files give both)."""
@@ -100,9 +101,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "min_insights": ("Minst antal insikter", "At least insights"),
     "adopted_only": ("Bara antagna principer", "Adopted principles only"),
     # columns
-    "agency_a": ("Myndighet A (id)", "Agency A (id)"),
+    "agency_a": ("Myndighet A", "Agency A"),
     "agency_a_name": ("Myndighet A", "Agency A"),
-    "agency_b": ("Myndighet B (id)", "Agency B (id)"),
+    "agency_b": ("Myndighet B", "Agency B"),
     "agency_b_name": ("Myndighet B", "Agency B"),
     "shared_count": ("Antal delade", "Number shared"),
     "shared": ("Delade insikter", "Shared insights"),
@@ -119,13 +120,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "role": ("Roll", "Role"),
     "first_step": ("Första steget", "First step"),
     "steps": ("Steg", "Steps"),
-    "principle": ("Princip (id)", "Principle (id)"),
+    "principle": ("Princip", "Principle"),
     "principle_name": ("Princip", "Principle"),
     "insight_title": ("Insiktens titel", "Insight title"),
     "insight_kind": ("Insiktens typ", "Insight kind"),
     "principles": ("Principer", "Principles"),
     "step_order": ("Nr", "No."),
-    "step": ("Steg (id)", "Step (id)"),
+    "step": ("Steg", "Step"),
     "action": ("Steg", "Step"),
     "action_en": ("Steg (engelska)", "Step (English)"),
     "taken_by": ("Vem tar steget", "Who takes the step"),
@@ -176,6 +177,15 @@ ROW_LABELS: dict[str, tuple[str, dict[str, Label]]] = {
 }
 """Queries whose `id`/`name` columns name a node whose label a row column tells."""
 
+CELL_LABELS: dict[str, dict[str, dict[str, Label]]] = {
+    "evidence": {
+        "source": {"reported_by": Label.SOURCE, "principle": Label.SOURCE},
+        "via": {"principle": Label.INSIGHT, "principle_source": Label.PRINCIPLE},
+    },
+}
+"""Per query, columns of node ids that the query does not declare as node columns, with the
+label of the id by the value of the row's label column (`ROW_LABELS`)."""
+
 HIDDEN_IN_VIEW = frozenset({"action_en", "general_title_en"})
 """Columns the readable view drops: their language is the name column's other language."""
 
@@ -209,9 +219,20 @@ def param_help(p: Param, lang: str) -> str:
     return _pick(lang, p.help_sv or SV_HELP.get(p.help, ""), p.help)
 
 
-def column_label(name: str, lang: str) -> str:
-    """The header of a query column (the raw name for an analyst's own query file's column)."""
-    return field_label(name, lang) or name
+def column_label(name: str, lang: str, *, is_id: bool = False) -> str:
+    """The header of a query column (the raw name for an analyst's own query file's column);
+    with `is_id`, marked as the column of ids ("Myndighet (id)")."""
+    label = field_label(name, lang) or name
+    return f"{label} (id)" if is_id and not label.endswith("(id)") else label
+
+
+def id_columns(q: SavedQuery, columns: Sequence[str]) -> set[str]:
+    """The node columns that stay ids in the readable view: those whose node a name column
+    beside them names, and journey steps (their name is the step's text, a column of its
+    own). The other node columns show names (`readable_rows`)."""
+    named = {NAME_COLUMNS[c] for c in columns if c in NAME_COLUMNS}
+    return {c for c, label in q.node_columns.items()
+            if c in columns and (c in named or label == Label.JOURNEY_STEP)}
 
 
 NameOf = Callable[[Label | str, str], str]
@@ -220,12 +241,15 @@ NameOf = Callable[[Label | str, str], str]
 def readable_rows(q: SavedQuery, rows: Sequence[Row], columns: Sequence[str],
                   name_of: NameOf) -> tuple[list[str], list[Row]]:
     """The rows as a reader sees them: name columns name their node in the reader's language
-    (`name_of`, e.g. `views.Names.get`), list columns of ids become lists of names, and the
-    other language's duplicate columns go. The ids stay in their own columns; downloads of the
-    raw rows are unchanged."""
+    (`name_of`, e.g. `views.Names.get`), so do node columns without a name column beside them,
+    list columns of ids become lists of names, and the other language's duplicate columns go.
+    Ids stay where a name column names them (`id_columns`); the JSON download keeps the raw
+    rows."""
     lists = LIST_COLUMNS.get(q.name, {})
     by_row = ROW_LABELS.get(q.name)
     shown = [c for c in columns if c not in HIDDEN_IN_VIEW]
+    keep = id_columns(q, columns)
+    named = {c: label for c, label in q.node_columns.items() if c in shown and c not in keep}
     out: list[Row] = []
     for r in rows:
         new = {c: r.get(c) for c in shown}
@@ -233,10 +257,17 @@ def readable_rows(q: SavedQuery, rows: Sequence[Row], columns: Sequence[str],
             label = q.node_columns.get(id_col)
             if col in new and label is not None and r.get(id_col) is not None:
                 new[col] = name_of(label, str(r[id_col]))
+        for col, label in named.items():
+            if r.get(col) is not None:
+                new[col] = name_of(label, str(r[col]))
         for col, label in lists.items():
             values = new.get(col)
             if isinstance(values, list | tuple):
                 new[col] = [name_of(label, str(v)) for v in values]
+        for col, by_value in CELL_LABELS.get(q.name, {}).items():
+            cell_label = by_value.get(str(r.get(by_row[0]))) if by_row else None
+            if cell_label is not None and r.get(col):
+                new[col] = name_of(cell_label, str(r[col]))
         if by_row is not None and "name" in new and r.get("id") is not None:
             label_col, labels = by_row
             row_label = labels.get(str(r.get(label_col)))

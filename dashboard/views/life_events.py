@@ -51,7 +51,7 @@ else:
                    ("" if c.measured else f"; {t('burden.not_measured')}"))
     if jb:
         st.metric(t("life.index"), display.number(jb.index, lang),
-                  help=t("life.index_help").format(formula=views.burden_formula()))
+                  help=t("life.index_help").format(formula=ui.burden_formula()))
 
     st.markdown(f"#### {t('life.lanes')}")
     lanes = display.journey_lanes(rows, ui.names(), lang)

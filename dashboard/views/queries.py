@@ -146,7 +146,8 @@ else:
         visible, readable = query_texts.readable_rows(
             q, rows, q.columns or (tuple(rows[0]) if rows else ()), ui.names().get)
         df = display.frame(readable, visible)
-        df.columns = [query_texts.column_label(str(c), lang) for c in df.columns]
+        ids = query_texts.id_columns(q, visible)
+        df.columns = [query_texts.column_label(str(c), lang, is_id=c in ids) for c in df.columns]
         ui.table(df, "q_result", f"fraga-{q.name}", json_rows=rows)
         if q.node_columns and rows:
             st.markdown(f"#### {t('queries.graph')}")

@@ -33,7 +33,8 @@ def test_every_query_parameter_and_column_has_both_languages() -> None:
 def test_headers_are_distinct_within_each_query(lang: str) -> None:
     """Two columns with one label would be one column to the reader (and to a CSV)."""
     for q in all_queries():
-        labels = [texts.column_label(c, lang) for c in q.columns]
+        ids = texts.id_columns(q, q.columns)
+        labels = [texts.column_label(c, lang, is_id=c in ids) for c in q.columns]
         assert len(set(labels)) == len(labels), (q.name, labels)
 
 
