@@ -238,6 +238,24 @@ def localize_columns(df: pd.DataFrame) -> pd.DataFrame:
     return df.rename(columns={c: column_label(str(c)) for c in df.columns})
 
 
+NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "sv": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"],
+           "percent": "\u00a0%"},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]},
+}
+"""How a chart writes numbers (Vega's number locale), as Babel does in the tables."""
+
+
+def localized_chart(chart: Any) -> Any:
+    """An Altair chart that writes its axis and tooltip numbers the page's way (0,158)."""
+    return chart.configure(locale={"number": NUMBER_LOCALES[current_lang()]})
+
+
+def altair_chart(chart: Any, **kwargs: Any) -> Any:
+    """`st.altair_chart` with the numbers in the page's language (`localized_chart`)."""
+    return st.altair_chart(localized_chart(chart), **kwargs)
+
+
 def html_view(page: str, height: int) -> None:
     """Show an HTML page (ours, with escaped data) in a sandboxed iframe. st.iframe replaces
     st.components.v1.html (deprecated in this Streamlit); older versions use the latter."""
@@ -379,19 +397,20 @@ def status(value: Any) -> str:
 
 
 def report_downloads() -> None:
-    """The governance report (queries.report) as HTML and Markdown downloads, made only when
-    a button is pressed."""
+    """The governance report (queries.report) as HTML and Markdown downloads in the page's
+    language, made only when a button is pressed."""
     from queries.report import build_report, render_html, render_markdown
 
-    g = graph()
+    g, lang = graph(), current_lang()
+    stem = "insiktsgrafen-report" if lang == "en" else "insiktsgrafen-rapport"
     with st.container(horizontal=True):
         st.download_button(t("download_report_html"),
-                           lambda: render_html(build_report(g)).encode("utf-8"),
-                           file_name="insiktsgrafen-rapport.html", mime="text/html",
+                           lambda: render_html(build_report(g, lang=lang)).encode("utf-8"),
+                           file_name=f"{stem}.html", mime="text/html",
                            key="dl_report_html", on_click="ignore", icon=":material/download:")
         st.download_button(t("download_report_md"),
-                           lambda: render_markdown(build_report(g)).encode("utf-8"),
-                           file_name="insiktsgrafen-rapport.md", mime="text/markdown",
+                           lambda: render_markdown(build_report(g, lang=lang)).encode("utf-8"),
+                           file_name=f"{stem}.md", mime="text/markdown",
                            key="dl_report_md", on_click="ignore", icon=":material/download:")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from insikt_cli.context import Ctx, pass_ctx
+from insikt_cli.messages import say
 from insikt_cli.output import FORMATS, print_rows
 
 _FORMAT_HELP = "Output: an aligned table, CSV, or JSON with every detail."
@@ -265,21 +266,25 @@ def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None) -> None:
 @click.command("report")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write: .html (self-contained page) or .md (Markdown).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
+              help="The report's language: its words and the names of agencies, insights "
+                   "and the rest.")
 @pass_ctx
-def report_cmd(obj: Ctx, output: str) -> None:
+def report_cmd(obj: Ctx, output: str, lang: str) -> None:
     """Write the governance report: overlap between agencies, most shared problems,
     suggested networks with agendas, principle and action gaps, the journey burden ranking
-    and where the data comes from.
+    and where the data comes from, in Swedish or English.
 
     \b
     Example:
       insikt report -o report.html
+      insikt report --lang en -o report-en.md
     """
     from queries.report import write_report
 
     with obj.store() as st:
-        path = write_report(st.to_networkx(), output)
-    click.echo(f"Wrote {path}")
+        path = write_report(st.to_networkx(), output, lang=lang)
+    click.echo(say("wrote", path=path))
 
 
 @click.command("import-notes")

@@ -173,7 +173,7 @@ if not top.empty:
                  alt.Tooltip("partners:Q", title=t("col.partners")),
                  alt.Tooltip("communities_linked:Q", title=t("col.communities_linked"))],
     ).properties(height=30 * len(top) + 20, title=t("collab.bridges_chart").format(n=len(top)))
-    st.altair_chart(chart, key="co_bridges_chart", width="stretch")
+    ui.altair_chart(chart, key="co_bridges_chart", width="stretch")
 ui.table(ui.localize_columns(df), "co_bridges", "brobyggande-myndigheter")
 
 # -- the governance report -----------------------------------------------------------------------

@@ -75,7 +75,7 @@ else:
     docs = base.transform_filter(alt.datum.documents > 0).mark_text(
         text="✉", dy=-16, fontSize=14, color="#262730").encode(x=x, y=y)
     height = 46 * len(actor_order) + 40
-    st.altair_chart(alt.layer(path, points, docs).properties(height=height),
+    ui.altair_chart(alt.layer(path, points, docs).properties(height=height),
                     key="le_lanes", width="stretch")
 
     st.markdown(f"#### {t('life.steps')}")

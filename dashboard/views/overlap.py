@@ -65,7 +65,7 @@ if len(hm.order) <= 24:
         color=alt.condition(alt.datum.value > hm.frame["value"].max() * 0.6,
                             alt.value("white"), alt.value("#262730")))
     chart = alt.layer(rects, labels).properties(height=size, title=t("overlap.chart_title"))
-event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
+event = ui.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
                         width="stretch")
 
 # -- the pair: two selectboxes, which a click on a cell also sets -----------------------------

@@ -9,7 +9,8 @@ with every visible string checked for what a missing translation looks like:
   chart titles): words the other catalog uses often and this one never;
 - a table header that is a raw column name (`agency_a`) or the other language's label;
 - a slug (a node id such as `forsakringskassan`) in a column that is not an id column;
-- a decimal number written the other language's way (0.158 in Swedish, 0,158 in English).
+- a decimal number written the other language's way (0.158 in Swedish, 0,158 in English),
+  in text, tables or a chart (whose Vega number locale must be the page's: `ui.altair_chart`).
 
 The strings are read from Streamlit's element tree (AppTest): titles, texts, alerts, metrics,
 widget labels, options and help, expander and tab labels, table headers and cells, and the
@@ -108,8 +109,11 @@ def visible(at: AppTest) -> tuple[list[Shown], list[Table]]:
         proto = getattr(node, "proto", None)
         spec = getattr(proto, "spec", None)
         if isinstance(spec, str) and spec.startswith("{"):
-            for title in _chart_titles(json.loads(spec)):
+            parsed = json.loads(spec)
+            for title in _chart_titles(parsed):
                 add(f"{kind}.chart_title", title)
+            decimal = parsed.get("config", {}).get("locale", {}).get("number", {}).get("decimal")
+            add("chart.decimal", f"chart decimal mark {decimal or 'unset'}")
             return
         for part in ("label", "help", "placeholder"):
             add(f"{kind}.{part}", getattr(node, part, None))
@@ -175,7 +179,12 @@ def problems(at: AppTest, lang: str, seed_ids: set[str]) -> list[str]:
     foreign = one_language(OTHER[lang])
     words = foreign_words(lang)
     mine, theirs = header_labels(lang), header_labels(OTHER[lang])
+    wanted_mark = {"sv": ",", "en": "."}[lang]
     for s in strings:
+        if s.where == "chart.decimal":  # charts write numbers the page's way (ui.altair_chart)
+            if s.text != f"chart decimal mark {wanted_mark}":
+                found.append(f"a chart has {s.text!r}, not {wanted_mark!r}")
+            continue
         text = s.text.replace("\\", "")  # markdown escapes
         found += [f"{s.where}: raw key {k!r}" for k in KEY.findall(text) if k in keys]
         found += [f"{s.where}: {lang} page shows {OTHER[lang]} text {f!r}"
@@ -252,6 +261,8 @@ def test_the_walk_finds_untranslated_text(seed_env: Path, seed_ids: set[str]) ->
         "st.subheader('Shows the agencies and their insights')\n"
         "st.markdown('col.title')\n"
         "st.metric('Modularitet', '0.158')\n"
+        "st.altair_chart(__import__('altair').Chart(pd.DataFrame({'x': [0.5]})).mark_bar()"
+        ".encode(x='x:Q'))\n"
         "st.dataframe(pd.DataFrame({'agency_a': [1], 'Myndighet': ['forsakringskassan'],"
         " 'Jaccard': ['0.5']}))\n", default_timeout=TIMEOUT).run()
     found = problems(fake, "sv", seed_ids | {"forsakringskassan"})
@@ -262,6 +273,7 @@ def test_the_walk_finds_untranslated_text(seed_env: Path, seed_ids: set[str]) ->
     assert any("raw header 'agency_a'" in f for f in found), found
     assert any("shows slugs ['forsakringskassan']" in f for f in found), found
     assert any("writes '0.5' the other way" in f for f in found), found
+    assert any("a chart has 'chart decimal mark unset'" in f for f in found), found
 
 
 def test_hostile_lang_in_the_url_is_ignored(seed_env: Path) -> None:
