@@ -343,6 +343,7 @@ SV: dict[str, str] = {
                          "Avgränsa den med WHERE eller LIMIT.",
     "error.kind.neo4j_unavailable": "Neo4j på {uri} (databas {database}) svarar inte. Starta "
                                     "den lokala servern med `insikt neo4j start`.",
+    "error.kind.report_lang": "rapporten finns på svenska och engelska, inte på {lang}.",
 }
 
 EN: dict[str, str] = {
@@ -664,6 +665,7 @@ EN: dict[str, str] = {
                          "Narrow it with WHERE or LIMIT.",
     "error.kind.neo4j_unavailable": "Neo4j at {uri} (database {database}) does not answer. "
                                     "Start the local server with `insikt neo4j start`.",
+    "error.kind.report_lang": "the report speaks Swedish and English, not {lang}.",
 }
 
 STRINGS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}

@@ -70,8 +70,8 @@ def similarity_cmd(obj: Ctx, top: int, fmt: str) -> None:
              "shared": list(p.shared)} for p in res.pairs]
     _emit(["a", "b", "score", "shared_count", "shared"], rows, fmt, asdict(res))
     if fmt == "table":
-        click.echo(f"({len(rows)} of {res.overlapping_pairs} pairs that share something; "
-                   f"{res.agencies} agencies report insights)")
+        click.echo(say("similar.summary", shown=len(rows), pairs=res.overlapping_pairs,
+                       agencies=res.agencies))
 
 
 @analyze.command("communities")
@@ -98,7 +98,8 @@ def communities_cmd(obj: Ctx, seed: int, agenda: int, fmt: str) -> None:
     _emit(["community", "size", "members", "shared_problems", "agenda"], rows, fmt,
           asdict(res), width=90)
     if fmt == "table":
-        click.echo(f"(modularity {res.modularity:.4f}; {res.agencies} agencies; seed {res.seed})")
+        click.echo(say("communities.summary", modularity=res.modularity, agencies=res.agencies,
+                       seed=res.seed))
 
 
 @analyze.command("reach")
@@ -153,7 +154,7 @@ def bridges_cmd(obj: Ctx, top: int, sample_above: int, seed: int, fmt: str) -> N
     _emit(["agency", "betweenness", "partners", "communities_linked", "name"], rows, fmt,
           {**asdict(res), "agencies": [asdict(b) for b in shown], "note": res.note})
     if fmt == "table":
-        click.echo(f"({res.note})")
+        click.echo(say("note_in_parens", note=res.note))
 
 
 @analyze.command("burden")
@@ -231,9 +232,9 @@ def package_export(obj: Ctx, life_event: str | None, domain: str | None, agency:
     with obj.store() as st:
         info = export_package(st.to_networkx(), sel, output, title)
     nodes = ", ".join(f"{n} {label}" for label, n in info.counts["nodes"].items())
-    click.echo(f"Wrote package '{info.package_id}' to {info.path}: {nodes}.")
+    click.echo(say("package.wrote", package=info.package_id, path=info.path, nodes=nodes))
     for w in info.warnings:
-        click.echo(f"  note: {w}", err=True)
+        click.echo(say("package.note", note=w), err=True)
 
 
 @package.command("import")
@@ -256,9 +257,9 @@ def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None) -> None:
     cap = None if max_member_mb is None else max_member_mb * 1024 * 1024
     with obj.store() as st:
         res = import_package(st, zip_path, max_member_bytes=cap)
-    click.echo(f"Loaded package '{res.package_id}' ({res.title}, created {res.created} by "
-               f"{res.tool}) as dataset '{res.package_id}': {res.result.nodes} nodes, "
-               f"{res.result.relationships} relationships.")
+    click.echo(say("package.loaded", package=res.package_id, title=res.title,
+                   created=res.created, tool=res.tool, nodes=res.result.nodes,
+                   relationships=res.result.relationships))
 
 
 # -- insikt report / import-notes -----------------------------------------------------------------
