@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import ui, url_state
-from dashboard.display import escape_md
-from dashboard.i18n import DEFAULT_LANG, LANG_KEY, LANGS, t
+from dashboard.display import escape_md, number
+from dashboard.i18n import DEFAULT_LANG, LANG_KEY, LANGS, current_lang, t
 from graph.errors import InsiktError
 
 # Package data, found where the package is installed (editable or not). Streamlit wants
@@ -59,8 +59,9 @@ def sidebar() -> None:
     if not infos:
         st.sidebar.caption(t("sidebar.no_datasets"))
         return
+    lang = current_lang()
     lines = [t("sidebar.dataset_line").format(
-        id=escape_md(d.id), nodes=d.nodes, rels=d.relationships,
+        id=escape_md(d.id), nodes=number(d.nodes, lang), rels=number(d.relationships, lang),
         at=escape_md(d.loaded_at.replace("T", " ").replace("+00:00", " UTC")))
         for d in infos]
     st.sidebar.caption(f"**{t('sidebar.loaded')}:**  \n" + "  \n".join(lines))
