@@ -186,6 +186,38 @@ CELL_LABELS: dict[str, dict[str, dict[str, Label]]] = {
 """Per query, columns of node ids that the query does not declare as node columns, with the
 label of the id by the value of the row's label column (`ROW_LABELS`)."""
 
+_KINDS: dict[str, tuple[str, str]] = {
+    # an agency's kind (who-does-what)
+    "statlig": ("statlig", "state agency"), "region": ("region", "region"),
+    "kommun": ("kommun", "municipality"), "annan": ("annan aktör", "other actor"),
+    # an insight's kind
+    "general": ("generell", "general"), "specific": ("specifik", "specific"),
+    # a row of evidence
+    "source": ("källa", "source"), "reported_by": ("rapporteras av", "reported by"),
+    "principle": ("princip", "principle"), "principle_source": ("principens källa",
+                                                                "principle's source"),
+    "dataset": ("dataset", "dataset"),
+}
+VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "kind": _KINDS,
+    "insight_kind": _KINDS,
+    "chain": _KINDS,
+    "section": {"insight": ("insikt", "insight"), "life_event": ("livshändelse", "life event"),
+                "principle": ("princip", "principle"),
+                "peer": ("myndighet som delar mest", "closest peer")},
+    "detail": {"adopted": ("antagen", "adopted"), "planned": ("planerad", "planned")},
+    "taken_by": {"person": ("personen", "the person"), "actor": ("aktören själv",
+                                                                 "the actor alone")},
+    "feedback": {"immediate": ("direkt", "immediate"), "delayed": ("i efterhand", "later"),
+                 "none": ("inget besked", "none")},
+    "label": {"Agency": ("Myndighet/aktör", "Agency/actor"), "Domain": ("Domän", "Domain"),
+              "LifeEvent": ("Livshändelse", "Life event"), "Source": ("Källa", "Source"),
+              "Insight": ("Insikt", "Insight"), "Principle": ("Princip", "Principle"),
+              "JourneyStep": ("Steg i kundresan", "Journey step")},
+}
+"""The words for the fixed values of some columns (the data's own enums, such as an evidence
+row's kind): shown in the reader's language; any other value as it is."""
+
 HIDDEN_IN_VIEW = frozenset({"action_en", "general_title_en"})
 """Columns the readable view drops: their language is the name column's other language."""
 
@@ -239,10 +271,11 @@ NameOf = Callable[[Label | str, str], str]
 
 
 def readable_rows(q: SavedQuery, rows: Sequence[Row], columns: Sequence[str],
-                  name_of: NameOf) -> tuple[list[str], list[Row]]:
+                  name_of: NameOf, lang: str = "sv") -> tuple[list[str], list[Row]]:
     """The rows as a reader sees them: name columns name their node in the reader's language
     (`name_of`, e.g. `views.Names.get`), so do node columns without a name column beside them,
-    list columns of ids become lists of names, and the other language's duplicate columns go.
+    list columns of ids become lists of names, the data's fixed values (`VALUES`) read in
+    `lang`, and the other language's duplicate columns go.
     Ids stay where a name column names them (`id_columns`); the JSON download keeps the raw
     rows."""
     lists = LIST_COLUMNS.get(q.name, {})
@@ -273,6 +306,10 @@ def readable_rows(q: SavedQuery, rows: Sequence[Row], columns: Sequence[str],
             row_label = labels.get(str(r.get(label_col)))
             if row_label is not None:
                 new["name"] = name_of(row_label, str(r["id"]))
+        for col, words in VALUES.items():
+            pair = words.get(str(new.get(col))) if col in new else None
+            if pair is not None:
+                new[col] = _pick(lang, *pair)
         out.append(new)
     return shown, out
 

@@ -144,7 +144,7 @@ else:
         st.caption(t("queries.rows").format(n=len(rows)))
         # a query file without a twin declares no columns: they are its Cypher's RETURN
         visible, readable = query_texts.readable_rows(
-            q, rows, q.columns or (tuple(rows[0]) if rows else ()), ui.names().get)
+            q, rows, q.columns or (tuple(rows[0]) if rows else ()), ui.names().get, lang)
         df = display.frame(readable, visible)
         ids = query_texts.id_columns(q, visible)
         df.columns = [query_texts.column_label(str(c), lang, is_id=c in ids) for c in df.columns]

@@ -334,9 +334,12 @@ def test_query_page_draws_the_provenance_chain(seed_env: Path) -> None:
     names = {i["id"]: i.get("name") or i.get("title") for stem in ("agencies", "insights")
              for i in seed(stem)}
     reporters = {names[r["agency"]] for r in insight.get("reported_by") or []}
-    # the node columns show names (in the page's language), not slugs
-    assert set(rows[rows["chain"] == "reported_by"]["agency"]) == reporters
-    assert set(rows[rows["chain"] == "general"]["general"]) == {
+    # the node columns show names and the chains their words (in the page's language)
+    from queries.texts import VALUES
+
+    chain = {k: sv for k, (sv, _) in VALUES["chain"].items()}
+    assert set(rows[rows["chain"] == chain["reported_by"]]["agency"]) == reporters
+    assert set(rows[rows["chain"] == chain["general"]]["general"]) == {
         names[g] for g in insight["instance_of"]}
     assert at.get("iframe"), "the chain is drawn in the network view"
 

@@ -85,3 +85,19 @@ def test_journey_view_drops_the_other_language(seed_graph: Any) -> None:
     rows = run_on_graph(seed_graph, "journey", {"life_event": "nar-nagon-har-dott"}).rows
     shown, _ = texts.readable_rows(q, rows, q.columns, lambda lb, i: i)
     assert "action_en" in q.columns and "action_en" not in shown
+
+
+@pytest.mark.parametrize("lang", texts.LANGS)
+def test_the_data_s_fixed_values_read_in_the_language(seed_graph: Any, lang: str) -> None:
+    q = next(q for q in all_queries() if q.name == "evidence")
+    rows = run_on_graph(seed_graph, "evidence", {"insight": "kunden-far-agera-kurir"}).rows
+    _, readable = texts.readable_rows(q, rows, q.columns, lambda lb, i: f"<{i}>", lang)
+    raw_kinds = {r["kind"] for r in rows}
+    assert {"source", "reported_by", "principle"} <= raw_kinds
+    shown = {r["kind"] for r in readable}
+    assert shown == {texts.VALUES["kind"][k][0 if lang == "sv" else 1] for k in raw_kinds}
+    if lang == "sv":
+        assert "rapporteras av" in shown and "reported_by" not in shown
+    # an unknown value stays as it is
+    assert texts.readable_rows(q, [{"kind": "new-kind", "id": "x"}], ("kind", "id"),
+                               lambda lb, i: i, lang)[1] == [{"kind": "new-kind", "id": "x"}]
