@@ -13,9 +13,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
-from dashboard.display import escape_md
-from dashboard.i18n import LANG_KEY, LANGS, t
+from dashboard import ui, url_state
+from dashboard.display import escape_md, number
+from dashboard.i18n import DEFAULT_LANG, LANG_KEY, LANGS, current_lang, t
 from graph.errors import InsiktError
 
 # Package data, found where the package is installed (editable or not). Streamlit wants
@@ -37,17 +37,33 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def first_language() -> None:
+    """On a session's first run (a link or a reload), the language the URL names."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = (url_state.lang_from_url(st.query_params.to_dict(), LANGS)
+                                      or DEFAULT_LANG)
+
+
+def language() -> None:
+    """The language: from the URL on a session's first run (a link or a reload), then from
+    the sidebar; the URL always holds it, so links and reloads keep it. A value in the URL
+    that is not a language is ignored (and replaced)."""
+    lang = st.sidebar.radio(t("language"), LANGS, key=LANG_KEY, horizontal=True,
+                            format_func=lambda lang: t(f"lang.{lang}", lang))
+    if st.query_params.get(url_state.LANG_KEY) != lang:
+        st.query_params[url_state.LANG_KEY] = lang
+
+
 def sidebar() -> None:
-    st.sidebar.radio(t("language"), LANGS, key=LANG_KEY, horizontal=True,
-                     format_func=lambda lang: t(f"lang.{lang}", lang))
     store = ui.get_store()
-    st.sidebar.caption(f"**{t('sidebar.backend')}:** {escape_md(store.describe())}")
+    st.sidebar.caption(f"**{t('sidebar.backend')}:** {escape_md(ui.store_text(store))}")
     infos = ui.datasets()
     if not infos:
         st.sidebar.caption(t("sidebar.no_datasets"))
         return
+    lang = current_lang()
     lines = [t("sidebar.dataset_line").format(
-        id=escape_md(d.id), nodes=d.nodes, rels=d.relationships,
+        id=escape_md(d.id), nodes=number(d.nodes, lang), rels=number(d.relationships, lang),
         at=escape_md(d.loaded_at.replace("T", " ").replace("+00:00", " UTC")))
         for d in infos]
     st.sidebar.caption(f"**{t('sidebar.loaded')}:**  \n" + "  \n".join(lines))
@@ -57,10 +73,12 @@ def main() -> None:
     # The favicon is a local file: without one, Streamlit would use the page's ":material/…:"
     # icon as the favicon and fetch it from fonts.gstatic.com (the app must stay offline).
     st.set_page_config(page_title="Insiktsgrafen", page_icon=str(FAVICON), layout="wide")
+    first_language()
     pages = [st.Page(VIEWS / file, title=t(title), icon=icon, url_path=path,
                      default=(i == 0))
              for i, (file, title, icon, path) in enumerate(PAGES)]
     page = st.navigation(pages)
+    language()
     try:
         sidebar()
     except InsiktError as exc:  # the backend is unreachable or the store unreadable

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from graph.model import Label
+from queries import texts
 from queries.views import Names
 
 Row = dict[str, Any]
@@ -69,3 +70,24 @@ def journey_lanes(rows: Sequence[Row], names: Names, lang: str) -> pd.DataFrame:
                     "handoff": bool(r.get("handoff"))})
     return pd.DataFrame(out, columns=["step", "actor", "lane", "action", "documents", "feedback",
                                       "handoff"])
+
+
+def number(value: float | int, lang: str, decimals: int = 3) -> str:
+    """A number written the language's way (Babel, `queries.texts.number`): 0,158 in Swedish."""
+    return texts.number(value, lang, decimals)
+
+
+def percent(share: float, lang: str, decimals: int = 1) -> str:
+    return texts.percent(share, lang, decimals)
+
+
+def localize_numbers(df: pd.DataFrame, lang: str, decimals: int = 3) -> pd.DataFrame:
+    """The frame as the page shows it: every column of decimal numbers written the language's
+    way (0,158 in Swedish), as text right-aligned by the table. Whole numbers and the CSV
+    download (made from the unformatted frame) stay numbers."""
+    out = df.copy()
+    for i, dtype in enumerate(out.dtypes):
+        if pd.api.types.is_float_dtype(dtype):
+            out.isetitem(i, [("" if pd.isna(v) else number(float(v), lang, decimals))
+                             for v in out.iloc[:, i]])
+    return out

@@ -92,7 +92,7 @@ def trends_section() -> None:
             color=alt.Color("general:N", title=t("col.general"),
                             legend=alt.Legend(orient="bottom", columns=1, labelLimit=420)),
             tooltip=[alt.Tooltip("general:N", title=t("col.general")), *tooltip])
-    st.altair_chart(chart.properties(height=320), key=f"gov_trends_chart_{mode}",
+    ui.altair_chart(chart.properties(height=320), key=f"gov_trends_chart_{mode}",
                     width="stretch")
     ui.table(ui.localize_columns(df), f"gov_trends_{mode}",
              "insikter-per-ar" if mode == "total" else "generella-insikter-per-ar")

@@ -1,8 +1,16 @@
 """Every UI string of the dashboard, once per language. Swedish is the default; the sidebar
-switches to English. Both dicts have the same keys (tests/dashboard/test_i18n.py checks it).
-Data labels are not here: they come from the graph (name/name_en, title/title_en …)."""
+and the URL (`?lang=en`) switch to English. Both dicts have the same keys
+(tests/dashboard/test_i18n.py checks it, and tests/dashboard/test_languages.py walks every page
+in both languages looking for untranslated text). Data labels are not here: they come from the
+graph (name/name_en, title/title_en …); the saved queries' texts and column labels come from
+`queries.texts`; errors are worded here per `graph.errors` class and kind (`error_text`)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from graph.errors import InsiktError
+from queries import texts as query_texts
 
 LANGS = ("sv", "en")
 DEFAULT_LANG = "sv"
@@ -23,6 +31,8 @@ SV: dict[str, str] = {
     "page.queries": "Frågor",
     "sidebar.backend": "Graflager",
     "sidebar.loaded": "Inläst",
+    "sidebar.store_embedded": "inbyggt lager {path}",
+    "sidebar.store_neo4j": "Neo4j {uri} (databas {database})",
     "sidebar.no_datasets": "Inga dataset är inlästa.",
     "sidebar.dataset_line": "{id}: {nodes} noder, {rels} relationer, inläst {at}",
     "error": "Fel",
@@ -54,6 +64,10 @@ SV: dict[str, str] = {
     "label.AgencyAlias": "Myndighets-id i ett dataset",
     "kind.general": "generell",
     "kind.specific": "specifik",
+    "status.active": "aktiv",
+    "status.proposed": "föreslagen",
+    "status.disputed": "ifrågasatt",
+    "status.superseded": "ersatt",
     # overview
     "overview.intro": "Insiktsgrafen samlar myndigheternas kundinsikter, livshändelser, "
                       "principer och källor i en graf och visar vilka myndigheter som delar "
@@ -66,7 +80,7 @@ SV: dict[str, str] = {
     "overview.shared": "Mest delade kundproblem",
     "overview.shared_help": "Insikter som flera myndigheter rapporterar (en specifik insikt "
                             "räknas också som sin generella insikt).",
-    "overview.heaviest": "Tyngst kundresor",
+    "overview.heaviest": "Tyngsta kundresorna",
     "overview.heaviest_help": "Bördeindex per livshändelse, uppdelat på de fem generella "
                               "insikterna: varje del är vikt × antal, och delarna summerar "
                               "till index. Automatiska steg mellan aktörer räknas inte som "
@@ -340,6 +354,46 @@ SV: dict[str, str] = {
     "col.decided_by": "Beslutat av",
     "col.decided_at": "Beslutat",
     "col.why": "Varför",
+    # errors: a text per graph.errors class and per kind (see error_text)
+    "error.detail": "Systemets meddelande (på engelska)",
+    "error.InsiktError": "Något gick fel",
+    "error.ValidationFailed": "Datasetet är ogiltigt; inget skrevs",
+    "error.SettingError": "En inställning har ett värde som inte går att använda",
+    "error.BackendUnavailable": "Graflagret går inte att nå",
+    "error.QueryRefused": "Frågan avvisades",
+    "error.QueryFailed": "Frågan misslyckades",
+    "error.StoreError": "Graflagret kunde inte läsas eller ändras",
+    "error.BadStoreFile": "Lagringsfilen är inte ett Insiktsgrafen-lager eller är skadad",
+    "error.NotFound": "Det finns inte",
+    "error.kind.param_type": "parametern {name} ska vara {type}, men fick {value}.",
+    "error.kind.param_min": "parametern {name} ska vara minst {limit}.",
+    "error.kind.param_max": "parametern {name} får vara högst {limit}.",
+    "error.kind.unknown_param": "frågan {query} har ingen parameter {names}; den tar: {known}.",
+    "error.kind.missing_param": "frågan {query} behöver parametern {name}.",
+    "error.kind.needs_neo4j": "den sparade frågan {name} är bara Cypher och körs på Neo4j, inte "
+                              "på det inbyggda lagret. Starta den lokala servern med `insikt "
+                              "neo4j start`, läs in datan där och kör frågan mot Neo4j.",
+    "error.kind.cypher_empty": "frågan är tom.",
+    "error.kind.cypher_too_long": "frågan har {length} tecken; högst {limit} tas emot.",
+    "error.kind.cypher_too_deep": "frågan har parenteser {depth} nivåer djupt; högst {limit} "
+                                  "tas emot.",
+    "error.kind.cypher_busy": "Neo4j räknar fortfarande på {count} tidigare frågor som tog för "
+                              "lång tid. Försök igen senare eller starta om servern.",
+    "error.kind.cypher_not_read_only": "konsolen kör bara frågor som läser, och den här frågan "
+                                       "skriver, administrerar eller anropar något som inte "
+                                       "är tillåtet.",
+    "error.kind.cypher_schema": "frågan är ett schema- eller administrationskommando (som "
+                                "CREATE INDEX eller CREATE USER); konsolen kör bara frågor "
+                                "som läser.",
+    "error.kind.cypher_other_database": "USE av en annan databas ({databases}) är inte "
+                                        "tillåtet; frågor körs på databasen {database}.",
+    "error.kind.timeout": "frågan tog längre tid än sin gräns ({seconds} s) och stoppades. "
+                          "Avgränsa den med WHERE eller LIMIT.",
+    "error.kind.memory": "frågan stoppades: den behövde mer minne än servern tillåter. "
+                         "Avgränsa den med WHERE eller LIMIT.",
+    "error.kind.neo4j_unavailable": "Neo4j på {uri} (databas {database}) svarar inte. Starta "
+                                    "den lokala servern med `insikt neo4j start`.",
+    "error.kind.report_lang": "rapporten finns på svenska och engelska, inte på {lang}.",
 }
 
 EN: dict[str, str] = {
@@ -357,6 +411,8 @@ EN: dict[str, str] = {
     "page.queries": "Queries",
     "sidebar.backend": "Graph store",
     "sidebar.loaded": "Loaded",
+    "sidebar.store_embedded": "embedded store {path}",
+    "sidebar.store_neo4j": "Neo4j {uri} (database {database})",
     "sidebar.no_datasets": "No datasets are loaded.",
     "sidebar.dataset_line": "{id}: {nodes} nodes, {rels} relationships, loaded {at}",
     "error": "Error",
@@ -388,6 +444,10 @@ EN: dict[str, str] = {
     "label.AgencyAlias": "Agency id in a dataset",
     "kind.general": "general",
     "kind.specific": "specific",
+    "status.active": "active",
+    "status.proposed": "proposed",
+    "status.disputed": "disputed",
+    "status.superseded": "superseded",
     "overview.intro": "Insiktsgrafen brings the agencies' customer insights, life events, "
                       "principles and sources together in one graph and shows which agencies "
                       "share the same customer problems.",
@@ -668,6 +728,46 @@ EN: dict[str, str] = {
     "col.decided_by": "Decided by",
     "col.decided_at": "Decided at",
     "col.why": "Why",
+    "error.detail": "The system's message",
+    "error.InsiktError": "Something went wrong",
+    "error.ValidationFailed": "The dataset is invalid; nothing was written",
+    "error.SettingError": "A setting has a value that cannot be used",
+    "error.BackendUnavailable": "The graph store cannot be reached",
+    "error.QueryRefused": "The query was refused",
+    "error.QueryFailed": "The query failed",
+    "error.StoreError": "The graph store could not be read or changed",
+    "error.BadStoreFile": "The store file is not an Insiktsgrafen store or is damaged",
+    "error.NotFound": "It does not exist",
+    "error.kind.param_type": "the parameter {name} must be {type}, got {value}.",
+    "error.kind.param_min": "the parameter {name} must be at least {limit}.",
+    "error.kind.param_max": "the parameter {name} must be at most {limit}.",
+    "error.kind.unknown_param": "the query {query} has no parameter {names}; it takes: {known}.",
+    "error.kind.missing_param": "the query {query} needs the parameter {name}.",
+    "error.kind.needs_neo4j": "the saved query {name} is Cypher only and runs on Neo4j, not on "
+                              "the embedded store. Start the local server with `insikt neo4j "
+                              "start`, load the data into it and run the query on Neo4j.",
+    "error.kind.cypher_empty": "the query is empty.",
+    "error.kind.cypher_too_long": "the query has {length} characters; at most {limit} are "
+                                  "accepted.",
+    "error.kind.cypher_too_deep": "the query nests brackets {depth} deep; at most {limit} are "
+                                  "accepted.",
+    "error.kind.cypher_busy": "Neo4j is still computing {count} earlier queries that timed "
+                              "out. Try again later, or restart the server.",
+    "error.kind.cypher_not_read_only": "the console runs only queries that read, and this one "
+                                       "writes, administers or calls something that is not "
+                                       "allowed.",
+    "error.kind.cypher_schema": "the query is a schema or administration command (such as "
+                                "CREATE INDEX or CREATE USER); the console runs only queries "
+                                "that read.",
+    "error.kind.cypher_other_database": "USE of another database ({databases}) is not allowed; "
+                                        "queries run on the database {database}.",
+    "error.kind.timeout": "the query took longer than its limit ({seconds} s) and was stopped. "
+                          "Narrow it with WHERE or LIMIT.",
+    "error.kind.memory": "the query was stopped: it needed more memory than the server allows. "
+                         "Narrow it with WHERE or LIMIT.",
+    "error.kind.neo4j_unavailable": "Neo4j at {uri} (database {database}) does not answer. "
+                                    "Start the local server with `insikt neo4j start`.",
+    "error.kind.report_lang": "the report speaks Swedish and English, not {lang}.",
 }
 
 # -- govern: overlap ranking, governance list, trends, insight card, console start --------------
@@ -898,6 +998,13 @@ EN.update(_EXPLORE_EN)
 STRINGS: dict[str, dict[str, str]] = {"sv": SV, "en": EN}
 
 
+def valid_lang(value: Any) -> str | None:
+    """`value` if it names a language of the dashboard (from a URL: anything else is ignored)."""
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return value if isinstance(value, str) and value in STRINGS else None
+
+
 def current_lang() -> str:
     """The language chosen in the sidebar (Swedish outside a Streamlit session)."""
     try:
@@ -914,3 +1021,52 @@ def t(key: str, lang: str | None = None) -> str:
     itself, so it is visible instead of crashing a page."""
     table = STRINGS[lang or current_lang()]
     return table.get(key, SV.get(key, key))
+
+
+def has(key: str) -> bool:
+    """Whether `key` is a UI string (in Swedish, which has every key)."""
+    return key in SV
+
+
+def column_label(column: str, lang: str | None = None) -> str:
+    """A table header: the page's own `col.*` text, else the saved queries' column label
+    (`queries.texts`), else the raw name (an analyst's query file may return any column)."""
+    lang = lang or current_lang()
+    if has(f"col.{column}"):
+        return t(f"col.{column}", lang)
+    return query_texts.column_label(column, lang)
+
+
+KINDS_WITH_DETAIL = frozenset({"cypher_not_read_only", "memory"})
+"""Kinds whose translated text is general: the library's own words say which clause or limit,
+so they are shown apart as the detail too."""
+
+
+def error_text(exc: Exception, lang: str | None = None) -> tuple[str, str]:
+    """What the dashboard says about a library error, all in one language: (message, detail).
+
+    The message is the text of the error's class (the nearest class with one, so a subclass
+    added later still reads right), followed by the text of its kind with the exception's
+    details filled in. Without a known kind the detail is the library's own (English) message,
+    which the page shows apart, as quoted system output, never glued into a sentence."""
+    lang = lang or current_lang()
+    headline = t("error.InsiktError", lang)
+    for cls in type(exc).__mro__:
+        if has(f"error.{cls.__name__}"):
+            headline = t(f"error.{cls.__name__}", lang)
+            break
+    kind = getattr(exc, "kind", "") if isinstance(exc, InsiktError) else ""
+    if kind and has(f"error.kind.{kind}"):
+        details = {k: _shown(v, lang) for k, v in getattr(exc, "details", {}).items()}
+        try:
+            detail = str(exc) if kind in KINDS_WITH_DETAIL else ""
+            return f"{headline}: {t(f'error.kind.{kind}', lang).format(**details)}", detail
+        except (KeyError, IndexError, ValueError):  # a raise site without some detail
+            pass
+    return headline + ".", str(exc)
+
+
+def _shown(value: Any, lang: str) -> Any:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return query_texts.number(value, lang)
+    return value

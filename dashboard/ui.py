@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import display, graph_component, network_html
-from dashboard.i18n import DEFAULT_LANG, LANGS, current_lang, t
+from dashboard.i18n import DEFAULT_LANG, LANGS, column_label, current_lang, error_text, t
+from dashboard.i18n import SV as STRINGS_SV
 from graph.backends import backend_name, open_store
 from graph.embedded import DEFAULT_STORE
 from graph.errors import InsiktError
@@ -25,7 +26,7 @@ from graph.model import Label
 from graph.settings import get_settings
 from graph.store import DatasetInfo, GraphStore
 from queries import explore, subgraph, views
-from queries.analytics import JourneyBurden, burden
+from queries.analytics import BURDEN_WEIGHTS, JourneyBurden, burden
 
 NODE_CAP = 300
 ANY = ""  # the "all" choice of an optional selectbox (a None value would show a placeholder)
@@ -62,9 +63,36 @@ def get_store() -> GraphStore:
     return _open_store(store_key())
 
 
+def store_text(store: GraphStore) -> str:
+    """Which store is in use, in the page's language (`describe()` is the CLI's English)."""
+    path, uri = getattr(store, "path", None), getattr(store, "shown_uri", None)
+    if store.local and path is not None:
+        return t("sidebar.store_embedded").format(path=path)
+    if uri is not None:
+        return t("sidebar.store_neo4j").format(uri=uri, database=getattr(store, "database", ""))
+    return store.describe()
+
+
+def burden_formula() -> str:
+    """The burden index's formula in the page's language: weight · term, for each term."""
+    lang = current_lang()
+    return "B = " + " + ".join(f"{display.number(w, lang)}·{t(f'burden.{name}')}"
+                               for name, w in BURDEN_WEIGHTS.items())
+
+
+def show_error(exc: Exception, *, warning: bool = False) -> None:
+    """A library error in the page's language (`i18n.error_text`): the message, and the
+    library's own words, when they could not be translated, apart as quoted system output."""
+    message, detail = error_text(exc)
+    (st.warning if warning else st.error)(display.escape_md(message))
+    if detail:
+        st.caption(t("error.detail"))
+        st.code(detail, language=None, wrap_lines=True)
+
+
 def fail(exc: Exception) -> NoReturn:
     """A library error as one clear message; the page stops there."""
-    st.error(f"{t('error')}: {display.escape_md(exc)}")
+    show_error(exc)
     st.stop()
     raise RuntimeError(str(exc)) from exc  # only reached outside a Streamlit script run
 
@@ -189,8 +217,14 @@ def require_data() -> None:
 def table(df: pd.DataFrame, key: str, file_stem: str, *,
           json_rows: Sequence[Mapping[str, Any]] | None = None) -> None:
     """A table (st.dataframe shows data as text, never as HTML) with its CSV download, and
-    with `json_rows` a JSON download of those rows beside it."""
-    st.dataframe(df, hide_index=True, width="stretch", key=f"df_{key}")
+    with `json_rows` a JSON download of those rows beside it. Decimal numbers are shown in the
+    page's language (0,158 in Swedish); the CSV keeps them as numbers."""
+    shown = display.localize_numbers(df, current_lang())
+    formatted = [str(c) for c, a, b in zip(df.columns, df.dtypes, shown.dtypes, strict=True)
+                 if a != b]
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"df_{key}",
+                 column_config={c: st.column_config.TextColumn(alignment="right")
+                                for c in formatted})
     with st.container(horizontal=True):
         # Deferred: the file is made when the button is pressed, not on every rerun.
         st.download_button(t("download_csv"), lambda: display.to_csv(df),
@@ -201,7 +235,26 @@ def table(df: pd.DataFrame, key: str, file_stem: str, *,
 
 
 def localize_columns(df: pd.DataFrame) -> pd.DataFrame:
-    return df.rename(columns={c: t(f"col.{c}") for c in df.columns})
+    """Headers in the current language (`i18n.column_label`)."""
+    return df.rename(columns={c: column_label(str(c)) for c in df.columns})
+
+
+NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "sv": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"],
+           "percent": "\u00a0%"},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["£", ""]},
+}
+"""How a chart writes numbers (Vega's number locale), as Babel does in the tables."""
+
+
+def localized_chart(chart: Any) -> Any:
+    """An Altair chart that writes its axis and tooltip numbers the page's way (0,158)."""
+    return chart.configure(locale={"number": NUMBER_LOCALES[current_lang()]})
+
+
+def altair_chart(chart: Any, **kwargs: Any) -> Any:
+    """`st.altair_chart` with the numbers in the page's language (`localized_chart`)."""
+    return st.altair_chart(localized_chart(chart), **kwargs)
 
 
 def html_view(page: str, height: int) -> None:
@@ -369,20 +422,27 @@ def kind(value: Any) -> str:
     return t(f"kind.{value}") if value in ("general", "specific") else str(value or "")
 
 
+def status(value: Any) -> str:
+    """An insight's status in the page's language (an unknown value as it is)."""
+    key = f"status.{value or 'active'}"
+    return t(key) if key in STRINGS_SV else str(value)
+
+
 def report_downloads() -> None:
-    """The governance report (queries.report) as HTML and Markdown downloads, made only when
-    a button is pressed."""
+    """The governance report (queries.report) as HTML and Markdown downloads in the page's
+    language, made only when a button is pressed."""
     from queries.report import build_report, render_html, render_markdown
 
-    g = graph()
+    g, lang = graph(), current_lang()
+    stem = "insiktsgrafen-report" if lang == "en" else "insiktsgrafen-rapport"
     with st.container(horizontal=True):
         st.download_button(t("download_report_html"),
-                           lambda: render_html(build_report(g)).encode("utf-8"),
-                           file_name="insiktsgrafen-rapport.html", mime="text/html",
+                           lambda: render_html(build_report(g, lang=lang)).encode("utf-8"),
+                           file_name=f"{stem}.html", mime="text/html",
                            key="dl_report_html", on_click="ignore", icon=":material/download:")
         st.download_button(t("download_report_md"),
-                           lambda: render_markdown(build_report(g)).encode("utf-8"),
-                           file_name="insiktsgrafen-rapport.md", mime="text/markdown",
+                           lambda: render_markdown(build_report(g, lang=lang)).encode("utf-8"),
+                           file_name=f"{stem}.md", mime="text/markdown",
                            key="dl_report_md", on_click="ignore", icon=":material/download:")
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -23,9 +24,24 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
 
 
 class InsiktError(Exception):
-    """Root of every error Insiktsgrafen raises on purpose."""
+    """Root of every error Insiktsgrafen raises on purpose.
+
+    The message (`str(exc)`) is English, for logs and the CLI. `kind` names the case in a
+    stable word (e.g. "param_type") and `details` holds its facts (e.g. {"name": "limit"}), so
+    that an edge can say the same in another language without parsing the message: the
+    dashboard has a text per class and per kind (dashboard/i18n.py `error_text`). A raise
+    without a kind still gets its class's text there, with the message as its detail."""
 
     exit_code = 1
+    kind: str = ""
+    details: Mapping[str, object] = MappingProxyType({})
+
+    def __init__(self, *args: object, kind: str = "", **details: object) -> None:
+        super().__init__(*args)
+        if kind:
+            self.kind = kind
+        if details:
+            self.details = MappingProxyType(dict(details))
 
 
 @dataclass(frozen=True, order=True)

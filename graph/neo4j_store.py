@@ -184,7 +184,9 @@ class Neo4jStore:
     # -- connection and errors ------------------------------------------------------------
     def _unavailable(self, reason: str) -> BackendUnavailable:
         return BackendUnavailable(f"cannot use Neo4j at {self.shown_uri} (database "
-                                  f"{self.database}): {reason}. {HOW_TO_START}")
+                                  f"{self.database}): {reason}. {HOW_TO_START}",
+                                  kind="neo4j_unavailable", uri=self.shown_uri,
+                                  database=self.database)
 
     @contextmanager
     def _errors(self, action: str) -> Iterator[None]:
@@ -488,14 +490,14 @@ class Neo4jStore:
         if code in TIMEOUT_CODES:
             return QueryFailed(f"the query timed out after {timeout:g} s (its time limit) and was "
                                "stopped. Narrow it with WHERE or LIMIT, or allow more time with "
-                               "--timeout.")
+                               "--timeout.", kind="timeout", seconds=timeout)
         if code in MEMORY_CODES:
             return QueryFailed("the query was stopped: it needed more memory than the server "
                                f"allows one transaction ({message[:300]}). Narrow it with WHERE "
-                               "or LIMIT.")
+                               "or LIMIT.", kind="memory")
         if code in WRITE_IN_READ_CODES:
             return QueryRefused("refused: the query tries to write, and queries run read-only. "
-                                "Use `insikt load` to change data.")
+                                "Use `insikt load` to change data.", kind="cypher_not_read_only")
         if code == "Neo.ClientError.Statement.ParameterMissing":
             return QueryRefused(f"the query needs a parameter that was not given: {message} "
                                 "(pass it as -p name=value)")
@@ -591,7 +593,8 @@ class Neo4jStore:
                      if still_running else "")
             raise QueryFailed(f"the query timed out after {timeout:g} s (its time limit); the "
                               f"client gave up and had the server terminate it.{after} Narrow "
-                              "it with WHERE or LIMIT, or allow more time with --timeout.")
+                              "it with WHERE or LIMIT, or allow more time with --timeout.",
+                              kind="timeout", seconds=timeout)
         if "value" in box:
             return box["value"]  # type: ignore[no-any-return]
         exc = box.get("error")

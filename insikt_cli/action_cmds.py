@@ -70,8 +70,8 @@ def similarity_cmd(obj: Ctx, top: int, fmt: str) -> None:
              "shared": list(p.shared)} for p in res.pairs]
     _emit(["a", "b", "score", "shared_count", "shared"], rows, fmt, asdict(res))
     if fmt == "table":
-        click.echo(f"({len(rows)} of {res.overlapping_pairs} pairs that share something; "
-                   f"{res.agencies} agencies report insights)")
+        click.echo(say("similar.summary", shown=len(rows), pairs=res.overlapping_pairs,
+                       agencies=res.agencies))
 
 
 @analyze.command("communities")
@@ -98,7 +98,8 @@ def communities_cmd(obj: Ctx, seed: int, agenda: int, fmt: str) -> None:
     _emit(["community", "size", "members", "shared_problems", "agenda"], rows, fmt,
           asdict(res), width=90)
     if fmt == "table":
-        click.echo(f"(modularity {res.modularity:.4f}; {res.agencies} agencies; seed {res.seed})")
+        click.echo(say("communities.summary", modularity=res.modularity, agencies=res.agencies,
+                       seed=res.seed))
 
 
 @analyze.command("reach")
@@ -153,7 +154,7 @@ def bridges_cmd(obj: Ctx, top: int, sample_above: int, seed: int, fmt: str) -> N
     _emit(["agency", "betweenness", "partners", "communities_linked", "name"], rows, fmt,
           {**asdict(res), "agencies": [asdict(b) for b in shown], "note": res.note})
     if fmt == "table":
-        click.echo(f"({res.note})")
+        click.echo(say("note_in_parens", note=res.note))
 
 
 @analyze.command("burden")
@@ -231,9 +232,9 @@ def package_export(obj: Ctx, life_event: str | None, domain: str | None, agency:
     with obj.store() as st:
         info = export_package(st.to_networkx(), sel, output, title)
     nodes = ", ".join(f"{n} {label}" for label, n in info.counts["nodes"].items())
-    click.echo(f"Wrote package '{info.package_id}' to {info.path}: {nodes}.")
+    click.echo(say("package.wrote", package=info.package_id, path=info.path, nodes=nodes))
     for w in info.warnings:
-        click.echo(f"  note: {w}", err=True)
+        click.echo(say("package.note", note=w), err=True)
 
 
 @package.command("import")
@@ -259,9 +260,9 @@ def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None, strict: b
     with obj.store() as st:
         res = import_package(st, zip_path, max_member_bytes=cap, strict=strict)
     echo_resolutions(res.package_id, resolution_rows(getattr(res.result, "resolutions", ())))
-    click.echo(f"Loaded package '{res.package_id}' ({res.title}, created {res.created} by "
-               f"{res.tool}) as dataset '{res.package_id}': {res.result.nodes} nodes, "
-               f"{res.result.relationships} relationships.")
+    click.echo(say("package.loaded", package=res.package_id, title=res.title,
+                   created=res.created, tool=res.tool, nodes=res.result.nodes,
+                   relationships=res.result.relationships))
 
 
 # -- insikt report / import-notes -----------------------------------------------------------------
@@ -269,21 +270,25 @@ def package_import(obj: Ctx, zip_path: str, max_member_mb: int | None, strict: b
 @click.command("report")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="File to write: .html (self-contained page) or .md (Markdown).")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
+              help="The report's language: its words and the names of agencies, insights "
+                   "and the rest.")
 @pass_ctx
-def report_cmd(obj: Ctx, output: str) -> None:
+def report_cmd(obj: Ctx, output: str, lang: str) -> None:
     """Write the governance report: overlap between agencies, most shared problems,
     suggested networks with agendas, principle and action gaps, the journey burden ranking
-    and where the data comes from.
+    and where the data comes from, in Swedish or English.
 
     \b
     Example:
       insikt report -o report.html
+      insikt report --lang en -o report-en.md
     """
     from queries.report import write_report
 
     with obj.store() as st:
-        path = write_report(st.to_networkx(), output)
-    click.echo(f"Wrote {path}")
+        path = write_report(st.to_networkx(), output, lang=lang)
+    click.echo(say("wrote", path=path))
 
 
 @click.command("import-notes")

@@ -58,7 +58,8 @@ LAZY_COMMANDS = {
     "report": LazyCommand("insikt_cli.action_cmds:report_cmd",
                           "Write the governance report: overlap between agencies, most shared "
                           "problems, suggested networks with agendas, principle and action "
-                          "gaps, the journey burden ranking and where the data comes from."),
+                          "gaps, the journey burden ranking and where the data comes from, "
+                          "in Swedish or English."),
     "import-notes": LazyCommand("insikt_cli.action_cmds:import_notes_cmd",
                                 "Load workshop notes (Markdown: '# Title', 'Datum:', "
                                 "'Arrangör:', 'Deltagare:' and bullets under '## Insikter') "

@@ -60,6 +60,15 @@ MESSAGES: dict[str, str] = {
     "stats.nodes": "Nodes ({n})",
     "stats.relationships": "Relationships ({n})",
     "wrote": "Wrote {path}",
+    # similar, communities, packages
+    "similar.summary": "({shown} of {pairs} pairs that share something; {agencies} agencies "
+                       "report insights)",
+    "communities.summary": "(modularity {modularity:.4f}; {agencies} agencies; seed {seed})",
+    "note_in_parens": "({note})",
+    "package.wrote": "Wrote package '{package}' to {path}: {nodes}.",
+    "package.note": "  note: {note}",
+    "package.loaded": "Loaded package '{package}' ({title}, created {created} by {tool}) as "
+                      "dataset '{package}': {nodes} nodes, {relationships} relationships.",
     "what.register": "the agency register (esv.json)",
     # queries, query
     "runs_on.both": "embedded, neo4j",

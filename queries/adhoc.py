@@ -120,10 +120,11 @@ def check_size(text: str, max_chars: int | None = None, max_nesting: int | None 
     max_chars = max_chars or settings.cypher_max_chars
     max_nesting = max_nesting or settings.cypher_max_nesting
     if not text.strip():
-        raise QueryRefused("refused: the query is empty")
+        raise QueryRefused("refused: the query is empty", kind="cypher_empty")
     if len(text) > max_chars:
         raise QueryRefused(f"refused: the query is {len(text):,} characters long; at most "
-                           f"{max_chars:,} are accepted (INSIKT_CYPHER_MAX_CHARS)")
+                           f"{max_chars:,} are accepted (INSIKT_CYPHER_MAX_CHARS)",
+                           kind="cypher_too_long", length=len(text), limit=max_chars)
     depth = deepest = 0
     for ch in text:
         if ch in "([{":
@@ -133,7 +134,8 @@ def check_size(text: str, max_chars: int | None = None, max_nesting: int | None 
             depth = max(0, depth - 1)
     if deepest > max_nesting:
         raise QueryRefused(f"refused: the query nests brackets {deepest} deep; at most "
-                           f"{max_nesting} are accepted (INSIKT_CYPHER_MAX_NESTING)")
+                           f"{max_nesting} are accepted (INSIKT_CYPHER_MAX_NESTING)",
+                           kind="cypher_too_deep", depth=deepest, limit=max_nesting)
 
 
 def check_not_busy(store: GraphStore, most: int) -> None:
@@ -145,7 +147,8 @@ def check_not_busy(store: GraphStore, most: int) -> None:
     if count >= most:
         raise QueryRefused(f"refused for now: Neo4j is still computing {count} earlier queries "
                            "that timed out (it cannot interrupt some expressions). Try again "
-                           "later, or restart the server (`insikt neo4j restart`).")
+                           "later, or restart the server (`insikt neo4j restart`).",
+                           kind="cypher_busy", count=count)
 
 
 def _write_clause(base: str) -> str:
@@ -192,21 +195,22 @@ def check_plan(plan: QueryPlan, database: str) -> None:
     reasons = [r for r in (_refusal(o, plan.query_type) for o in plan.operators) if r]
     specific = [r for r in reasons if not r.startswith(_UNKNOWN)]
     if specific:
-        raise QueryRefused(f"refused: {specific[0]}")
+        raise QueryRefused(f"refused: {specific[0]}", kind="cypher_not_read_only")
     schema = ("refused: the query is a schema or administration command (such as CREATE INDEX, "
               f"DROP CONSTRAINT or CREATE USER). {READ_ONLY_HINT}")
     others = sorted(({op.database for op in plan.operators} | {plan.database}) - {database})
     admin = any(op.base == "AdministrationCommand" for op in plan.operators)
     if plan.query_type == "s" and reasons and (admin or not others):
-        raise QueryRefused(schema)
+        raise QueryRefused(schema, kind="cypher_schema")
     if others:
         raise QueryRefused(f"refused: USE of another database ({', '.join(others)}) is not "
                            f"allowed; ad-hoc Cypher runs on the configured database "
-                           f"'{database}' (NEO4J_DATABASE)")
+                           f"'{database}' (NEO4J_DATABASE)", kind="cypher_other_database",
+                           databases=", ".join(others), database=database)
     if plan.query_type == "s":
-        raise QueryRefused(schema)
+        raise QueryRefused(schema, kind="cypher_schema")
     if reasons:
-        raise QueryRefused(f"refused: {reasons[0]}")
+        raise QueryRefused(f"refused: {reasons[0]}", kind="cypher_not_read_only")
     if plan.query_type != "r":
         raise QueryRefused(f"refused: Neo4j could not confirm that the query only reads "
                            f"(query type '{plan.query_type or 'unknown'}'). {READ_ONLY_HINT}")

@@ -60,12 +60,16 @@ class Param:
             else:
                 value = str(raw).strip()
         except (TypeError, ValueError) as exc:
-            raise QueryRefused(f"parameter '{self.name}' must be {self.type}, got {raw!r}") from exc
+            raise QueryRefused(f"parameter '{self.name}' must be {self.type}, got {raw!r}",
+                               kind="param_type", name=self.name, type=self.type,
+                               value=str(raw)) from exc
         if isinstance(value, int | float) and not isinstance(value, bool):
             if self.minimum is not None and value < self.minimum:
-                raise QueryRefused(f"parameter '{self.name}' must be at least {self.minimum}")
+                raise QueryRefused(f"parameter '{self.name}' must be at least {self.minimum}",
+                                   kind="param_min", name=self.name, limit=self.minimum)
             if self.maximum is not None and value > self.maximum:
-                raise QueryRefused(f"parameter '{self.name}' must be at most {self.maximum}")
+                raise QueryRefused(f"parameter '{self.name}' must be at most {self.maximum}",
+                                   kind="param_max", name=self.name, limit=self.maximum)
         return value
 
 
@@ -77,7 +81,7 @@ def needs_neo4j(name: str, path: str) -> Callable[[nx.MultiDiGraph, dict[str, An
             f"the saved query '{name}' ({path}) is Cypher only and runs on Neo4j, not on the "
             "embedded store: start the local server with `insikt neo4j start`, load your data "
             "into it (e.g. `insikt --backend neo4j load seed_data`) and run the query with "
-            "--backend neo4j (or INSIKT_BACKEND=neo4j)")
+            "--backend neo4j (or INSIKT_BACKEND=neo4j)", kind="needs_neo4j", name=name)
 
     return refuse
 
@@ -124,7 +128,9 @@ class SavedQuery:
                 close = close_matches(u, known, n=1)
                 hints.append(f"{u} (did you mean {close[0]}?)" if close else u)
             raise QueryRefused(f"query '{self.name}' has no parameter {', '.join(hints)}; "
-                               f"it takes: {', '.join(known) or 'none'}")
+                               f"it takes: {', '.join(known) or 'none'}", kind="unknown_param",
+                               query=self.name, names=", ".join(hints),
+                               known=", ".join(known))
         bound: dict[str, Any] = {}
         for p in self.params:
             value = p.parse(raw.get(p.name)) if p.name in raw else None
@@ -132,7 +138,8 @@ class SavedQuery:
                 value = p.default
             if value is None and p.required:
                 raise QueryRefused(f"query '{self.name}' needs parameter '{p.name}' ({p.help}); "
-                                   f"e.g. -p {p.name}={self.example.get(p.name, '…')}")
+                                   f"e.g. -p {p.name}={self.example.get(p.name, '…')}",
+                                   kind="missing_param", query=self.name, name=p.name)
             bound[p.name] = value
         return bound
 

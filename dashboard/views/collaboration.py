@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import display, ui
 from dashboard.display import escape_md
-from dashboard.i18n import t
+from dashboard.i18n import current_lang, t
 from graph.model import Label
 
 BRIDGES_CHART = 15  # agencies in the betweenness chart; the table has all
@@ -43,7 +43,7 @@ alone = [m for c in comm.communities if len(c.members) == 1 for m in c.members]
 cols = st.columns(3)
 cols[0].metric(t("collab.metric.networks"), len(networks))
 cols[1].metric(t("collab.metric.agencies"), comm.agencies)
-cols[2].metric(t("collab.metric.modularity"), f"{comm.modularity:.3f}",
+cols[2].metric(t("collab.metric.modularity"), display.number(comm.modularity, current_lang()),
                help=t("collab.modularity_help"))
 
 if not networks:
@@ -139,7 +139,7 @@ df = pd.DataFrame([{
     "agency_names": names(Label.AGENCY, by_name(r.agency_ids)),
     "life_event_names": names(Label.LIFE_EVENT, r.life_event_ids),
     "domain_names": names(Label.DOMAIN, r.domain_ids),
-    "status": r.status,
+    "status": ui.status(r.status),
     "insight": r.insight,
 } for rank, r in enumerate(data.reach, start=1)],
     columns=["rank", "title", "kind", "agencies", "life_events", "domains", "agency_names",
@@ -173,7 +173,7 @@ if not top.empty:
                  alt.Tooltip("partners:Q", title=t("col.partners")),
                  alt.Tooltip("communities_linked:Q", title=t("col.communities_linked"))],
     ).properties(height=30 * len(top) + 20, title=t("collab.bridges_chart").format(n=len(top)))
-    st.altair_chart(chart, key="co_bridges_chart", width="stretch")
+    ui.altair_chart(chart, key="co_bridges_chart", width="stretch")
 ui.table(ui.localize_columns(df), "co_bridges", "brobyggande-myndigheter")
 
 # -- the governance report -----------------------------------------------------------------------

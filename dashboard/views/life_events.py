@@ -47,11 +47,12 @@ else:
     for col, c in zip(cols[2:], jb.components if jb else (), strict=False):
         # The same terms as the Overview chart and the report; the points add up to the index.
         col.metric(t(f"burden.{c.name}"), c.count,
-                   help=f"{c.points:g} {t('burden.points')} = {c.weight:g} × {c.count}" +
+                   help=f"{display.number(c.points, lang)} {t('burden.points')} = "
+                        f"{display.number(c.weight, lang)} × {c.count}" +
                    ("" if c.measured else f"; {t('burden.not_measured')}"))
     if jb:
-        st.metric(t("life.index"), f"{jb.index:g}",
-                  help=t("life.index_help").format(formula=views.burden_formula()))
+        st.metric(t("life.index"), display.number(jb.index, lang),
+                  help=t("life.index_help").format(formula=ui.burden_formula()))
 
     st.markdown(f"#### {t('life.lanes')}")
     lanes = display.journey_lanes(rows, ui.names(), lang)
@@ -75,7 +76,7 @@ else:
     docs = base.transform_filter(alt.datum.documents > 0).mark_text(
         text="✉", dy=-16, fontSize=14, color="#262730").encode(x=x, y=y)
     height = 46 * len(actor_order) + 40
-    st.altair_chart(alt.layer(path, points, docs).properties(height=height),
+    ui.altair_chart(alt.layer(path, points, docs).properties(height=height),
                     key="le_lanes", width="stretch")
 
     st.markdown(f"#### {t('life.steps')}")
@@ -104,7 +105,7 @@ else:
         "generals": "; ".join(nm.get(Label.INSIGHT, x) for x in r["generals"]),
         "reported_by": "; ".join(nm.get(Label.AGENCY, x) for x in r["reported_by"]),
         "principles": "; ".join(nm.get(Label.PRINCIPLE, x) for x in r["principles"]),
-        "status": r["status"],
+        "status": ui.status(r["status"]),
         "insight": r["insight"],
     } for r in insights], columns=["title", "kind", "generals", "reported_by", "principles",
                                     "status", "insight"])

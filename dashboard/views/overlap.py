@@ -80,13 +80,13 @@ if agency is not None:  # the chosen agency's row and column, outlined in orange
         x=alt.X("b_name:N", sort=order), y=alt.Y("a_name:N", sort=order)))
 chart = alt.layer(*layers).properties(height=size, title=t("overlap.chart_title"))
 if agency is None:
-    event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
+    event = ui.altair_chart(chart, key="ov_heatmap", on_select="rerun", selection_mode="pair",
                             width="stretch")
     st.caption(t("gov.rank_pick"))
 else:
     c_map, c_rank = st.columns([3, 2])
     with c_map:
-        event = st.altair_chart(chart, key="ov_heatmap", on_select="rerun",
+        event = ui.altair_chart(chart, key="ov_heatmap", on_select="rerun",
                                 selection_mode="pair", width="stretch")
     with c_rank:
         chosen_md = escape_md(nm.get(Label.AGENCY, agency))

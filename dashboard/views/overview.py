@@ -71,7 +71,7 @@ if not df.empty:
                  alt.Tooltip("points:Q", title=t("burden.points")),
                  alt.Tooltip("index:Q", title=t("col.index"))],
     ).properties(height=30 * len(df) + 20)
-    st.altair_chart(chart, key="overview_burden_chart", width="stretch")
+    ui.altair_chart(chart, key="overview_burden_chart", width="stretch")
 ui.table(ui.localize_columns(df), "overview_burden", "tyngsta-kundresor")
 
 st.subheader(t("overview.general"))
@@ -90,7 +90,7 @@ if not df.empty:
                  alt.Tooltip("agencies:Q", title=t("col.agencies")),
                  alt.Tooltip("instances:Q", title=t("col.instances"))],
     ).properties(height=34 * len(df) + 20)
-    st.altair_chart(chart, key="overview_general_chart", width="stretch")
+    ui.altair_chart(chart, key="overview_general_chart", width="stretch")
 ui.table(ui.localize_columns(df), "overview_general", "generella-insikter")
 
 trends_section()

@@ -14,8 +14,9 @@ from dashboard import console as console_part
 from dashboard import display, ui, url_state
 from dashboard.display import escape_md
 from dashboard.i18n import current_lang, t
-from graph.errors import CypherSyntaxError, InsiktError, QueryFailed, QueryRefused
+from graph.errors import CypherSyntaxError, InsiktError, QueryRefused
 from queries import explore, subgraph
+from queries import texts as query_texts
 from queries.adhoc import EXAMPLE, run_cypher
 from queries.catalog import Param, SavedQuery, all_queries
 from queries.cypher_params import (
@@ -28,15 +29,13 @@ from queries.cypher_params import (
 
 
 def show_query_error(exc: InsiktError) -> None:
-    """A refused query is the user's to fix (warning); a failed one is an error."""
+    """A refused query is the user's to fix (warning); a failed one is an error. The words
+    are the page's language throughout (`ui.show_error`); a syntax error points into the
+    analyst's own text."""
     if isinstance(exc, CypherSyntaxError):
         console_part.show_syntax_error(exc)
-    elif isinstance(exc, QueryRefused):
-        st.warning(f"{t('queries.refused')}: {escape_md(exc)}")
-    elif isinstance(exc, QueryFailed):
-        st.error(f"{t('queries.failed')}: {escape_md(exc)}")
     else:
-        st.error(f"{t('error')}: {escape_md(exc)}")
+        ui.show_error(exc, warning=isinstance(exc, QueryRefused))
 
 ui.require_data()
 st.title(t("page.queries"))
@@ -70,12 +69,13 @@ def from_url(url: dict[str, Any]) -> None:
         try:
             value = p.parse(raw.get(p.name))
         except QueryRefused as exc:
-            st.warning(escape_md(exc))
+            ui.show_error(exc, warning=True)
             value = None
         if p.choices is not None and value not in choice_options(p):
             if value is not None:
-                st.warning(t("queries.unknown_value").format(name=p.name,
-                                                             value=escape_md(value)))
+                st.warning(t("queries.unknown_value").format(
+                    name=escape_md(query_texts.param_label(p, current_lang())),
+                    value=escape_md(value)))
             value = None
         if value is not None:  # else the widget falls back to its default
             st.session_state[widget_key(name, p.name)] = (
@@ -89,23 +89,24 @@ ui.ensure_choice(ui.wkey(QUERY_WIDGET), list(catalog), next(iter(catalog)))
 
 
 lang = current_lang()
-titles = {n: f"{q.title_en if lang == 'en' else q.title_sv} ({n})" for n, q in catalog.items()}
+titles = {n: f"{query_texts.title(q, lang)} ({n})" for n, q in catalog.items()}
 name = st.selectbox(t("queries.pick"), list(catalog), format_func=titles.__getitem__,
                     key=ui.wkey(QUERY_WIDGET))
 q: SavedQuery = catalog[name]
-st.caption(escape_md(q.description))
+st.caption(escape_md(query_texts.description(q, lang)))
 
 
 def widget(p: Param) -> Any:
     """One widget per typed parameter."""
     key = widget_key(q.name, p.name)
-    label = p.name
+    label = query_texts.param_label(p, lang)
+    help_text = query_texts.param_help(p, lang)
     if p.choices is not None:
         options = choice_options(p)
         default = q.example.get(p.name) if p.required else (p.default or ui.ANY)
         ui.ensure_choice(key, options, default)
         choices, node_names, any_text = p.choices, ui.names(), t("any")
-        value = st.selectbox(label, options, key=key, help=p.help,
+        value = st.selectbox(label, options, key=key, help=help_text,
                              format_func=lambda i: any_text if i == ui.ANY else
                              f"{node_names.get(choices, i)} ({i})")
         return None if value == ui.ANY else value
@@ -114,16 +115,16 @@ def widget(p: Param) -> Any:
         if key not in st.session_state:
             st.session_state[key] = None if p.default is None else cast(p.default)
         return st.number_input(
-            label, key=key, help=p.help, step=1 if p.type == "int" else 0.1,
+            label, key=key, help=help_text, step=1 if p.type == "int" else 0.1,
             min_value=None if p.minimum is None else cast(p.minimum),
             max_value=None if p.maximum is None else cast(p.maximum))
     if p.type == "bool":
         if key not in st.session_state:
             st.session_state[key] = bool(p.default)
-        return st.checkbox(label, key=key, help=p.help)
+        return st.checkbox(label, key=key, help=help_text)
     if key not in st.session_state:
         st.session_state[key] = "" if p.default is None else str(p.default)
-    return st.text_input(label, key=key, help=p.help)
+    return st.text_input(label, key=key, help=help_text)
 
 
 values: dict[str, Any] = {}
@@ -137,14 +138,15 @@ else:
     st.caption(t("queries.no_params"))
 
 # The URL follows the widgets, so that a link reproduces this view.
-wanted = url_state.params_to_url(q.name, values)
+wanted = url_state.params_to_url(q.name, values, lang)
 wanted.update({k: str(v) for k, v in st.query_params.to_dict().items()  # the console's link
                if k == "cy" or k.startswith(("cy.", "cyt."))})
 if st.query_params.to_dict() != wanted:
     st.query_params.from_dict(wanted)
 st.session_state[URL_STATE] = wanted
 
-missing = [p.name for p in q.params if p.required and values.get(p.name) in (None, "")]
+missing = [query_texts.param_label(p, lang) for p in q.params
+           if p.required and values.get(p.name) in (None, "")]
 rows: list[dict[str, Any]] = []
 if missing:
     st.info(t("queries.required").format(name=", ".join(missing)))
@@ -156,7 +158,11 @@ else:
     else:
         st.caption(t("queries.rows").format(n=len(rows)))
         # a query file without a twin declares no columns: they are its Cypher's RETURN
-        df = display.frame(rows, q.columns or (tuple(rows[0]) if rows else ()))
+        visible, readable = query_texts.readable_rows(
+            q, rows, q.columns or (tuple(rows[0]) if rows else ()), ui.names().get, lang)
+        df = display.frame(readable, visible)
+        ids = query_texts.id_columns(q, visible)
+        df.columns = [query_texts.column_label(str(c), lang, is_id=c in ids) for c in df.columns]
         ui.table(df, "q_result", f"fraga-{q.name}", json_rows=rows)
         if q.node_columns and rows:
             st.markdown(f"#### {t('queries.graph')}")

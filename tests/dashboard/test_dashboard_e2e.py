@@ -448,3 +448,84 @@ def test_hostile_data_through_the_explore_component(browser: Any, xss_store_file
             context.close()
     assert dialogs == []
     assert not [u for u in requests if not _is_local(u)]
+A4_PRINTABLE_PX = round((210 - 2 * 12) / 25.4 * 96)
+"""The width of an A4 page inside the report's 12 mm print margins, in CSS px (703)."""
+REPORT_SHOTS = Path("/tmp/insikt-report-shots")
+OVERFLOW = """(limit) => {
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const box = e.getBoundingClientRect();
+    if (box.width > 0 && (box.right > limit + 0.5 || box.left < -0.5))
+      out.push(e.tagName + ' ' + Math.round(box.left) + '..' + Math.round(box.right) + ' '
+               + (e.textContent || '').slice(0, 40));
+  }
+  return out.slice(0, 10);
+}"""
+CLIPPED_LABELS = """() => {
+  const out = [];
+  for (const svg of document.querySelectorAll('svg')) {
+    const vb = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll('text')) {
+      const b = t.getBBox();
+      if (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5)
+        out.push(Math.round(b.x) + '..' + Math.round(b.x + b.width) + ' ' + t.textContent);
+    }
+  }
+  return out.slice(0, 10);
+}"""
+
+
+@pytest.fixture(scope="module")
+def reports(large_dataset: Path) -> dict[tuple[str, str], tuple[Path, Any]]:
+    """The governance report of the seed and of the large synthetic dataset (a full
+    30-agency matrix, long names) in both languages, written to /tmp/insikt-report-shots."""
+    import networkx as nx
+
+    from graph.store import apply_graph_data
+    from loaders.dataset import read_dataset
+    from queries.report import build_report, render_html
+    from tests.conftest import SEED
+
+    REPORT_SHOTS.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name, folder in (("seed", SEED), ("large", large_dataset)):
+        g = nx.MultiDiGraph()
+        apply_graph_data(g, read_dataset(folder))
+        for lang in ("sv", "en"):
+            report = build_report(g, lang=lang)
+            path = REPORT_SHOTS / f"report-{name}-{lang}.html"
+            path.write_text(render_html(report), encoding="utf-8")
+            out[(name, lang)] = (path, report)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("data", ["seed", "large"])
+def test_the_report_fits_the_window_and_a4(browser: Any, reports: dict[tuple[str, str], Any],
+                                           data: str, lang: str) -> None:
+    """The governance report in a 1,400 px window and as an A4 page in print: nothing is wider
+    than the page, chart labels fit their charts, and the matrix names agencies (not slugs).
+    Screenshots and PDFs stay in /tmp/insikt-report-shots for a look."""
+    path, report = reports[(data, lang)]
+    stem = REPORT_SHOTS / f"report-{data}-{lang}"
+    whole = data == "seed"  # the large report is long: its top (the matrix) is enough to see
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    try:
+        page.goto(path.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1400
+        assert page.evaluate(OVERFLOW, 1400) == []
+        assert page.evaluate(CLIPPED_LABELS) == []
+        page.screenshot(path=f"{stem}-1400.png", full_page=whole)
+        matrix = page.inner_text("table.matrix")
+        assert report.name("Agency", report.matrix.agencies[0]) in matrix
+        assert not set(report.matrix.agencies) & set(matrix.split())  # names, not slugs
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": A4_PRINTABLE_PX, "height": 1000})
+        assert page.evaluate("document.documentElement.scrollWidth") <= A4_PRINTABLE_PX
+        assert page.evaluate(OVERFLOW, A4_PRINTABLE_PX) == []
+        assert page.evaluate(CLIPPED_LABELS) == []
+        page.screenshot(path=f"{stem}-a4.png", full_page=whole)
+        if whole:
+            page.pdf(path=f"{stem}.pdf", format="A4")
+    finally:
+        page.close()

@@ -74,6 +74,30 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
     raise AssertionError(f"no table with a column {column!r}")
 
 
+def num(shown: Any, locale: str = "sv_SE") -> float:
+    """A number as a table shows it (decimals in the page's language: '17,5') back as a float."""
+    from babel.numbers import parse_decimal
+
+    return float(parse_decimal(shown, locale=locale)) if isinstance(shown, str) else float(shown)
+
+
+def query_table(at: AppTest, column: str, lang: str = "sv") -> pd.DataFrame:
+    """The Queries page's result table, found by a query column's label in `lang`
+    (queries.texts), with its headers turned back into the query's column names."""
+    from queries import texts as query_texts
+    from queries.catalog import get_query
+
+    q = get_query(str(at.query_params["query"]))
+    columns = list(q.columns) or list(query_texts.FIELDS)
+    ids = query_texts.id_columns(q, columns)
+    back = {query_texts.column_label(c, lang, is_id=c in ids): c for c in columns}
+    found = next((df.value for df in at.dataframe
+                  if query_texts.column_label(column, lang, is_id=column in ids)
+                  in set(df.value.columns)), None)
+    assert found is not None, f"no table with a column {column!r}"
+    return found.rename(columns=back)
+
+
 def texts(at: AppTest) -> list[str]:
     return [str(value(e)) for kind in ("markdown", "caption", "title", "subheader", "header",
                                        "info", "warning", "error", "success")
@@ -96,7 +120,7 @@ def test_every_page_renders_with_its_widgets(seed_env: Path, page: str) -> None:
         assert not [c for c in df.value.columns if str(c).startswith("col.")], page
     # the sidebar: the backend in use and what is loaded
     side = " ".join(str(value(c)) for c in at.sidebar.get("caption"))
-    assert "embedded store" in side and "seed" in side and "183" in side
+    assert SV["sidebar.store_embedded"].split("{")[0] in side and "seed" in side and "183" in side
     TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     done = json.loads(TIMINGS.read_text()) if TIMINGS.exists() else {}
     done[page] = round(seconds, 3)
@@ -123,8 +147,9 @@ def test_overview_burden_parts_add_up_to_the_index(seed_env: Path) -> None:
     parts = [SV[f"col.{n}"] for n in ("who-does-what", "own-project-manager", "myndighetska",
                                        "courier", "late-feedback")]
     for _, row in table.iterrows():
-        assert sum(row[p] for p in parts) == pytest.approx(row[SV["col.index"]])
-    assert list(table[SV["col.index"]]) == [25, 17.5, 17, 15.5, 10.5, 8, 3]
+        assert sum(num(row[p]) for p in parts) == pytest.approx(num(row[SV["col.index"]]))
+    assert [num(x) for x in table[SV["col.index"]]] == [25, 17.5, 17, 15.5, 10.5, 8, 3]
+    assert "17,5" in list(table[SV["col.index"]])  # written the Swedish way
 
 
 def test_overview_figures_match_the_seed(seed_env: Path) -> None:
@@ -256,7 +281,7 @@ def test_collaboration_shows_the_analytics_of_the_store(seed_env: Path) -> None:
     networks = [c for c in comm.communities if len(c.members) > 1]
     assert len(networks) >= 2  # the seed data has real groups to suggest
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics[SV["collab.metric.modularity"]] == f"{comm.modularity:.3f}"
+    assert metrics[SV["collab.metric.modularity"]] == f"{comm.modularity:.3f}".replace(".", ",")
     assert metrics[SV["collab.metric.networks"]] == str(len(networks))
     assert metrics[SV["collab.metric.agencies"]] == str(comm.agencies)
     table = table_with(at, SV["col.internal_weight"])
@@ -307,11 +332,18 @@ def test_collaboration_in_english(seed_env: Path) -> None:
 def test_query_page_draws_the_provenance_chain(seed_env: Path) -> None:
     at = open_page("views/queries.py", query="provenance", insight="banken-kraver-dodsfallsintyg")
     assert not at.exception
-    rows = table_with(at, "chain")
+    rows = query_table(at, "chain")
     insight = next(i for i in seed("insights") if i["id"] == "banken-kraver-dodsfallsintyg")
-    reporters = {r["agency"] for r in insight.get("reported_by") or []}
-    assert set(rows[rows["chain"] == "reported_by"]["agency"]) == reporters
-    assert set(rows[rows["chain"] == "general"]["general"]) == set(insight["instance_of"])
+    names = {i["id"]: i.get("name") or i.get("title") for stem in ("agencies", "insights")
+             for i in seed(stem)}
+    reporters = {names[r["agency"]] for r in insight.get("reported_by") or []}
+    # the node columns show names and the chains their words (in the page's language)
+    from queries.texts import VALUES
+
+    chain = {k: sv for k, (sv, _) in VALUES["chain"].items()}
+    assert set(rows[rows["chain"] == chain["reported_by"]]["agency"]) == reporters
+    assert set(rows[rows["chain"] == chain["general"]]["general"]) == {
+        names[g] for g in insight["instance_of"]}
     assert network_frames(at), "the chain is drawn in the network view"
 
 
@@ -319,7 +351,7 @@ def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
     at = open_page("views/queries.py", query="journey", life_event="fa-barn")
     assert at.selectbox(key="q_query").value == "journey"
     assert at.selectbox(key="qp_journey_life_event").value == "fa-barn"
-    rows = table_with(at, "step")
+    rows = query_table(at, "step")
     steps = next(j for j in seed("journeys") if j["life_event"] == "fa-barn")["steps"]
     assert list(rows["step"]) == [s["id"] for s in steps]
     assert network_frames(at), "a result with node columns is also shown as a graph"
@@ -329,7 +361,7 @@ def test_query_page_runs_a_saved_query_from_the_url(seed_env: Path) -> None:
     at.text_input(key="qp_search_q").input("kurir").run()
     assert not at.exception
     assert at.query_params["query"] == "search" and at.query_params["q"] == "kurir"
-    assert "kunden-far-agera-kurir" in set(table_with(at, "id")["id"])
+    assert "kunden-far-agera-kurir" in set(query_table(at, "id")["id"])
     # the embedded store has no Cypher console, and says why
     assert any("Neo4j" in i.value for i in at.info)
 
@@ -340,7 +372,7 @@ def test_query_page_refuses_bad_url_parameters_clearly(seed_env: Path) -> None:
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # markdown escapes
     assert "min_shared" in warnings and "finns-inte" in warnings
-    assert len(table_with(at, "agency_a")) > 0  # ran with the defaults instead
+    assert len(query_table(at, "agency_a")) > 0  # ran with the defaults instead
 
 
 def test_english_switch(seed_env: Path) -> None:
@@ -392,12 +424,14 @@ def test_pages_and_cypher_console_on_neo4j(neo4j_store: Any, monkeypatch: pytest
     assert not password or password not in side
     at = open_page("views/queries.py", query="journey", life_event="fa-barn")
     steps = next(j for j in seed("journeys") if j["life_event"] == "fa-barn")["steps"]
-    assert list(table_with(at, "step")["step"]) == [s["id"] for s in steps]
+    assert list(query_table(at, "step")["step"]) == [s["id"] for s in steps]
     # the console: a write is refused with a clear message, a read shows its rows,
     # and a result over the row cap says that it was cut
     at.text_area(key="cy_text").input("MATCH (a:Agency) SET a.x = 1 RETURN a").run()
     at.button(key="cy_run").click().run()
-    assert any("writes" in w.value for w in at.warning), [w.value for w in at.warning]
+    refused = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert SV["error.kind.cypher_not_read_only"].split(",")[0] in refused, refused
+    assert any("writes" in c.value for c in at.code), "the server's reason is shown apart"
     at.text_area(key="cy_text").input("MATCH (a:Agency) RETURN a.id AS id ORDER BY id").run()
     at.button(key="cy_run").click().run()
     assert list(table_with(at, "id")["id"]) == sorted(a["id"] for a in seed("agencies"))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from graph.settings import reset_settings
-from tests.dashboard.test_dashboard_pages import open_page, table_with
+from tests.dashboard.test_dashboard_pages import open_page, query_table
 from tests.queries.test_query_files import GOOD, write
 
 
@@ -28,7 +28,7 @@ def test_on_the_embedded_store_the_page_says_the_file_needs_neo4j(seed_env: Path
     assert at.selectbox(key="q_query").value == "reporters-of"
     assert any("insikt neo4j start" in w.value for w in at.warning), [w.value for w in at.warning]
     at = open_page("views/queries.py", query="insights-per-year")  # a shipped file has a twin
-    assert [str(y) for y in table_with(at, "first_reported")["year"]][:2] == ["2017", "2018"]
+    assert [str(y) for y in query_table(at, "first_reported")["year"]][:2] == ["2017", "2018"]
 
 
 @pytest.mark.neo4j
@@ -41,6 +41,6 @@ def test_on_neo4j_the_file_runs_with_its_cypher_columns(neo4j_store: Any, qdir: 
     monkeypatch.setenv("INSIKT_BACKEND", "neo4j")
     reset_settings()
     at = open_page("views/queries.py", query="reporters-of", insight="kunden-far-agera-kurir")
-    table = table_with(at, "note")
+    table = query_table(at, "note")
     assert list(table.columns) == ["agency", "year", "note"]
     assert list(table["agency"]) == ["pensionsmyndigheten"]

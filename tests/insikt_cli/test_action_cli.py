@@ -94,6 +94,11 @@ def test_report(runner: CliRunner, loaded: Path, tmp_path: Path) -> None:
         assert code == 0 and (tmp_path / name).stat().st_size > 1000, err
     code, _, err = run(runner, loaded, "report", "-o", str(tmp_path / "r.pdf"))
     assert code == 1 and ".html or .md" in err
+    code, _, err = run(runner, loaded, "report", "--lang", "en", "-o", str(tmp_path / "en.md"))
+    text = (tmp_path / "en.md").read_text(encoding="utf-8")
+    assert code == 0 and "## Suggested networks" in text and "Föreslagna nätverk" not in text
+    code, _, err = run(runner, loaded, "report", "--lang", "de", "-o", str(tmp_path / "de.md"))
+    assert code == 2 and not (tmp_path / "de.md").exists()
 
 
 def test_import_notes(runner: CliRunner, loaded: Path) -> None:

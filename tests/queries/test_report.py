@@ -17,6 +17,7 @@ from graph.store import apply_graph_data
 from loaders.dataset import read_dataset
 from queries.analytics import burden, communities
 from queries.report import build_report, render_html, render_markdown, write_report
+from queries.report_texts import EN, SV
 from tests.conftest import SEED, TINY
 
 
@@ -85,15 +86,59 @@ def test_html_is_self_contained_and_printable(seed: nx.MultiDiGraph, tmp_path: P
     assert text.startswith("<!DOCTYPE html>")
     for forbidden in ("<script", "<link", "@import", "url(", "src=", "http"):
         assert forbidden not in text.lower(), forbidden
-    assert "@media print" in text and text.count("<svg") >= 2
-    for heading in ("overlap matrix", "suggested networks", "principle gaps", "action gaps",
-                    "journey burden", "provenance"):
-        assert heading in text
+    assert "@media print" in text and "@page" in text and text.count("<svg") >= 2
+    assert '<html lang="sv">' in text
+    for key in ("h.matrix", "h.networks", "h.gaps", "h.action", "h.burden", "h.provenance"):
+        assert SV[key] in text and EN[key] not in text  # one language per report
     md = write_report(seed, tmp_path / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# Insiktsgrafen")
-    assert "## Föreslagna nätverk (suggested networks)" in md
+    assert f"## {SV['h.networks']}" in md
     for b in burden(seed):
         assert b.name in text and b.name in md
+    english = write_report(seed, tmp_path / "report-en.html", lang="en").read_text("utf-8")
+    assert '<html lang="en">' in english and EN["h.networks"] in english
+    assert SV["h.networks"] not in english
+
+
+def test_the_report_speaks_one_language_with_names(seed: nx.MultiDiGraph) -> None:
+    """Names in the report's language, never the slugs, in the matrix, the tables and the
+    networks' agendas; numbers written the language's way."""
+    agencies = {a["id"]: a for a in entries("agencies")}
+    insights = {i["id"]: i for i in entries("insights")}
+    for lang in ("sv", "en"):
+        report = build_report(seed, lang=lang)
+        md = render_markdown(report)
+        html = render_html(report)
+        cells = {c.strip() for line in md.splitlines() if line.startswith("|")
+                 for c in line.split("|")}
+        words = set(re.findall(r"[\w-]+", md))
+        texts = " ".join(str(v) for x in (*agencies.values(), *insights.values())
+                         for k, v in x.items() if k in ("name", "name_en", "title", "title_en"))
+        prose = set(re.findall(r"[\w-]+", texts))  # a slug may be a word of a name too
+        slugs = {s for s in set(agencies) | set(insights) if "-" in s} - prose
+        assert not slugs & words, sorted(slugs & words)[:5]  # no slug anywhere in the text
+        for a in report.matrix.agencies:
+            name = agencies[a].get("name_en") if lang == "en" else None
+            name = name or agencies[a]["name"]
+            assert any(c.endswith(f". {name}") for c in cells), name
+            assert name in html
+        agenda = report.networks[0].agenda[0]
+        shown = report.name("Agency", agenda.applied_by[0])
+        assert shown != agenda.applied_by[0] and shown in md
+        modularity = f"{report.modularity:.3f}"
+        assert (modularity.replace(".", ",") if lang == "sv" else modularity) in md
+    burdened = build_report(seed, lang="sv").burden[0]
+    assert f"{burdened.index:g}".replace(".", ",") in render_markdown(build_report(seed))
+
+
+def test_both_languages_have_every_word() -> None:
+    assert set(SV) == set(EN)
+    assert all(v.strip() for v in (*SV.values(), *EN.values()))
+
+
+def test_an_unknown_language_is_refused(seed: nx.MultiDiGraph) -> None:
+    with pytest.raises(InsiktError, match="speaks sv and en"):
+        build_report(seed, lang="de")
 
 
 def test_text_from_the_data_is_escaped(tmp_path: Path) -> None:
@@ -129,4 +174,4 @@ def test_large_report_is_bounded(large_dataset: Path, tmp_path: Path) -> None:
     report = build_report(g)
     assert report.matrix.truncated and len(report.matrix.agencies) == 30
     html = write_report(g, tmp_path / "big.html").read_text(encoding="utf-8")
-    assert "rader till / more rows" in html  # long tables are cut, and say so
+    assert SV["more_rows"].split("{")[0] + "" in html and "rader till" in html  # cut, and says so
