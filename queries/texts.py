@@ -151,12 +151,22 @@ FIELDS: dict[str, tuple[str, str]] = {
     "agencies": ("Myndigheter", "Agencies"),
     "first_reported": ("Först rapporterad", "First reported"),
     "insight_count": ("Antal insikter", "Number of insights"),
+    # shares-most-with
+    "peer": ("Delar med", "Shares with"),
+    "peer_name": ("Delar med", "Shares with"),
+    "peer_kind": ("Typ av aktör", "Kind of actor"),
+    "peer_total": ("Insikter hos den andra", "Insights of the other"),
+    "agency_total": ("Insikter hos myndigheten", "Insights of the agency"),
+    "specific_shared": ("Delade specifika insikter", "Shared specific insights"),
+    "specific_insights": ("Samma specifika problem", "The same specific problems"),
+    "shared_insights": ("Alla delade insikter", "All shared insights"),
 }
 """A label for every parameter and column name of the saved queries, (Swedish, English)."""
 
 NAME_COLUMNS: dict[str, str] = {
     "agency_a_name": "agency_a", "agency_b_name": "agency_b", "agency_name": "agency",
     "principle_name": "principle", "insight_title": "insight", "general_title": "general",
+    "peer_name": "peer",
 }
 """A name column and the id column it names: shown in the reader's language."""
 
@@ -164,6 +174,7 @@ LIST_COLUMNS: dict[str, dict[str, Label]] = {
     "shared-problems": {"shared": Label.INSIGHT},
     "action-gap": {"principles": Label.PRINCIPLE},
     "reporters-without-principles": {"insights": Label.INSIGHT},
+    "shares-most-with": {"specific_insights": Label.INSIGHT, "shared_insights": Label.INSIGHT},
 }
 """Per query, the columns that hold a list of node ids (shown as names)."""
 

@@ -245,7 +245,7 @@ with c_side:
     assert details is not None
     st.markdown(f"**{escape_md(label_names.get(details.label, details.label))}**")
     st.subheader(escape_md(details.name), anchor=False)
-    st.caption(f"id: {escape_md(details.id)}")
+    st.caption(f"id: `{details.id.replace('`', '')}`")  # code: a slug, not prose
     if details.text:
         st.markdown(escape_md(display.short(details.text, 600)))
     in_view = selected in set(view.nodes)

@@ -32,7 +32,7 @@ from loaders.local_neo4j import (
 from loaders.notes import import_notes
 from tests.conftest import DATA, TINY, wipe_neo4j
 
-NOTES = DATA / "notes" / "efterlevande-workshop.md"
+NOTES = DATA / "notes" / "ny-i-sverige-workshop.md"  # imports over tiny (no seed needed)
 SENTINEL = "pw-that-must-not-show-4711"
 
 
