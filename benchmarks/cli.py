@@ -100,8 +100,9 @@ def main(argv: list[str] | None = None) -> None:
                    say=lambda msg: print(msg, flush=True))
     argv = sys.argv[1:] if argv is None else argv
     command = ".venv/bin/python -m benchmarks " + shlex.join(argv)
+    commit = report.git_commit(ROOT)  # before the run: the code that is measured
     result = run_benchmark(opts)
-    out = report.write(result, args.out, command, ROOT, args.compare)
+    out = report.write(result, args.out, command, commit, args.compare)
     print(f"\nwrote {out}, {out.with_name(out.stem + '-latency.png').name} and "
           f"{out.with_suffix('.json').name} in {result.seconds / 60:.1f} min")
 

@@ -543,13 +543,14 @@ def compare_section(run: Run, other: dict[str, Any]) -> list[str]:
                                "÷ this run"], rows)]
 
 
-def write(run: Run, out: Path, command: str, root: Path, compare: Path | None = None) -> Path:
-    """Write `out` (Markdown), its chart (`<stem>-latency.png`) and results (`<stem>.json`)."""
+def write(run: Run, out: Path, command: str, commit: str, compare: Path | None = None,
+          m: dict[str, Any] | None = None) -> Path:
+    """Write `out` (Markdown), its chart (`<stem>-latency.png`) and results (`<stem>.json`).
+    `commit` is the code measured (taken when the run started); `m` the machine."""
     out.parent.mkdir(parents=True, exist_ok=True)
     png = out.with_name(out.stem + "-latency.png")
     raw = out.with_suffix(".json")
-    commit = git_commit(root)
-    m = machine()
+    m = m or machine()
     o = run.options
     chart(run, png)
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(run.started))
