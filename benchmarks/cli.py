@@ -15,13 +15,17 @@ agencies come from INSIKT_REGISTER (ESV's register) when set, else made-up ones.
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from benchmarks.neo4j_bench import SLICE
-from benchmarks.suite import MEASURES, PAGES, Options, run_benchmark
+from benchmarks.suite import MEASURES, PAGES, Options, Run, run_benchmark
+from benchmarks.timing import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_CHOICES = ("overview", "overlap", "network", "collaboration", "life_events", "principles")
@@ -83,13 +87,41 @@ def parser() -> argparse.ArgumentParser:
                      help="folder for datasets and stores (default: a temporary one, removed)")
     run.add_argument("--neo4j-wipe", action="store_true",
                      help="empty the Neo4j database even if it holds datasets of its own")
+    again = sub.add_parser("render", help="write the document again from a run's JSON",
+                           description="Write the document, chart and JSON again from the "
+                           "results of an earlier run (e.g. to add --compare), without measuring.")
+    again.add_argument("results", type=Path, help="a run's JSON (e.g. docs/benchmarks.json)")
+    again.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    again.add_argument("--compare", type=Path, default=None)
     return ap
+
+
+def load_run(path: Path) -> tuple[Run, dict[str, Any]]:
+    """A run as its JSON recorded it (options, results, datasets, server, notes)."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    o = dict(doc["options"])
+    o["only"] = set(o["only"])
+    o["register"] = Path(o["register"]) if o.get("register") not in (None, "None") else None
+    o["work"] = None
+    names = {f.name for f in fields(Result)}
+    results = [Result(**{k: v for k, v in r.items() if k in names}) for r in doc["results"]]
+    run = Run(Options(**o), results=results,
+              datasets={int(k): v for k, v in doc["datasets"].items()}, server=doc["server"],
+              notes=doc["notes"], started=doc["started"], seconds=doc["seconds"])
+    return run, doc
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
     from benchmarks import report
     from graph.settings import get_settings
+
+    if args.command == "render":
+        run, doc = load_run(args.results)
+        out = report.write(run, args.out, doc["command"], doc["commit"], args.compare,
+                           doc["machine"])
+        print(f"wrote {out} from {args.results}")
+        return
 
     opts = Options(scales=args.scales, repeat=max(1, args.repeat), backends=args.backends,
                    only=set(args.only), seed=args.seed, register=get_settings().register_path,

@@ -5,6 +5,7 @@ is asserted here (speed is measured by the benchmark, never asserted in tests)."
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -81,3 +82,24 @@ def test_the_benchmark_command_writes_the_document(tmp_path: Path,
     assert len(verdicts) >= 20
     assert all(v.startswith(("met", "**missed**", "not measured")) for v in verdicts), verdicts
     assert "met (" in rows  # at least one target is decided from a figure (`insikt --help`…)
+    again = tmp_path / "again.md"
+    subprocess.run([sys.executable, "-m", "benchmarks", "render", str(out.with_suffix(".json")),
+                    "--out", str(again)], cwd=ROOT, check=True, capture_output=True, timeout=60)
+    assert again.read_text(encoding="utf-8") == doc.replace("bench-latency.png",
+                                                            "again-latency.png")
+
+
+def test_benchmarks_import_nothing_from_tests() -> None:
+    """The benchmark's data comes from loaders (the generator, synthetic variants), never
+    from the test helpers."""
+    found = []
+    for path in sorted((ROOT / "benchmarks").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            found += [f"{path.name}:{node.lineno}" for n in names if n.split(".")[0] == "tests"]
+    assert found == []
