@@ -90,7 +90,9 @@ def parser() -> argparse.ArgumentParser:
     again = sub.add_parser("render", help="write the document again from a run's JSON",
                            description="Write the document, chart and JSON again from the "
                            "results of an earlier run (e.g. to add --compare), without measuring.")
-    again.add_argument("results", type=Path, help="a run's JSON (e.g. docs/benchmarks.json)")
+    again.add_argument("results", type=Path, nargs="+",
+                       help="a run's JSON (e.g. docs/benchmarks.json); several are merged, "
+                       "e.g. scales measured in separate runs (commands and notes are joined)")
     again.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     again.add_argument("--compare", type=Path, default=None)
     return ap
@@ -117,10 +119,22 @@ def main(argv: list[str] | None = None) -> None:
     from graph.settings import get_settings
 
     if args.command == "render":
-        run, doc = load_run(args.results)
-        out = report.write(run, args.out, doc["command"], doc["commit"], args.compare,
-                           doc["machine"])
-        print(f"wrote {out} from {args.results}")
+        run, doc = load_run(args.results[0])
+        commands, commits = [doc["command"]], {doc["commit"]}
+        for more in args.results[1:]:
+            other, odoc = load_run(more)
+            run.results += other.results
+            run.datasets.update(other.datasets)
+            run.notes += other.notes
+            run.seconds += other.seconds
+            run.options.scales = sorted({*run.options.scales, *other.options.scales})
+            run.options.only |= other.options.only
+            run.server = run.server or other.server
+            commands.append(odoc["command"])
+            commits.add(odoc["commit"])
+        out = report.write(run, args.out, "\n".join(commands), " + ".join(sorted(commits)),
+                           args.compare, doc["machine"])
+        print(f"wrote {out} from {', '.join(map(str, args.results))}")
         return
 
     opts = Options(scales=args.scales, repeat=max(1, args.repeat), backends=args.backends,
@@ -133,8 +147,16 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     command = ".venv/bin/python -m benchmarks " + shlex.join(argv)
     commit = report.git_commit(ROOT)  # before the run: the code that is measured
+    partial = args.out.with_suffix(".partial.json")
+
+    def save(run: Run) -> None:  # results so far: `render` makes a document of them
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(report.results_json(run, command, commit), encoding="utf-8")
+
+    opts.checkpoint = save
     result = run_benchmark(opts)
     out = report.write(result, args.out, command, commit, args.compare)
+    partial.unlink(missing_ok=True)
     print(f"\nwrote {out}, {out.with_name(out.stem + '-latency.png').name} and "
           f"{out.with_suffix('.json').name} in {result.seconds / 60:.1f} min")
 

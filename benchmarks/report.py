@@ -543,6 +543,18 @@ def compare_section(run: Run, other: dict[str, Any]) -> list[str]:
                                "÷ this run"], rows)]
 
 
+def results_json(run: Run, command: str, commit: str, m: dict[str, Any] | None = None) -> str:
+    """The run as JSON: what `render` reads back (options, results, datasets, server)."""
+    options = {k: (sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v)
+               for k, v in vars(run.options).items() if k not in ("say", "checkpoint")}
+    return json.dumps({"command": command, "commit": commit, "machine": m or machine(),
+                       "options": options, "started": run.started, "seconds": run.seconds,
+                       "server": run.server,
+                       "datasets": {str(k): v for k, v in run.datasets.items()},
+                       "notes": run.notes, "results": [r.as_dict() for r in run.results]},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
 def write(run: Run, out: Path, command: str, commit: str, compare: Path | None = None,
           m: dict[str, Any] | None = None) -> Path:
     """Write `out` (Markdown), its chart (`<stem>-latency.png`) and results (`<stem>.json`).
@@ -607,14 +619,5 @@ def write(run: Run, out: Path, command: str, commit: str, compare: Path | None =
                   "JSON here with `--compare`; this run had none."]
     lines += ["", CLUSTER_TITLE, "", CLUSTER_NOTES]
     out.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
-    options = {k: (sorted(v) if isinstance(v, set) else str(v) if isinstance(v, Path) else v)
-               for k, v in vars(o).items() if k != "say"}
-    raw.write_text(json.dumps({"command": command, "commit": commit, "machine": m,
-                               "options": options, "started": run.started,
-                               "seconds": run.seconds,
-                               "server": srv, "datasets": {str(k): v for k, v in
-                                                           run.datasets.items()},
-                               "notes": run.notes,
-                               "results": [r.as_dict() for r in run.results]},
-                              ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    raw.write_text(results_json(run, command, commit, m), encoding="utf-8")
     return out

@@ -58,6 +58,8 @@ class Options:
     neo4j_wipe: bool = False
     work: Path | None = None
     say: Callable[[str], None] = print
+    checkpoint: Callable[[Run], None] | None = None
+    """Called after each backend of each scale (the CLI saves the results so far)."""
 
 
 @dataclass
@@ -580,6 +582,9 @@ def run_benchmark(opts: Options) -> Run:
                     measure_memory_and_cli(run, stores, p, data, backend)
                 if backend == "neo4j":
                     stores.holds["neo4j"] = None  # the next scale starts from an empty database
+                if opts.checkpoint is not None:
+                    run.seconds = time.perf_counter() - started
+                    opts.checkpoint(run)
             stores.close("embedded")
             stores.holds["embedded"] = None
     finally:
