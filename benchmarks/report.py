@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.neo4j_bench import CEILING_TX
 from benchmarks.suite import Run
 from benchmarks.timing import Result, fmt_seconds
 
@@ -121,7 +122,7 @@ def load_section(run: Run) -> list[str]:
            "per-row baseline (the store's own MERGE, one row per transaction, on a slice of "
            f"{run.options.slice} nodes and {run.options.slice} relationships, extrapolated) "
            "and a raw `UNWIND … CREATE` ceiling (the same records in batches of the store's "
-           "batch size, each batch committed, no "
+           f"batch size, committed every {CEILING_TX:,} records, no "
            "MERGE and no tags) into an empty database with the same constraints and indexes. "
            "*× baseline* = baseline time / load time (how many times faster than per row); "
            "*× ceiling* = ceiling time / load time (1 = as fast as raw CREATE). The embedded "
