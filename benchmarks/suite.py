@@ -328,7 +328,7 @@ def query_cases(p: Prepared) -> list[tuple[str, str, dict[str, Any]]]:
         out.append((q.name, q.name, params))
         for x in q.params:
             if not x.required and x.choices == Label.AGENCY:
-                out.append((f"{q.name} (agency={p.heaviest[Label.AGENCY.value]})", q.name,
+                out.append((f"{q.name} (heaviest agency)", q.name,
                             {**params, x.name: p.heaviest[Label.AGENCY.value]}))
     return out
 
