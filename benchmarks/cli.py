@@ -95,6 +95,8 @@ def parser() -> argparse.ArgumentParser:
                        "e.g. scales measured in separate runs (commands and notes are joined)")
     again.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     again.add_argument("--compare", type=Path, default=None)
+    again.add_argument("--note", action="append", default=[],
+                       help="a note to add to the document (repeatable)")
     return ap
 
 
@@ -123,6 +125,12 @@ def main(argv: list[str] | None = None) -> None:
         commands, commits = [doc["command"]], {doc["commit"]}
         for more in args.results[1:]:
             other, odoc = load_run(more)
+            oo = other.options
+            run.notes.append(
+                f"Scale {', '.join(map(str, oo.scales))} comes from the command "
+                f"`{odoc['command']}` (runs: up to {oo.repeat}; budgets: loads "
+                f"{oo.load_budget:g} s, queries {oo.query_budget:g} s, pages "
+                f"{oo.page_budget:g} s); the header's figures are the first command's.")
             run.results += other.results
             run.datasets.update(other.datasets)
             run.notes += other.notes
@@ -132,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
             run.server = run.server or other.server
             commands.append(odoc["command"])
             commits.add(odoc["commit"])
+        run.notes += args.note
         out = report.write(run, args.out, "\n".join(commands), " + ".join(sorted(commits)),
                            args.compare, doc["machine"])
         print(f"wrote {out} from {', '.join(map(str, args.results))}")

@@ -147,6 +147,8 @@ class Stores:
         self.holds: dict[str, int | None] = {}
         self.load_failed: dict[int, Exception] = {}
         """Scale → why the Neo4j store's own load failed there (not tried again)."""
+        self.chunked: set[int] = set()
+        """Scales at which the benchmark wrote the records itself (see ensure_loaded)."""
 
     def embedded_path(self, scale: int) -> Path:
         return self.work / f"scale-{scale}" / "embedded" / "graph.db"
@@ -230,9 +232,12 @@ def ensure_loaded(run: Run, stores: Stores, backend: str, p: Prepared, data: Gra
         st = stores.neo4j()
         nb.wipe(st)
         nb.chunked_load(st, data)
-        if p.scale in stores.load_failed:
+        stores.holds[backend] = p.scale
+        if p.scale in stores.chunked:
             return True
-        stores.load_failed[p.scale] = exc
+        stores.chunked.add(p.scale)
+        stores.load_failed.setdefault(p.scale, exc)
+        exc = stores.load_failed[p.scale]
         run.notes.append(f"Scale {p.scale}: the Neo4j store's own load failed ({type(exc).__name__}: "
                          f"{str(exc)[:160]}), so the queries and pages at this scale ran on the "
                          "same records written in batches of their own by the benchmark "
