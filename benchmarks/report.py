@@ -537,10 +537,11 @@ def _fmt_dataset_rows(run: Run) -> list[list[str]]:
 
 def compare_section(run: Run, other: dict[str, Any]) -> list[str]:
     """This run's Neo4j figures beside another run's (the 512 MiB heap run)."""
-    theirs = {(r["measure"], r["backend"], r["scale"], r["name"]): r for r in other["results"]}
+    theirs = {(r["measure"], r["backend"], r["scale"], _label(r["name"])): r
+              for r in other["results"]}
     rows = []
     for r in run.results:
-        o = theirs.get((r.measure, r.backend, r.scale, r.name))
+        o = theirs.get((r.measure, r.backend, r.scale, _label(r.name)))
         if r.backend != "neo4j" or o is None or r.measure not in ("load", "reload", "query"):
             continue
         mine = r.seconds
@@ -556,8 +557,30 @@ def compare_section(run: Run, other: dict[str, Any]) -> list[str]:
              f"beside this run's (heap {mine_heap}). *÷ this run* > 1 means slower with the "
              "smaller heap; an error or a budget stop there means a memory bound that did not "
              "hold.")
-    return [intro, "", *table(["measure", "scale", "what", f"heap {mine_heap}", f"heap {heap}",
-                               "÷ this run"], rows)]
+    def own(results: list[Result], s: int, measure: str, name: str, ref: str) -> str:
+        a = secs(find(results, measure, "neo4j", s, name))
+        b = secs(find(results, "load", "neo4j", s, ref))
+        return fx(ratio(b, a) if measure == "load" else ratio(a, b))
+
+    fields = {f for f in Result.__dataclass_fields__}
+    o_results = [Result(**{k: v for k, v in r.items() if k in fields}) for r in other["results"]]
+    within = []
+    for s in sorted({r.scale for r in o_results if r.scale is not None}):
+        for label, measure, name, ref in (
+                ("load × raw ceiling", "load", "first load", "raw UNWIND … CREATE ceiling"),
+                ("load × per-row baseline", "load", "first load",
+                 "per-row baseline (extrapolated)"),
+                ("reload unchanged ÷ first load", "reload", "reload, unchanged", "first load"),
+                ("reload 1 % changed ÷ first load", "reload", "reload, 1% of entries changed",
+                 "first load")):
+            within.append([f"{s}", label, own(run.results, s, measure, name, ref),
+                           own(o_results, s, measure, name, ref)])
+    return [intro, "", "Ratios within each run (comparable even when the machine's load "
+            "differed between the runs):", "",
+            *table(["scale", "ratio", f"heap {mine_heap}", f"heap {heap}"], within), "",
+            "Times:", "",
+            *table(["measure", "scale", "what", f"heap {mine_heap}", f"heap {heap}",
+                    "÷ this run"], rows)]
 
 
 def results_json(run: Run, command: str, commit: str, m: dict[str, Any] | None = None) -> str:
