@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo load test lint neo4j-up neo4j-down neo4j-status clean
+.PHONY: setup demo load test lint bench neo4j-up neo4j-down neo4j-status clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -25,6 +25,9 @@ test: setup ## lint, type-check and run all tests (starts a local Neo4j when it 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+bench: setup ## the benchmark suite at scales 1-1000 on both backends: docs/benchmarks.md (empties NEO4J_URI's database)
+	$(BIN)/python -m benchmarks run $(BENCH_ARGS)
 
 neo4j-up: ## start the local Neo4j 5.26 server (Java 17 + Maven)
 	bash scripts/neo4j/neo4j.sh start

@@ -5,7 +5,9 @@ export of the commit before the SQLite store, to measure the old JSON store the 
     .venv/bin/python -m benchmarks.store_bench                       # this checkout
     .venv/bin/python -m benchmarks.store_bench --code /tmp/old-tree  # another tree
 
-(run from the repository root: the test helpers in tests/ make the datasets)
+(run from the repository root). The datasets: `loaders.synthetic.renamed_variant` and
+`scaled_copies` of a template (default the seed; `--template tests/data/tiny` gives the
+tests' variants) and the tests' large dataset (`build_large_dataset`, with INSIKT_REGISTER).
 
 Every `insikt` command runs as its own process (`python -c` with PYTHONPATH=DIR first), as a
 user would run it; peak memory is that process's maximum resident set size.
@@ -73,10 +75,11 @@ def store_timing(code: Path, store: Path, folder: Path) -> dict[str, float]:
     return result
 
 
-def concurrency(code: Path, tmp: Path, sizes: tuple[int, ...], runs: int) -> dict[str, object]:
-    from tests.storekit import tiny_variant
+def concurrency(code: Path, tmp: Path, template: Path, sizes: tuple[int, ...],
+                runs: int) -> dict[str, object]:
+    from loaders.synthetic import renamed_variant
 
-    variants = [tiny_variant(tmp / "variants", n) for n in range(max(sizes))]
+    variants = [renamed_variant(template, tmp / "variants", n) for n in range(max(sizes))]
     out: dict[str, object] = {}
     for n in sizes:
         lost, runs_losing, exit_codes, errors = 0, 0, set(), []
@@ -123,21 +126,28 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="repetitions per concurrency size")
     ap.add_argument("--skip-loads", action="store_true", help="only the concurrent loads")
     ap.add_argument("--register", type=Path, default=None,
-                    help="esv.json, for the large dataset (default: tests' ../shared)")
+                    help="esv.json, for the large dataset (default: INSIKT_REGISTER)")
+    ap.add_argument("--template", type=Path, default=None,
+                    help="the small dataset to vary and copy (default: the seed)")
+    ap.add_argument("--copies", type=int, default=1000, help="copies in the scaled dataset")
     args = ap.parse_args()
-    from loaders.synthetic import build_large_dataset
-    from tests.conftest import REGISTER, SEED
-    from tests.storekit import scaled_tiny
+    from graph.settings import get_settings
+    from loaders.seed import seed_dir
+    from loaders.synthetic import build_large_dataset, scaled_copies
 
+    template = args.template or seed_dir()
     with tempfile.TemporaryDirectory(prefix="store-bench-") as name:
         tmp = Path(name)
-        folders = {"seed": SEED, "scaled tiny x1000": scaled_tiny(tmp / "scaled", 1000)}
-        register = args.register or REGISTER
-        if register.exists():
+        folders = {"seed": seed_dir(),
+                   f"{template.name} x{args.copies}": scaled_copies(template, tmp / "scaled",
+                                                                   args.copies)}
+        register = args.register or get_settings().register_path
+        if register is not None and register.exists():
             folders["large (365 agencies, 500 insights)"] = build_large_dataset(
                 tmp / "large", register)
         report = {"code": str(args.code),
-                  "concurrent loads": concurrency(args.code, tmp, (2, 4, 8), args.runs)}
+                  "concurrent loads": concurrency(args.code, tmp, template, (2, 4, 8),
+                                                  args.runs)}
         if not args.skip_loads:
             report["loads"] = loads(args.code, tmp, folders)
     print(json.dumps(report, indent=1, ensure_ascii=False))

@@ -7,12 +7,16 @@ every run builds the same dataset, and every insight is marked illustrative.
 
 This is the tests' fixed `large_dataset` (the parity tests name its ids), kept byte for byte.
 For anything new, use the generator, `loaders.generator` (`insikt generate`): scales, skew,
-several datasets.
+several datasets. Below it, small distinct datasets made from a template folder (the tests'
+tiny dataset, or the seed) for the concurrency and kill tests and their benchmarks.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -117,4 +121,92 @@ def build_large_dataset(folder: Path, register: Path | None = None, *, insights:
                           "feedback": rnd.choice(["immediate", "delayed", "none"])})
         journeys.append({"life_event": le, "sources": [source_ids[1]], "steps": steps})
     _dump(folder, "journeys.yaml", journeys)
+    return folder
+
+
+# -- variants of a small dataset (concurrency tests and benchmarks) ---------------------------
+
+def _ids(value: Any, out: set[str]) -> None:
+    if isinstance(value, dict):
+        if isinstance(value.get("id"), str):
+            out.add(value["id"])
+        for v in value.values():
+            _ids(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _ids(v, out)
+
+
+def _id_pattern(ids: set[str]) -> re.Pattern[str]:
+    """Whole ids only (not a part of a longer id), longest first."""
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+                      + r")(?![\w-])")
+
+
+def renamed_variant(template: Path, dest: Path, n: int, *, rename_agencies: bool = False,
+                    version: str = "1", prefix: str = "tiny") -> Path:
+    """A copy of the dataset folder `template` (YAML files) with dataset id `<prefix>-<n>`
+    and every entity id suffixed `-v<n>`, except (by default) the agencies, which stay
+    shared between the variants with their org nrs, so that concurrent loads merge into the
+    same Agency nodes."""
+    folder = dest / f"{prefix}-{n}"
+    if folder.exists():
+        shutil.rmtree(folder)
+    shutil.copytree(template, folder)
+    ids: set[str] = set()
+    for f in folder.glob("*.yaml"):
+        if f.name == "dataset.yaml" or (f.name == "agencies.yaml" and not rename_agencies):
+            continue
+        _ids(yaml.safe_load(f.read_text(encoding="utf-8")), ids)
+    if ids:
+        pattern = _id_pattern(ids)
+        for f in folder.glob("*.yaml"):
+            if f.name == "dataset.yaml":
+                continue
+            text = pattern.sub(lambda m: f"{m.group(1)}-v{n}", f.read_text(encoding="utf-8"))
+            f.write_text(text, encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        yaml.safe_dump({"id": f"{prefix}-{n}", "title": f"Variant {n}", "version": version}),
+        encoding="utf-8")
+    return folder
+
+
+def org_nr_rival(dest: Path, n: int, org_nr: str = "202100-0001",
+                 name: str | None = None) -> Path:
+    """A tiny dataset of its own (`rival-<n>`) whose one agency `rival-agency-<n>` has the
+    org nr that every rival claims: of concurrent loads, only one may create its node. Under
+    its own name (default) a rival is a conflict for the others; under a shared `name` the
+    others resolve onto the winner's node."""
+    folder = dest / (f"rival-{n}" if name is None else f"same-name-rival-{n}")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "dataset.yaml").write_text(f"id: rival-{n}\ntitle: Rival {n}\n", encoding="utf-8")
+    (folder / "agencies.yaml").write_text(json.dumps([
+        {"id": f"rival-agency-{n}", "name": name or f"Rivalmyndigheten {n}", "org_nr": org_nr,
+         "illustrative": True}]), encoding="utf-8")
+    return folder
+
+
+def scaled_copies(template: Path, dest: Path, copies: int, first: int = 0,
+                  dataset_id: str = "big") -> Path:
+    """One dataset made of `copies` renamed copies of `template` (copies first …
+    first+copies-1) that share its agencies. The files must be top-level YAML lists (each
+    copy's text is simply concatenated)."""
+    folder = dest / dataset_id
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {f.name: f.read_text(encoding="utf-8") for f in template.glob("*.yaml")
+             if f.name != "dataset.yaml"}
+    ids: set[str] = set()
+    for name, text in texts.items():
+        if name != "agencies.yaml":
+            _ids(yaml.safe_load(text), ids)
+    pattern = _id_pattern(ids)
+    for name, text in texts.items():
+        if name == "agencies.yaml":
+            body = text
+        else:
+            body = "\n".join(pattern.sub(f"\\g<1>-v{n}", text)
+                             for n in range(first, first + copies))
+        (folder / name).write_text(body, encoding="utf-8")
+    (folder / "dataset.yaml").write_text(f"id: {dataset_id}\ntitle: Scaled copies\n",
+                                         encoding="utf-8")
     return folder

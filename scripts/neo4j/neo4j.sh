@@ -13,6 +13,9 @@
 #   INSIKT_NEO4J_START_TIMEOUT  seconds to wait for readiness, default 180
 #   INSIKT_NEO4J_STOP_TIMEOUT   seconds to wait for a clean stop before SIGKILL, default 60
 #   INSIKT_NEO4J_PAGECACHE      page cache size, default 256m
+#   INSIKT_NEO4J_HEAP           JVM heap (-Xmx), default 1g; e.g. 512m for the benchmark's
+#                               half-heap run (docs/benchmarks.md). The initial heap (-Xms)
+#                               is 512m, or the heap when that is smaller
 #   INSIKT_NEO4J_JAVA_OPTS      extra JVM options (appended; e.g. -Xmx2g overrides the heap)
 #   INSIKT_NEO4J_REBUILD=1      force the Maven build even if target/ looks current
 #   INSIKT_NEO4J_CDS=0          disable the class-data-sharing archive (see below)
@@ -57,8 +60,17 @@ SECURITY_CONF="${INSIKT_NEO4J_SECURITY_CONF:-$SCRIPT_DIR/security.conf}"
 # Flags Neo4j's own launcher passes on Java 17 (server.jvm.additional in neo4j.conf):
 # without the --add-opens the page cache falls back to slower buffers and the
 # transaction-log native accessors log "Incorrect file descriptor" warnings.
+HEAP="${INSIKT_NEO4J_HEAP:-1g}"
+[[ "$HEAP" =~ ^[0-9]+[kKmMgG]?$ ]] || { printf 'neo4j.sh: INSIKT_NEO4J_HEAP=%s is not a heap size such as 512m or 2g\n' "$HEAP" >&2; exit 2; }
+heap_bytes() { # 512m -> bytes, for comparing with the initial heap
+  local n="${1%[kKmMgG]}" unit="${1##*[0-9]}"
+  case "$unit" in k|K) echo $((n * 1024)) ;; m|M) echo $((n * 1048576)) ;;
+                  g|G) echo $((n * 1073741824)) ;; *) echo "$n" ;; esac
+}
+INITIAL_HEAP=512m
+[ "$(heap_bytes "$HEAP")" -lt "$(heap_bytes "$INITIAL_HEAP")" ] && INITIAL_HEAP="$HEAP"
 JAVA_OPTS=(
-  -Xms512m -Xmx1g
+  "-Xms$INITIAL_HEAP" "-Xmx$HEAP"
   -XX:+UseG1GC
   -XX:-OmitStackTraceInFastThrow
   -XX:+ExitOnOutOfMemoryError
