@@ -23,6 +23,9 @@ Quote = Callable[[str], str]
 
 META_LABEL = "InsiktDataset"
 """Label of the nodes that hold dataset metadata (not part of the graph)."""
+PROJECTION_LABEL = "InsiktProjection"
+"""Label of the agency–problem projection rows (graph.projection): derived, not part of the
+graph, so no reader of the graph (stats, export, to_networkx) sees them."""
 LOCK_LABEL = "InsiktLock"
 LOCK_ID = "#load-lock"
 """The one node every load and unload locks first, so that writes run one after another and
@@ -174,10 +177,10 @@ def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
 
 LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "
                  "RETURN properties(d) AS m ORDER BY d.id")
-COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS l "
-                "RETURN l, count(*) AS c")
+COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
+                "UNWIND labels(n) AS l RETURN l, count(*) AS c")
 COUNT_REL_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
-READ_NODES = (f"MATCH (n) WHERE NOT n:{META_LABEL} "
+READ_NODES = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
               "RETURN labels(n)[0] AS label, properties(n) AS props "
               "ORDER BY label, n.id")
 READ_RELS = (f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
@@ -211,3 +214,35 @@ TERMINATE_TRANSACTIONS = "TERMINATE TRANSACTIONS $ids"
 def ids_with_label(label: Label) -> str:
     """The ids of every node with a label (to check a parameter's value, "did you mean")."""
     return f"MATCH (n:{quoted(Label(label).value)}) RETURN n.id AS id"
+
+
+# -- the agency–problem projection (graph.projection) ---------------------------------------
+
+PROJECTION_INDEXES = [
+    f"CREATE INDEX insikt_projection_agency IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
+    "ON (h.agency)",
+    f"CREATE INDEX insikt_projection_problem IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
+    "ON (h.problem)",
+    f"CREATE INDEX insikt_projection_pair IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
+    "ON (h.agency, h.problem)",
+]
+READ_SAME_PROBLEM = (f"MATCH (a:{Label.INSIGHT.value})-[:SAME_PROBLEM]->(b:{Label.INSIGHT.value}) "
+                     "RETURN a.id AS a, b.id AS b, a.kind AS a_kind, b.kind AS b_kind")
+DROP_PROJECTION = f"MATCH (h:{PROJECTION_LABEL}) DETACH DELETE h"
+BUILD_PROJECTION = f"""
+MATCH (a:Agency)-[:REPORTS]->(i:Insight)
+WITH a, i, coalesce(i.status, 'active') AS st,
+     [(i)-[:ARISES_IN]->(le:LifeEvent) | le.id] AS events
+MATCH (i)-[:INSTANCE_OF*0..1]->(x:Insight)
+WITH a.id AS agency, coalesce($problem[x.id], x.id) AS problem,
+     coalesce($kind[x.id], x.kind, '') AS kind, st,
+     CASE WHEN size(events) = 0 THEN [''] ELSE events END AS events
+UNWIND events AS le
+WITH agency, problem, kind, collect(DISTINCT {{s: st, e: le}}) AS via
+CREATE (:{PROJECTION_LABEL} {{agency: agency, problem: problem, kind: kind,
+        via_status: [v IN via | v.s], via_event: [v IN via | v.e]}})
+RETURN count(*) AS c
+"""
+STAMP_PROJECTION = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) SET l.projection_of = $writes"
+PROJECTION_FRESH = (f"OPTIONAL MATCH (l:{LOCK_LABEL} {{id: $id}}) "
+                    "RETURN coalesce(l.writes, 0) AS writes, l.projection_of AS stamp")

@@ -613,6 +613,15 @@ class EmbeddedStore:
         """Saved queries run their networkx twin here (this store has no Cypher)."""
         return query.embedded(self.to_networkx(), params)
 
+    def refresh_projection(self) -> int:
+        """Nothing to write (returns 0): the projection (graph.projection) derives from the
+        networkx form, which this store rebuilds after every write, on its first use. Building
+        it here would make every load build the whole graph."""
+        return 0
+
+    def ensure_projection(self) -> None:
+        """Always fresh here (see `refresh_projection`)."""
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:

@@ -43,6 +43,7 @@ class Rel(StrEnum):
     NEXT = "NEXT"
     PUBLISHED_BY = "PUBLISHED_BY"
     SUPERSEDED_BY = "SUPERSEDED_BY"
+    SAME_PROBLEM = "SAME_PROBLEM"
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ REL_SPECS: dict[Rel, RelSpec] = {
                 "the agency that published the source"),
         RelSpec(Rel.SUPERSEDED_BY, (Label.INSIGHT,), Label.INSIGHT, (),
                 "the insight has been replaced by another"),
+        RelSpec(Rel.SAME_PROBLEM, (Label.INSIGHT,), Label.INSIGHT, ("decided_by", "decided_at"),
+                "a curator decided the two insights describe the same customer problem"),
     ]
 }
 

@@ -32,7 +32,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from . import cypher
+from . import cypher, projection
 from .cypher import EXPLAIN_PREFIX
 from .cypher import META_LABEL as META_LABEL  # re-exported: callers know these names from here
 from .cypher import SEARCH_INDEX as SEARCH_INDEX
@@ -436,6 +436,35 @@ class Neo4jStore:
             return int(rec["c"] or 0) if rec else 0
 
         return self._read(work, "read the version")
+
+    def refresh_projection(self) -> int:
+        """Rebuild the agency–problem projection (graph.projection) from the graph, in one
+        transaction that holds the load lock, and stamp it with the lock's write counter.
+        Returns the number of rows."""
+        with self._errors("create the projection's indexes"), \
+                self.driver.session(database=self.database) as s:
+            for statement in cypher.PROJECTION_INDEXES:
+                s.run(statement).consume()
+
+        def work(tx: ManagedTransaction) -> int:
+            writes = self._take_lock(tx)
+            links = [r.data() for r in tx.run(cypher.READ_SAME_PROBLEM)]
+            problem, kind = projection.same_problem_params(links)
+            tx.run(cypher.DROP_PROJECTION).consume()
+            rec = tx.run(cypher.BUILD_PROJECTION, problem=problem, kind=kind).single()
+            tx.run(cypher.STAMP_PROJECTION, id=cypher.LOCK_ID, writes=writes).consume()
+            return int(rec["c"]) if rec else 0
+
+        return self._write(work, "refresh the agency-problem projection")
+
+    def ensure_projection(self) -> None:
+        """Rebuild the projection when a write happened since it was made (one read when not)."""
+        def work(tx: ManagedTransaction) -> bool:
+            rec = tx.run(cypher.PROJECTION_FRESH, id=cypher.LOCK_ID).single()
+            return rec is not None and rec["stamp"] is not None and rec["stamp"] == rec["writes"]
+
+        if not self._read(work, "check the agency-problem projection"):
+            self.refresh_projection()
 
     def close(self) -> None:
         if self._driver is not None:

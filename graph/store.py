@@ -167,6 +167,15 @@ class GraphStore(Protocol):
         `cypher_params`) where the store runs Cypher, else its networkx twin with `params`."""
         ...
 
+    def refresh_projection(self) -> int:
+        """Rebuild the agency–problem projection (graph.projection) after a write; returns its
+        number of rows."""
+        ...
+
+    def ensure_projection(self) -> None:
+        """Rebuild the projection if a write happened since it was made."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -256,8 +256,10 @@ def unload(obj: Ctx, dataset_id: str) -> None:
     Example:
       insikt unload seed
     """
+    from loaders.load import unload_dataset
+
     with obj.store() as st:
-        res = st.unload(dataset_id)
+        res = unload_dataset(st, dataset_id)
         click.echo(say("unloaded", dataset=dataset_id, nodes=res.removed_nodes,
                        relationships=res.removed_relationships))
 

@@ -63,7 +63,23 @@ def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source:
     conflicts = org_nr_conflicts(store, data, agencies_file)
     if conflicts:
         raise ValidationFailed(conflicts, source)
-    return store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+    result = store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+    refresh_projection(store)
+    return result
+
+
+def refresh_projection(store: GraphStore) -> None:
+    """Bring the agency–problem projection (graph.projection) up to date after a write: every
+    load and unload here, and a curation decision, end with it."""
+    store.refresh_projection()
+
+
+def unload_dataset(store: GraphStore, dataset_id: str) -> LoadResult:
+    """Remove a dataset's content (keeping what other datasets define), then refresh the
+    projection."""
+    result = store.unload(dataset_id)
+    refresh_projection(store)
+    return result
 
 
 def load_dataset(store: GraphStore, path: str | Path,

@@ -218,7 +218,7 @@ def test_a_query_the_server_never_answers_still_ends(neo4j_store: Neo4jStore,
     still work; with the nesting limit raised, it is the watchdog that ends the silent case."""
     monkeypatch.setenv("INSIKT_CYPHER_MAX_NESTING", "5000")
     started = time.monotonic()
-    with pytest.raises(QueryFailed, match="timed out after 1 s|Unexpected expression"):
+    with pytest.raises(QueryFailed, match=r"timed out after 1 s|Unexpected expression"):
         run_cypher(neo4j_store, "RETURN " + "(" * 3000 + "1" + ")" * 3000 + " AS x",
                    timeout=1.0)
     assert time.monotonic() - started < 30  # ends (the server never answers); not a speed check
