@@ -26,6 +26,8 @@ META_LABEL = "InsiktDataset"
 PROJECTION_LABEL = "InsiktProjection"
 """Label of the agency–problem projection rows (graph.projection): derived, not part of the
 graph, so no reader of the graph (stats, export, to_networkx) sees them."""
+PAIR_LABEL = "InsiktPair"
+"""Label of the pair table the projection keeps for the unfiltered overlap (derived too)."""
 LOCK_LABEL = "InsiktLock"
 LOCK_ID = "#load-lock"
 """The one node every load and unload locks first, so that writes run one after another and
@@ -178,9 +180,10 @@ def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
 LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "
                  "RETURN properties(d) AS m ORDER BY d.id")
 COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
-                "UNWIND labels(n) AS l RETURN l, count(*) AS c")
+                f"AND NOT n:{PAIR_LABEL} UNWIND labels(n) AS l RETURN l, count(*) AS c")
 COUNT_REL_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
 READ_NODES = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
+              f"AND NOT n:{PAIR_LABEL} "
               "RETURN labels(n)[0] AS label, properties(n) AS props "
               "ORDER BY label, n.id")
 READ_RELS = (f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
@@ -225,10 +228,19 @@ PROJECTION_INDEXES = [
     "ON (h.problem)",
     f"CREATE INDEX insikt_projection_pair IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
     "ON (h.agency, h.problem)",
+    f"CREATE INDEX insikt_pair_rank IF NOT EXISTS FOR (p:{PAIR_LABEL}) ON (p.rank)",
+    f"CREATE INDEX insikt_pair_a IF NOT EXISTS FOR (p:{PAIR_LABEL}) ON (p.a)",
+    f"CREATE INDEX insikt_pair_b IF NOT EXISTS FOR (p:{PAIR_LABEL}) ON (p.b)",
 ]
 READ_SAME_PROBLEM = (f"MATCH (a:{Label.INSIGHT.value})-[:SAME_PROBLEM]->(b:{Label.INSIGHT.value}) "
                      "RETURN a.id AS a, b.id AS b, a.kind AS a_kind, b.kind AS b_kind")
 DROP_PROJECTION = f"MATCH (h:{PROJECTION_LABEL}) DETACH DELETE h"
+DROP_PAIRS = f"MATCH (p:{PAIR_LABEL}) DETACH DELETE p"
+READ_DEFAULT_PROJECTION = (f"MATCH (h:{PROJECTION_LABEL}) "
+                           "WHERE ANY(s IN h.via_status WHERE NOT s IN $excluded) "
+                           "RETURN h.agency AS agency, h.problem AS problem, h.kind AS kind")
+WRITE_PAIRS = (f"UNWIND $rows AS r CREATE (:{PAIR_LABEL} {{a: r.a, b: r.b, shared: r.shared, "
+               "specific: r.specific, jaccard: r.jaccard, rank: r.rank})")
 BUILD_PROJECTION = f"""
 MATCH (a:Agency)-[:REPORTS]->(i:Insight)
 WITH a, i, coalesce(i.status, 'active') AS st,

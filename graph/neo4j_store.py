@@ -70,6 +70,8 @@ DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "insikt-dev-password"  # the local launcher's documented default
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
+PAIR_BATCH = 10_000
+"""Rows per UNWIND when the projection writes its pair table."""
 
 HOW_TO_START = (
     "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
@@ -438,9 +440,9 @@ class Neo4jStore:
         return self._read(work, "read the version")
 
     def refresh_projection(self) -> int:
-        """Rebuild the agency–problem projection (graph.projection) from the graph, in one
-        transaction that holds the load lock, and stamp it with the lock's write counter.
-        Returns the number of rows."""
+        """Rebuild the agency–problem projection (graph.projection) from the graph, and the
+        pair table of the unfiltered overlap from it, in one transaction that holds the load
+        lock, and stamp both with the lock's write counter. Returns the number of rows."""
         with self._errors("create the projection's indexes"), \
                 self.driver.session(database=self.database) as s:
             for statement in cypher.PROJECTION_INDEXES:
@@ -452,6 +454,11 @@ class Neo4jStore:
             problem, kind = projection.same_problem_params(links)
             tx.run(cypher.DROP_PROJECTION).consume()
             rec = tx.run(cypher.BUILD_PROJECTION, problem=problem, kind=kind).single()
+            tx.run(cypher.DROP_PAIRS).consume()
+            held = [(r["agency"], r["problem"], r["kind"]) for r in tx.run(
+                cypher.READ_DEFAULT_PROJECTION, excluded=list(projection.EXCLUDABLE_STATUSES))]
+            for batch in _batches(projection.default_pairs(held), PAIR_BATCH):
+                tx.run(cypher.WRITE_PAIRS, rows=batch).consume()
             tx.run(cypher.STAMP_PROJECTION, id=cypher.LOCK_ID, writes=writes).consume()
             return int(rec["c"]) if rec else 0
 

@@ -32,6 +32,7 @@ Where it lives:
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
@@ -39,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from .errors import QueryRefused
 from .model import Label, Rel
@@ -105,14 +107,14 @@ def same_problem_map(g: nx.MultiDiGraph) -> dict[str, tuple[str, str]]:
     return out
 
 
-_MEMO: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[tuple[int, int], tuple[Holding, ...]]] \
+_MEMO: weakref.WeakKeyDictionary[nx.MultiDiGraph, tuple[int, tuple[Holding, ...]]] \
     = weakref.WeakKeyDictionary()
 
 
 def holdings(g: nx.MultiDiGraph) -> tuple[Holding, ...]:
     """The projection of `g`, sorted by (agency, problem); computed once per graph object (the
     stores hand out a new object after every write, and callers must not change it)."""
-    size = (g.number_of_nodes(), g.number_of_edges())
+    size = g.number_of_nodes()  # a cheap guard (counting edges walks them all)
     found = _MEMO.get(g)
     if found is not None and found[0] == size:
         return found[1]
@@ -172,6 +174,104 @@ def problem_sets(rows: Iterable[Holding]) -> dict[str, dict[str, str]]:
     for h in rows:
         out[h.agency][h.problem] = h.kind
     return dict(out)
+
+
+@dataclass(frozen=True)
+class PairTable:
+    """Every agency pair's shared and shared specific problems, as n × n matrices over the
+    agencies in id order (pairs a < b in the upper triangle), with each agency's total."""
+
+    agencies: list[str]
+    shared: np.ndarray
+    specific: np.ndarray
+    totals: np.ndarray
+
+
+HEAVY = 32
+"""A problem with more holders than this adds to the pair matrix as one matrix product (the
+general insights: nearly every agency); the others by listing their few pairs."""
+
+
+def pair_table(sets: dict[str, dict[str, str]]) -> PairTable:
+    """Pairs within each problem's holders, never the pair paths: the few problems held by
+    many agencies through a matrix product (agencies × heavy problems), the rest pair by pair."""
+    agencies = sorted(sets)
+    pos = {a: i for i, a in enumerate(agencies)}
+    n = len(agencies)
+    holders: dict[str, list[int]] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for a in agencies:
+        for x, kind in sets[a].items():
+            holders[x].append(pos[a])
+            kinds[x] = kind
+    shared = np.zeros((n, n), dtype=np.int64)
+    specific = np.zeros((n, n), dtype=np.int64)
+    heavy = [x for x, h in holders.items() if len(h) > HEAVY]
+    if heavy:
+        m = np.zeros((n, len(heavy)), dtype=np.int64)
+        for j, x in enumerate(heavy):
+            m[holders[x], j] = 1
+        shared += m @ m.T
+        spec_cols = [j for j, x in enumerate(heavy) if kinds[x] == "specific"]
+        if spec_cols:
+            ms = m[:, spec_cols]
+            specific += ms @ ms.T
+    rows: list[int] = []
+    cols: list[int] = []
+    spec_rows: list[int] = []
+    spec_cols2: list[int] = []
+    for x, h in holders.items():
+        if 1 < len(h) <= HEAVY:
+            pairs = list(itertools.combinations(h, 2))  # h ascending: i < j
+            rows += [i for i, _ in pairs]
+            cols += [j for _, j in pairs]
+            if kinds[x] == "specific":
+                spec_rows += [i for i, _ in pairs]
+                spec_cols2 += [j for _, j in pairs]
+    np.add.at(shared, (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)), 1)
+    np.add.at(specific, (np.array(spec_rows, dtype=np.int64),
+                         np.array(spec_cols2, dtype=np.int64)), 1)
+    # the heavy part is symmetric; keep every pair once, in the upper triangle
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
+    shared = np.where(upper, shared, 0)
+    specific = np.where(upper, specific, 0)
+    totals = np.array([len(sets[a]) for a in agencies], dtype=np.int64)
+    return PairTable(agencies, shared, specific, totals)
+
+
+def ranked_pairs(t: PairTable, min_shared: int, only: str | None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (index a < b) sharing at least `min_shared` problems (with `only`, just that
+    agency's), strongest first: specific desc, shared desc, Jaccard desc, then the ids; and
+    the Jaccard matrix: (a indexes, b indexes, Jaccard)."""
+    both = t.totals[:, None] + t.totals[None, :] - t.shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        jac = np.where(t.shared > 0, t.shared / np.where(both > 0, both, 1), 0.0)
+    mask = t.shared >= max(min_shared, 1)  # (only the upper triangle holds counts)
+    if only is not None:
+        k = t.agencies.index(only) if only in t.agencies else -1
+        keep = np.zeros_like(mask)
+        if k >= 0:
+            keep[k, :] = True
+            keep[:, k] = True
+        mask &= keep
+    ai, bi = np.nonzero(mask)  # row-major: a, then b, ascending
+    order = np.lexsort((bi, ai, -jac[ai, bi], -t.shared[ai, bi], -t.specific[ai, bi]))
+    return ai[order], bi[order], jac
+
+
+def default_pairs(rows: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """The pair table the Neo4j store keeps for the unfiltered shared-problems: from
+    (agency, problem, kind) rows (the default statuses), every pair sharing a problem with
+    its counts, Jaccard index and `rank` (0 = strongest, the order of `ranked_pairs`)."""
+    sets: dict[str, dict[str, str]] = defaultdict(dict)
+    for agency, problem, kind in rows:
+        sets[agency][problem] = kind
+    t = pair_table(dict(sets))
+    ai, bi, jac = ranked_pairs(t, 1, None)
+    return [{"a": t.agencies[i], "b": t.agencies[j], "shared": int(t.shared[i, j]),
+             "specific": int(t.specific[i, j]), "jaccard": float(jac[i, j]), "rank": r}
+            for r, (i, j) in enumerate(zip(ai.tolist(), bi.tolist(), strict=True))]
 
 
 # -- Neo4j ----------------------------------------------------------------------------------

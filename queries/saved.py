@@ -3,8 +3,7 @@ networkx twin, side by side so that a change to one is seen next to the other.""
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 import networkx as nx
@@ -12,11 +11,14 @@ import networkx as nx
 from graph.errors import QueryRefused
 from graph.model import SEARCH_FIELD, Label, node_key, search_tokens
 from graph.projection import (
+    EXCLUDABLE_STATUSES,
     INCLUDE_STATUS_HELP,
     INCLUDE_STATUS_HELP_SV,
     excluded_statuses,
     id_list,
+    pair_table,
     problem_sets,
+    ranked_pairs,
     selected,
 )
 from graph.store import DATASETS_ATTR
@@ -53,9 +55,14 @@ OFFSET = Param("offset", "int", "skip this many pairs first (the next pages)", d
 
 
 def _overlap_params(p: dict[str, Any]) -> dict[str, Any]:
-    """The Cypher parameters the overlap queries derive (and the checks both backends run)."""
-    return {"excluded_status": list(excluded_statuses(p.get("include_status"))),
-            "agency_list": id_list(p.get("agencies"), "agencies")}
+    """The Cypher parameters the overlap queries derive (and the checks both backends run):
+    the statuses left out, the agency list, and whether the Neo4j store's ranked pair table
+    answers (no status, life-event or domain filter)."""
+    excluded = excluded_statuses(p.get("include_status"))
+    return {"excluded_status": list(excluded),
+            "agency_list": id_list(p.get("agencies"), "agencies"),
+            "pair_table": (excluded == EXCLUDABLE_STATUSES and p.get("life_event") is None
+                           and p.get("domain") is None)}
 
 
 # Cypher: the projection row `h` passes the filters through one of its reported insights
@@ -79,52 +86,22 @@ def _held(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, dict[str, str]]:
     return problem_sets(selected(g, p))
 
 
-def _pair_counts(sets: dict[str, dict[str, str]], only: str | None
-                 ) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
-    """(a, b) with a < b → shared problems and shared specific problems: pairs within each
-    problem's holders (with `only`, just that agency's pairs), never the pair paths."""
-    holders: dict[str, list[str]] = defaultdict(list)
-    kinds: dict[str, str] = {}
-    for a in sorted(sets):
-        for x, kind in sets[a].items():
-            holders[x].append(a)
-            kinds[x] = kind
-    shared: Counter[tuple[str, str]] = Counter()
-    specific: Counter[tuple[str, str]] = Counter()
-    mine = sets.get(only, {}) if only is not None else None
-    for x, agencies in holders.items():
-        if len(agencies) < 2 or (mine is not None and x not in mine):
-            continue
-        if only is None:
-            pairs = list(itertools.combinations(agencies, 2))
-        else:
-            pairs = [(only, b) if only < b else (b, only) for b in agencies if b != only]
-        shared.update(pairs)
-        if kinds[x] == "specific":
-            specific.update(pairs)
-    return shared, specific
-
-
 # -- shared-problems ----------------------------------------------------------------------
 
 def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     _overlap_params(p)
     sets = _held(g, p)
-    shared, specific = _pair_counts(sets, p["agency"])
-    ranked = []
-    for (a, b), n in shared.items():
-        if n >= p["min_shared"]:
-            jac = float(n) / (len(sets[a]) + len(sets[b]) - n)
-            ranked.append((-specific[(a, b)], -n, -jac, a, b))
-    ranked.sort()
-    total = len(ranked)
+    t = pair_table(sets)
+    ai, bi, jac = ranked_pairs(t, p["min_shared"], p["agency"])
+    page = slice(p["offset"], p["offset"] + p["limit"])
     out = []
-    for neg_spec, neg_n, neg_jac, a, b in ranked[p["offset"]:p["offset"] + p["limit"]]:
-        ka, kb = node_key(Label.AGENCY, a), node_key(Label.AGENCY, b)
-        out.append({"agency_a": a, "agency_a_name": name_of(g, ka), "agency_b": b,
-                    "agency_b_name": name_of(g, kb), "shared_count": -neg_n,
-                    "specific_count": -neg_spec, "jaccard": -neg_jac,
-                    "shared": sorted(set(sets[a]) & set(sets[b])), "total": total})
+    for i, j in zip(ai[page].tolist(), bi[page].tolist(), strict=True):
+        a, b = t.agencies[i], t.agencies[j]
+        out.append({"agency_a": a, "agency_a_name": name_of(g, node_key(Label.AGENCY, a)),
+                    "agency_b": b, "agency_b_name": name_of(g, node_key(Label.AGENCY, b)),
+                    "shared_count": int(t.shared[i, j]),
+                    "specific_count": int(t.specific[i, j]), "jaccard": float(jac[i, j]),
+                    "shared": sorted(set(sets[a]) & set(sets[b])), "total": len(ai)})
     return out
 
 
@@ -144,37 +121,55 @@ register(SavedQuery(
     "som ett; föreslagna, omstridda och ersatta insikter räknas bara med include_status.",
     params=(LIFE_EVENT, DOMAIN, AGENCY, MIN_SHARED, INCLUDE_STATUS, LIMIT, OFFSET),
     cypher=DOMAIN_EVENTS + """
-MATCH (h:InsiktProjection) WHERE """ + _passes("h") + """
-WITH dle, h.agency AS agency, collect([h.problem, h.kind = 'specific']) AS held
-UNWIND held AS x
-WITH dle, agency, size(held) AS n, x[0] AS problem, x[1] AS specific
-// With $agency, only the problems it holds (one index seek per row, not every pair).
-WHERE $agency IS NULL OR EXISTS {
-  MATCH (m:InsiktProjection {agency: $agency, problem: problem}) WHERE """ + _passes("m") + """ }
-WITH dle, problem, specific, collect({id: agency, n: n}) AS holders
-WHERE size(holders) > 1
-UNWIND [r IN holders WHERE $agency IS NULL OR r.id = $agency] AS a
-UNWIND holders AS b
-WITH dle, a, b, specific
-WHERE a.id <> b.id AND ($agency IS NOT NULL OR a.id < b.id)
-WITH dle, CASE WHEN a.id < b.id THEN a ELSE b END AS first,
-     CASE WHEN a.id < b.id THEN b ELSE a END AS second, specific
-WITH dle, first.id AS a, second.id AS b, first.n + second.n AS both, count(*) AS shared,
-     sum(CASE WHEN specific THEN 1 ELSE 0 END) AS spec
-WHERE shared >= $min_shared
-WITH dle, a, b, shared, spec, toFloat(shared) / (both - shared) AS jaccard
-ORDER BY spec DESC, shared DESC, jaccard DESC, a, b
-WITH dle, collect({a: a, b: b, shared: shared, spec: spec, jaccard: jaccard}) AS pairs
-UNWIND pairs[$offset..($offset + $limit)] AS r
-MATCH (x:Agency {id: r.a})
-MATCH (y:Agency {id: r.b})
-RETURN r.a AS agency_a, x.name AS agency_a_name, r.b AS agency_b, y.name AS agency_b_name,
-       r.shared AS shared_count, r.spec AS specific_count, r.jaccard AS jaccard,
-       COLLECT { MATCH (h1:InsiktProjection {agency: r.a}) WHERE """ + _passes("h1") + """
-                 MATCH (h2:InsiktProjection {agency: r.b, problem: h1.problem})
+CALL {
+  // Unfiltered: the pair table the projection keeps, already ranked (graph.projection).
+  WITH dle
+  WITH dle WHERE $pair_table
+  MATCH (p:InsiktPair)
+  WHERE p.shared >= $min_shared AND ($agency IS NULL OR p.a = $agency OR p.b = $agency)
+  WITH dle, p ORDER BY p.rank
+  WITH dle, collect(p) AS pairs
+  UNWIND pairs[$offset..($offset + $limit)] AS r
+  RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
+         size(pairs) AS total
+  UNION ALL
+  // Filtered: pairs within each problem's holders, from the projection rows that pass.
+  WITH dle
+  WITH dle WHERE NOT $pair_table
+  MATCH (h:InsiktProjection) WHERE """ + _passes("h") + """
+  WITH dle, h.agency AS agency, collect([h.problem, h.kind = 'specific']) AS held
+  UNWIND held AS x
+  WITH dle, agency, size(held) AS n, x[0] AS problem, x[1] AS specific
+  // With $agency, only the problems it holds (one index seek per row, not every pair).
+  WHERE $agency IS NULL OR EXISTS {
+    MATCH (m:InsiktProjection {agency: $agency, problem: problem}) WHERE """ + _passes("m") + """ }
+  WITH problem, specific, collect({id: agency, n: n}) AS holders
+  WHERE size(holders) > 1
+  UNWIND [r IN holders WHERE $agency IS NULL OR r.id = $agency] AS a
+  UNWIND holders AS b
+  WITH a, b, specific
+  WHERE a.id <> b.id AND ($agency IS NOT NULL OR a.id < b.id)
+  WITH CASE WHEN a.id < b.id THEN a ELSE b END AS first,
+       CASE WHEN a.id < b.id THEN b ELSE a END AS second, specific
+  WITH first.id AS a, second.id AS b, first.n + second.n AS both, count(*) AS shared,
+       sum(CASE WHEN specific THEN 1 ELSE 0 END) AS spec
+  WHERE shared >= $min_shared
+  WITH a, b, shared, spec, toFloat(shared) / (both - shared) AS jaccard
+  ORDER BY spec DESC, shared DESC, jaccard DESC, a, b
+  WITH collect({a: a, b: b, shared: shared, spec: spec, jaccard: jaccard}) AS pairs
+  UNWIND pairs[$offset..($offset + $limit)] AS r
+  RETURN r.a AS a, r.b AS b, r.shared AS shared, r.spec AS spec, r.jaccard AS jaccard,
+         size(pairs) AS total
+}
+MATCH (x:Agency {id: a})
+MATCH (y:Agency {id: b})
+RETURN a AS agency_a, x.name AS agency_a_name, b AS agency_b, y.name AS agency_b_name,
+       shared AS shared_count, spec AS specific_count, jaccard,
+       COLLECT { MATCH (h1:InsiktProjection {agency: a}) WHERE """ + _passes("h1") + """
+                 MATCH (h2:InsiktProjection {agency: b, problem: h1.problem})
                  WHERE """ + _passes("h2") + """
                  RETURN DISTINCT h1.problem AS sp ORDER BY sp } AS shared,
-       size(pairs) AS total
+       total
 ORDER BY specific_count DESC, shared_count DESC, jaccard DESC, agency_a, agency_b
 """,
     embedded=_shared_problems,
@@ -195,18 +190,16 @@ def _overlap_matrix(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     sets = _held(g, p)
     everyone = sorted(sets, key=lambda a: (-len(sets[a]), a))
     chosen = everyone[:p["top"]] if wanted is None else [a for a in everyone if a in wanted]
-    shared, specific = _pair_counts({a: sets[a] for a in chosen}, None)
-    rows = []
-    for (a, b), n in shared.items():
-        if n < p["min_shared"]:
-            continue
-        ta, tb = len(sets[a]), len(sets[b])
-        rows.append({
-            "agency_a": a, "agency_a_name": name_of(g, node_key(Label.AGENCY, a)),
-            "agency_b": b, "agency_b_name": name_of(g, node_key(Label.AGENCY, b)),
-            "shared": n, "specific_count": specific[(a, b)], "a_total": ta, "b_total": tb,
-            "jaccard": float(n) / (ta + tb - n), "agencies_total": len(everyone)})
-    return rows
+    t = pair_table({a: sets[a] for a in chosen})
+    ai, bi, jac = ranked_pairs(t, p["min_shared"], None)
+    return [{
+        "agency_a": t.agencies[i], "agency_a_name": name_of(g, node_key(Label.AGENCY,
+                                                                        t.agencies[i])),
+        "agency_b": t.agencies[j], "agency_b_name": name_of(g, node_key(Label.AGENCY,
+                                                                        t.agencies[j])),
+        "shared": int(t.shared[i, j]), "specific_count": int(t.specific[i, j]),
+        "a_total": int(t.totals[i]), "b_total": int(t.totals[j]), "jaccard": float(jac[i, j]),
+        "agencies_total": len(everyone)} for i, j in zip(ai.tolist(), bi.tolist(), strict=True)]
 
 
 register(SavedQuery(
