@@ -234,8 +234,10 @@ PROJECTION_INDEXES = [
 ]
 READ_SAME_PROBLEM = (f"MATCH (a:{Label.INSIGHT.value})-[:SAME_PROBLEM]->(b:{Label.INSIGHT.value}) "
                      "RETURN a.id AS a, b.id AS b, a.kind AS a_kind, b.kind AS b_kind")
-DROP_PROJECTION = f"MATCH (h:{PROJECTION_LABEL}) DETACH DELETE h"
-DROP_PAIRS = f"MATCH (p:{PAIR_LABEL}) DETACH DELETE p"
+DROP_PROJECTION = (f"MATCH (h:{PROJECTION_LABEL}) CALL {{ WITH h DETACH DELETE h }} "
+                   "IN TRANSACTIONS OF 10000 ROWS")
+DROP_PAIRS = (f"MATCH (p:{PAIR_LABEL}) CALL {{ WITH p DETACH DELETE p }} "
+              "IN TRANSACTIONS OF 10000 ROWS")
 READ_DEFAULT_PROJECTION = (f"MATCH (h:{PROJECTION_LABEL}) "
                            "WHERE ANY(s IN h.via_status WHERE NOT s IN $excluded) "
                            "RETURN h.agency AS agency, h.problem AS problem, h.kind AS kind")
@@ -251,10 +253,18 @@ WITH a.id AS agency, coalesce($problem[x.id], x.id) AS problem,
      CASE WHEN size(events) = 0 THEN [''] ELSE events END AS events
 UNWIND events AS le
 WITH agency, problem, kind, collect(DISTINCT {{s: st, e: le}}) AS via
-CREATE (:{PROJECTION_LABEL} {{agency: agency, problem: problem, kind: kind,
-        via_status: [v IN via | v.s], via_event: [v IN via | v.e]}})
-RETURN count(*) AS c
+CALL {{
+  WITH agency, problem, kind, via
+  CREATE (:{PROJECTION_LABEL} {{agency: agency, problem: problem, kind: kind,
+          via_status: [v IN via | v.s], via_event: [v IN via | v.e]}})
+}} IN TRANSACTIONS OF 10000 ROWS
 """
-STAMP_PROJECTION = f"MATCH (l:{LOCK_LABEL} {{id: $id}}) SET l.projection_of = $writes"
+ENSURE_LOCK = f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) ON CREATE SET l.writes = 0"
+COUNT_PROJECTION = f"MATCH (h:{PROJECTION_LABEL}) RETURN count(h) AS c"
+START_PROJECTION = (f"MATCH (l:{LOCK_LABEL} {{id: $id}}) SET l.projection_gen = l.writes "
+                    "RETURN l.writes AS writes")
+"""Marks a refresh for the current write counter as begun (SET locks the lock node)."""
+STAMP_PROJECTION = (f"MATCH (l:{LOCK_LABEL} {{id: $id}}) WHERE l.projection_gen = $writes "
+                    "SET l.projection_of = $writes")
 PROJECTION_FRESH = (f"OPTIONAL MATCH (l:{LOCK_LABEL} {{id: $id}}) "
-                    "RETURN coalesce(l.writes, 0) AS writes, l.projection_of AS stamp")
+                    "RETURN coalesce(l.writes, 0) AS writes, l.projection_gen AS gen")

@@ -441,34 +441,44 @@ class Neo4jStore:
 
     def refresh_projection(self) -> int:
         """Rebuild the agency–problem projection (graph.projection) from the graph, and the
-        pair table of the unfiltered overlap from it, in one transaction that holds the load
-        lock, and stamp both with the lock's write counter. Returns the number of rows."""
-        with self._errors("create the projection's indexes"), \
+        ranked pair table of the unfiltered overlap from it. Returns the number of rows.
+
+        In batches of bounded size (`CALL … IN TRANSACTIONS`, UNWIND batches), so the memory
+        a transaction needs stays flat at any scale (one transaction at 100× already needed
+        more than the 256 MiB the local server allows one). The load lock's write counter is
+        noted when the refresh starts (`projection_gen`) and stamped when it ends
+        (`projection_of`); a load in between makes the next query refresh again. While a
+        refresh runs, overlap queries may read a partial projection."""
+        with self._errors("refresh the agency-problem projection"), \
                 self.driver.session(database=self.database) as s:
             for statement in cypher.PROJECTION_INDEXES:
                 s.run(statement).consume()
+            s.run(cypher.ENSURE_LOCK, id=cypher.LOCK_ID).consume()
 
-        def work(tx: ManagedTransaction) -> int:
-            writes = self._take_lock(tx)
-            links = [r.data() for r in tx.run(cypher.READ_SAME_PROBLEM)]
+            def start(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+                rec = tx.run(cypher.START_PROJECTION, id=cypher.LOCK_ID).single()
+                links = [r.data() for r in tx.run(cypher.READ_SAME_PROBLEM)]
+                return (int(rec["writes"]) if rec else 0), links
+
+            writes, links = s.execute_write(start)
             problem, kind = projection.same_problem_params(links)
-            tx.run(cypher.DROP_PROJECTION).consume()
-            rec = tx.run(cypher.BUILD_PROJECTION, problem=problem, kind=kind).single()
-            tx.run(cypher.DROP_PAIRS).consume()
-            held = [(r["agency"], r["problem"], r["kind"]) for r in tx.run(
+            s.run(cypher.DROP_PROJECTION).consume()
+            s.run(cypher.DROP_PAIRS).consume()
+            s.run(cypher.BUILD_PROJECTION, problem=problem, kind=kind).consume()
+            held = [(r["agency"], r["problem"], r["kind"]) for r in s.run(
                 cypher.READ_DEFAULT_PROJECTION, excluded=list(projection.EXCLUDABLE_STATUSES))]
             for batch in _batches(projection.default_pairs(held), PAIR_BATCH):
-                tx.run(cypher.WRITE_PAIRS, rows=batch).consume()
-            tx.run(cypher.STAMP_PROJECTION, id=cypher.LOCK_ID, writes=writes).consume()
+                s.run(cypher.WRITE_PAIRS, rows=batch).consume()
+            s.run(cypher.STAMP_PROJECTION, id=cypher.LOCK_ID, writes=writes).consume()
+            rec = s.run(cypher.COUNT_PROJECTION).single()
             return int(rec["c"]) if rec else 0
 
-        return self._write(work, "refresh the agency-problem projection")
-
     def ensure_projection(self) -> None:
-        """Rebuild the projection when a write happened since it was made (one read when not)."""
+        """Rebuild the projection when a write happened since it was made or begun (one read
+        when not)."""
         def work(tx: ManagedTransaction) -> bool:
             rec = tx.run(cypher.PROJECTION_FRESH, id=cypher.LOCK_ID).single()
-            return rec is not None and rec["stamp"] is not None and rec["stamp"] == rec["writes"]
+            return rec is not None and rec["gen"] is not None and rec["gen"] == rec["writes"]
 
         if not self._read(work, "check the agency-problem projection"):
             self.refresh_projection()
