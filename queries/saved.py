@@ -122,13 +122,27 @@ register(SavedQuery(
     params=(LIFE_EVENT, DOMAIN, AGENCY, MIN_SHARED, INCLUDE_STATUS, LIMIT, OFFSET),
     cypher=DOMAIN_EVENTS + """
 CALL {
-  // Unfiltered: the pair table the projection keeps, already ranked (graph.projection).
+  // Unfiltered: the pair table the projection keeps, already ranked (graph.projection):
+  // the page is a range of `rank` (an index seek), the total the label's count.
   WITH dle
-  WITH dle WHERE $pair_table
-  MATCH (p:InsiktPair)
-  WHERE p.shared >= $min_shared AND ($agency IS NULL OR p.a = $agency OR p.b = $agency)
-  WITH dle, p ORDER BY p.rank
-  WITH dle, collect(p) AS pairs
+  WITH dle WHERE $pair_table AND $agency IS NULL AND $min_shared = 1
+  MATCH (r:InsiktPair) WHERE r.rank >= $offset AND r.rank < $offset + $limit
+  RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
+         COUNT { MATCH (q:InsiktPair) } AS total
+  UNION ALL
+  // Unfiltered, one agency's pairs (two index seeks) or a higher min_shared.
+  WITH dle
+  WITH dle WHERE $pair_table AND ($agency IS NOT NULL OR $min_shared > 1)
+  CALL {
+    MATCH (p:InsiktPair {a: $agency}) RETURN p
+    UNION
+    MATCH (p:InsiktPair {b: $agency}) RETURN p
+    UNION
+    MATCH (p:InsiktPair) WHERE $agency IS NULL RETURN p
+  }
+  WITH p WHERE p.shared >= $min_shared
+  WITH p ORDER BY p.rank
+  WITH collect(p) AS pairs
   UNWIND pairs[$offset..($offset + $limit)] AS r
   RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
          size(pairs) AS total

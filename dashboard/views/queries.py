@@ -142,6 +142,7 @@ else:
         show_query_error(exc)
     else:
         st.caption(t("queries.rows").format(n=len(rows)))
+        ui.showing(rows)  # a paged query: "showing X of TOTAL"
         # a query file without a twin declares no columns: they are its Cypher's RETURN
         df = display.frame(rows, q.columns or (tuple(rows[0]) if rows else ()))
         ui.table(df, "q_result", f"fraga-{q.name}", json_rows=rows)
