@@ -570,6 +570,12 @@ class EmbeddedStore:
         self._graph, self._graph_generation = g, generation
         return g
 
+    def read_part(self, labels: list[str] | None,
+                  rel_types: list[str] | None) -> nx.MultiDiGraph:
+        """The whole graph: it is built once per write and already in memory, so a part
+        would cost more to cut out than it saves."""
+        return self.to_networkx()
+
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The graph as `to_networkx()` gives it (kept for callers of the old store)."""

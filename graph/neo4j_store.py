@@ -406,10 +406,21 @@ class Neo4jStore:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Read the whole graph (one read transaction) into the shared networkx form."""
+        return self.read_part(None, None)
+
+    def read_part(self, labels: list[str] | None,
+                  rel_types: list[str] | None) -> nx.MultiDiGraph:
+        """The nodes of `labels` and the relationships of `rel_types` between them (None:
+        all), in the shared networkx form: what an analysis reads, and no more."""
         def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row], list[Row]]:
             metas = [dict(r["m"]) for r in tx.run(cypher.LIST_DATASETS)]
-            nodes = [r.data() for r in tx.run(cypher.READ_NODES)]
-            rels = [r.data() for r in tx.run(cypher.READ_RELS)]
+            if labels is None or rel_types is None:
+                nodes = [r.data() for r in tx.run(cypher.READ_NODES)]
+                rels = [r.data() for r in tx.run(cypher.READ_RELS)]
+            else:
+                nodes = [r.data() for r in tx.run(cypher.READ_NODES_OF, labels=labels)]
+                rels = [r.data() for r in tx.run(cypher.READ_RELS_OF, labels=labels,
+                                                 types=rel_types)]
             return nodes, rels, metas
 
         nodes, rels, metas = self._read(work, "read the graph")

@@ -148,6 +148,13 @@ class GraphStore(Protocol):
         """org nr → [(agency id, datasets)] for every Agency that has one."""
         ...
 
+    def read_part(self, labels: list[str] | None,
+                  rel_types: list[str] | None) -> nx.MultiDiGraph:
+        """The nodes of `labels` and the relationships of `rel_types` between them (None:
+        all), in the networkx form; a store may hand out more (the embedded store, the whole
+        graph it holds in memory anyway)."""
+        ...
+
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
                 timeout: float = 10.0) -> QueryPlan:
         """The server's plan for `cypher` (graph.plan); stores without Cypher refuse."""

@@ -70,6 +70,8 @@ MESSAGES: dict[str, str] = {
     "query.problem": "{problem}",
     "query.left_out": "{problem} (the file was left out of the catalog)",
     "query.truncated": "{message}",
+    "query.page": "showing {shown} of {total} (rows {first}–{last}; -p offset=N -p limit=N "
+                  "for other pages)",
     "param_format": "parameter '{item}' must look like key=value, e.g. -p {example}",
     # dashboard
     "dashboard.loaded_seed": "The store was empty: loaded '{dataset}' ({nodes} nodes, "

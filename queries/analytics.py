@@ -36,6 +36,7 @@ from graph.projection import (
     problem_sets,
     selected,
 )
+from graph.store import GraphStore
 from graph.walk import display_name
 
 T = TypeVar("T")
@@ -79,6 +80,27 @@ BURDEN_FORMULA = ("B = 1·who-does-what (actors the person must find) + 1·own-p
                   "+ 2·courier (documents carried) + 1.5·late-feedback (person steps with "
                   "feedback delayed or none)")
 BETWEENNESS_SAMPLE = 200
+
+_OVERLAP_NEEDS = ([Label.AGENCY.value, Label.INSIGHT.value, Label.LIFE_EVENT.value,
+                   Label.DOMAIN.value, Label.PRINCIPLE.value],
+                  [Rel.REPORTS.value, Rel.INSTANCE_OF.value, Rel.ARISES_IN.value,
+                   Rel.IN_DOMAIN.value, Rel.SAME_PROBLEM.value, Rel.APPLIES.value,
+                   Rel.ADDRESSES.value])
+ANALYSIS_NEEDS: dict[str, tuple[list[str], list[str]]] = {
+    "burden": ([Label.LIFE_EVENT.value, Label.JOURNEY_STEP.value, Label.AGENCY.value,
+                Label.INSIGHT.value], [Rel.HAS_STEP.value, Rel.HANDLED_BY.value]),
+    "similarity": _OVERLAP_NEEDS, "communities": _OVERLAP_NEEDS, "bridges": _OVERLAP_NEEDS,
+    "reach": _OVERLAP_NEEDS,
+}
+"""The labels and relationship types each analysis reads: on Neo4j only that part of the
+graph is fetched (`analysis_graph`); burden needs only the journeys (and the insights, to
+name its terms)."""
+
+
+def analysis_graph(store: GraphStore, analysis: str) -> nx.MultiDiGraph:
+    """The part of the store's graph an analysis reads (ANALYSIS_NEEDS), in networkx form."""
+    labels, rels = ANALYSIS_NEEDS[analysis]
+    return store.read_part(labels, rels)
 
 
 # -- fingerprint and cache ----------------------------------------------------------------------

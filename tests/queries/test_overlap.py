@@ -168,3 +168,30 @@ def test_projection_is_refreshed_after_a_write_it_did_not_see(neo4j_store: Neo4j
     got = rows(neo4j_store, "shared-problems", agency="a9", include_status="all", limit=100)
     assert {(r["agency_a"], r["agency_b"]): r["shared"] for r in got}[("a5", "a9")] \
         == ["G", "p1"]
+
+
+@pytest.mark.neo4j
+def test_each_analysis_reads_only_its_part_with_the_same_answer(neo4j_store: Neo4jStore) -> None:
+    from dataclasses import asdict
+
+    from loaders.load import load_dataset
+    from tests.conftest import SEED
+
+    load_dataset(neo4j_store, SEED)
+    whole = neo4j_store.to_networkx()
+    runs = {"burden": lambda g: [asdict(b) for b in an.burden(g)],
+            "similarity": lambda g: asdict(an.similarity(g, top=50)),
+            "communities": lambda g: asdict(an.communities(g)),
+            "bridges": lambda g: asdict(an.bridges(g)),
+            "reach": lambda g: [asdict(r) for r in an.reach(g)]}
+    assert set(runs) == set(an.ANALYSIS_NEEDS)
+    for name, run in runs.items():
+        part = an.analysis_graph(neo4j_store, name)
+        assert part.number_of_edges() < whole.number_of_edges(), name
+        an.clear_cache()
+        expected = run(whole)
+        an.clear_cache()
+        assert run(part) == expected, name
+    journeys = an.analysis_graph(neo4j_store, "burden")
+    assert {a["label"] for _, a in journeys.nodes(data=True)} <= {
+        "LifeEvent", "JourneyStep", "Agency", "Insight"}
