@@ -6,9 +6,11 @@ out by hand from the fixture, not from the implementation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 
 from graph.embedded import EmbeddedStore
@@ -179,7 +181,8 @@ def test_each_analysis_reads_only_its_part_with_the_same_answer(neo4j_store: Neo
 
     load_dataset(neo4j_store, SEED)
     whole = neo4j_store.to_networkx()
-    runs = {"burden": lambda g: [asdict(b) for b in an.burden(g)],
+    runs: dict[str, Callable[[nx.MultiDiGraph], Any]] = {
+            "burden": lambda g: [asdict(b) for b in an.burden(g)],
             "similarity": lambda g: asdict(an.similarity(g, top=50)),
             "communities": lambda g: asdict(an.communities(g)),
             "bridges": lambda g: asdict(an.bridges(g)),
