@@ -250,7 +250,7 @@ READ_DEFAULT_PROJECTION = (f"MATCH (h:{PROJECTION_LABEL}) "
                            "WHERE ANY(s IN h.via_status WHERE NOT s IN $excluded) "
                            "RETURN h.agency AS agency, h.problem AS problem, h.kind AS kind")
 WRITE_PAIRS = (f"UNWIND $rows AS r CREATE (:{PAIR_LABEL} {{a: r.a, b: r.b, shared: r.shared, "
-               "specific: r.specific, jaccard: r.jaccard, rank: r.rank})")
+               "specific: r.specific, jaccard: r.jaccard, rank: r.rank, problems: r.problems})")
 BUILD_PROJECTION = f"""
 MATCH (a:Agency)-[:REPORTS]->(i:Insight)
 WITH a, i, coalesce(i.status, 'active') AS st,

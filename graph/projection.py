@@ -263,14 +263,17 @@ def ranked_pairs(t: PairTable, min_shared: int, only: str | None
 def default_pairs(rows: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """The pair table the Neo4j store keeps for the unfiltered shared-problems: from
     (agency, problem, kind) rows (the default statuses), every pair sharing a problem with
-    its counts, Jaccard index and `rank` (0 = strongest, the order of `ranked_pairs`)."""
+    its counts, Jaccard index, `rank` (0 = strongest, the order of `ranked_pairs`) and the
+    problems it shares (so a page needs no lookups)."""
     sets: dict[str, dict[str, str]] = defaultdict(dict)
     for agency, problem, kind in rows:
         sets[agency][problem] = kind
     t = pair_table(dict(sets))
     ai, bi, jac = ranked_pairs(t, 1, None)
+    keys = {a: set(xs) for a, xs in sets.items()}
     return [{"a": t.agencies[i], "b": t.agencies[j], "shared": int(t.shared[i, j]),
-             "specific": int(t.specific[i, j]), "jaccard": float(jac[i, j]), "rank": r}
+             "specific": int(t.specific[i, j]), "jaccard": float(jac[i, j]), "rank": r,
+             "problems": sorted(keys[t.agencies[i]] & keys[t.agencies[j]])}
             for r, (i, j) in enumerate(zip(ai.tolist(), bi.tolist(), strict=True))]
 
 

@@ -128,7 +128,7 @@ CALL {
   WITH dle WHERE $pair_table AND $agency IS NULL AND $min_shared = 1
   MATCH (r:InsiktPair) WHERE r.rank >= $offset AND r.rank < $offset + $limit
   RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
-         COUNT { MATCH (q:InsiktPair) } AS total
+         r.problems AS problems, COUNT { MATCH (q:InsiktPair) } AS total
   UNION ALL
   // Unfiltered, one agency's pairs (two index seeks) or a higher min_shared.
   WITH dle
@@ -145,44 +145,47 @@ CALL {
   WITH collect(p) AS pairs
   UNWIND pairs[$offset..($offset + $limit)] AS r
   RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
-         size(pairs) AS total
+         r.problems AS problems, size(pairs) AS total
   UNION ALL
   // Filtered: pairs within each problem's holders, from the projection rows that pass.
+  // (The UNWIND is the guard: no row, and the scan below never starts.)
   WITH dle
-  WITH dle WHERE NOT $pair_table
-  MATCH (h:InsiktProjection) WHERE """ + _passes("h") + """
-  WITH dle, h.agency AS agency, collect([h.problem, h.kind = 'specific']) AS held
+  UNWIND CASE WHEN $pair_table THEN [] ELSE [dle] END AS dle2
+  MATCH (h:InsiktProjection) WHERE """ + _passes("h").replace("IN dle", "IN dle2") + """
+  WITH dle2 AS dle, h.agency AS agency, collect([h.problem, h.kind = 'specific']) AS held
   UNWIND held AS x
   WITH dle, agency, size(held) AS n, x[0] AS problem, x[1] AS specific
   // With $agency, only the problems it holds (one index seek per row, not every pair).
   WHERE $agency IS NULL OR EXISTS {
     MATCH (m:InsiktProjection {agency: $agency, problem: problem}) WHERE """ + _passes("m") + """ }
-  WITH problem, specific, collect({id: agency, n: n}) AS holders
+  WITH dle, problem, specific, collect({id: agency, n: n}) AS holders
   WHERE size(holders) > 1
   UNWIND [r IN holders WHERE $agency IS NULL OR r.id = $agency] AS a
   UNWIND holders AS b
-  WITH a, b, specific
+  WITH dle, a, b, specific
   WHERE a.id <> b.id AND ($agency IS NOT NULL OR a.id < b.id)
-  WITH CASE WHEN a.id < b.id THEN a ELSE b END AS first,
+  WITH dle, CASE WHEN a.id < b.id THEN a ELSE b END AS first,
        CASE WHEN a.id < b.id THEN b ELSE a END AS second, specific
-  WITH first.id AS a, second.id AS b, first.n + second.n AS both, count(*) AS shared,
+  WITH dle, first.id AS a, second.id AS b, first.n + second.n AS both, count(*) AS shared,
        sum(CASE WHEN specific THEN 1 ELSE 0 END) AS spec
   WHERE shared >= $min_shared
-  WITH a, b, shared, spec, toFloat(shared) / (both - shared) AS jaccard
+  WITH dle, a, b, shared, spec, toFloat(shared) / (both - shared) AS jaccard
   ORDER BY spec DESC, shared DESC, jaccard DESC, a, b
-  WITH collect({a: a, b: b, shared: shared, spec: spec, jaccard: jaccard}) AS pairs
+  WITH dle, collect({a: a, b: b, shared: shared, spec: spec, jaccard: jaccard}) AS pairs
   UNWIND pairs[$offset..($offset + $limit)] AS r
   RETURN r.a AS a, r.b AS b, r.shared AS shared, r.spec AS spec, r.jaccard AS jaccard,
+         COLLECT {
+           MATCH (h1:InsiktProjection {agency: r.a}) WHERE """ + _passes("h1") + """
+           MATCH (h2:InsiktProjection {agency: r.b, problem: h1.problem})
+           WHERE """ + _passes("h2") + """
+           RETURN DISTINCT h1.problem AS sp ORDER BY sp } AS problems,
          size(pairs) AS total
 }
 MATCH (x:Agency {id: a})
 MATCH (y:Agency {id: b})
 RETURN a AS agency_a, x.name AS agency_a_name, b AS agency_b, y.name AS agency_b_name,
        shared AS shared_count, spec AS specific_count, jaccard,
-       COLLECT { MATCH (h1:InsiktProjection {agency: a}) WHERE """ + _passes("h1") + """
-                 MATCH (h2:InsiktProjection {agency: b, problem: h1.problem})
-                 WHERE """ + _passes("h2") + """
-                 RETURN DISTINCT h1.problem AS sp ORDER BY sp } AS shared,
+       problems AS shared,
        total
 ORDER BY specific_count DESC, shared_count DESC, jaccard DESC, agency_a, agency_b
 """,
@@ -503,12 +506,12 @@ register(SavedQuery(
     cypher="""
 MATCH (a:Agency)-[:REPORTS]->(i:Insight)
 WHERE ($agency IS NULL OR a.id = $agency) AND coalesce(i.status, 'active') <> 'superseded'
-MATCH (i)-[:INSTANCE_OF*0..1]->(:Insight)<-[:ADDRESSES]-(p:Principle)
-WITH a, i, collect(DISTINCT p) AS candidates
-WHERE NONE(p IN candidates WHERE EXISTS { MATCH (a)-[:APPLIES]->(p) })
-UNWIND candidates AS p
-WITH a, i, p ORDER BY p.id
-WITH a, i, collect(p.id) AS principles
+// The principles per reported insight as one sorted list (no sort of every (a, i, p) row:
+// at 1000x that passed the server's 256 MiB per transaction).
+WITH a, i, COLLECT { MATCH (i)-[:INSTANCE_OF*0..1]->(:Insight)<-[:ADDRESSES]-(p:Principle)
+                     RETURN DISTINCT p.id AS pid ORDER BY pid } AS principles
+WHERE size(principles) > 0
+  AND NOT EXISTS { MATCH (a)-[:APPLIES]->(q:Principle) WHERE q.id IN principles }
 RETURN a.id AS agency, a.name AS agency_name, i.id AS insight, i.title AS insight_title,
        principles
 ORDER BY agency, insight
