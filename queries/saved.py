@@ -3,6 +3,7 @@ networkx twin, side by side so that a change to one is seen next to the other.""
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from typing import Any
 
@@ -14,6 +15,7 @@ from graph.projection import (
     EXCLUDABLE_STATUSES,
     INCLUDE_STATUS_HELP,
     INCLUDE_STATUS_HELP_SV,
+    PairTable,
     excluded_statuses,
     id_list,
     pair_table,
@@ -86,12 +88,42 @@ def _held(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, dict[str, str]]:
     return problem_sets(selected(g, p))
 
 
+_TABLES: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[Any, ...], Any]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _held_pairs(g: nx.MultiDiGraph, p: dict[str, Any]
+                ) -> tuple[dict[str, dict[str, str]], PairTable]:
+    """`_held` and its pair table, kept per graph object and filters (a few of them), so the
+    next page or another agency's pairs cost no recount."""
+    sets = _held_sets(g, p)
+    memo = _TABLES.setdefault(g, {})
+    key = ("pairs", len(g), excluded_statuses(p.get("include_status")), p.get("life_event"),
+           p.get("domain"))
+    if key not in memo:
+        memo[key] = pair_table(sets)
+    table: PairTable = memo[key]
+    return sets, table
+
+
+def _held_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """`_held`, kept per graph object and filters (at most 16 entries per graph)."""
+    memo = _TABLES.setdefault(g, {})
+    if len(memo) >= 16:
+        memo.clear()
+    key = ("sets", len(g), excluded_statuses(p.get("include_status")), p.get("life_event"),
+           p.get("domain"))
+    if key not in memo:
+        memo[key] = _held(g, p)
+    sets: dict[str, dict[str, str]] = memo[key]
+    return sets
+
+
 # -- shared-problems ----------------------------------------------------------------------
 
 def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     _overlap_params(p)
-    sets = _held(g, p)
-    t = pair_table(sets)
+    sets, t = _held_pairs(g, p)
     ai, bi, jac = ranked_pairs(t, p["min_shared"], p["agency"])
     page = slice(p["offset"], p["offset"] + p["limit"])
     out = []
@@ -204,7 +236,7 @@ ORDER BY specific_count DESC, shared_count DESC, jaccard DESC, agency_a, agency_
 
 def _overlap_matrix(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     wanted = _overlap_params(p)["agency_list"]
-    sets = _held(g, p)
+    sets = _held_sets(g, p)
     everyone = sorted(sets, key=lambda a: (-len(sets[a]), a))
     chosen = everyone[:p["top"]] if wanted is None else [a for a in everyone if a in wanted]
     t = pair_table({a: sets[a] for a in chosen})
@@ -297,7 +329,7 @@ def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     for pr, d in out_rels(g, a, "APPLIES"):
         rows.append({"section": "principle", "id": node_id(g, pr), "name": name_of(g, pr),
                      "detail": d.get("status") or ""})
-    sets = _held(g, {"include_status": p.get("include_status")})
+    sets = _held_sets(g, {"include_status": p.get("include_status")})
     mine = set(sets.get(p["agency"], {}))
     peers = []
     for b, xs in sets.items():
