@@ -503,27 +503,31 @@ ORDER BY principle, insight
 def _action_gap(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     rows = []
     applied: dict[str, set[str]] = {}
-    addressed_by: dict[str, set[str]] = {}
+    addressed_by: dict[str, tuple[set[str], list[str]]] = {}
     # The principles addressing each insight, from the principles' side: one pass over
     # ADDRESSES, not a walk of every edge into a general insight (its ~10k INSTANCE_OF) once
     # per insight that reports to it.
     direct: dict[str, set[str]] = defaultdict(set)
     for pr, x, _ in rels_of_type(g, "ADDRESSES"):
         direct[x].add(pr)
-    for a, i, k in g.edges(keys=True):
-        if k != "REPORTS" or (p["agency"] is not None and node_id(g, a) != p["agency"]):
-            continue
+    only = None if p["agency"] is None else node_key(Label.AGENCY, p["agency"])
+    if only is None:
+        reports = [(a, i) for a, i, _ in rels_of_type(g, "REPORTS")]
+    else:  # that agency's own edges only
+        reports = [(only, i) for i, _ in out_rels(g, only, "REPORTS")] if only in g else []
+    for a, i in reports:
         if g.nodes[i].get("status") == "superseded":
             continue
         if i not in addressed_by:
-            addressed_by[i] = {pr for x in with_generals(g, i) for pr in direct.get(x, ())}
+            found = {pr for x in with_generals(g, i) for pr in direct.get(x, ())}
+            addressed_by[i] = (found, sorted(node_id(g, pr) for pr in found))
         if a not in applied:
             applied[a] = {pr for pr, _ in out_rels(g, a, "APPLIES")}
-        principles = addressed_by[i]
+        principles, principle_ids = addressed_by[i]
         if principles and not principles & applied[a]:
-            rows.append({"agency": node_id(g, a), "agency_name": name_of(g, a), "insight": node_id(g, i),
-                         "insight_title": g.nodes[i].get("title"),
-                         "principles": sorted(node_id(g, pr) for pr in principles)})
+            rows.append({"agency": node_id(g, a), "agency_name": name_of(g, a),
+                         "insight": node_id(g, i), "insight_title": g.nodes[i].get("title"),
+                         "principles": list(principle_ids)})
     return rows
 
 
