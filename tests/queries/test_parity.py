@@ -148,6 +148,8 @@ def neo4j_rows(neo: Neo4jStore, q: SavedQuery,
     own normalising and ordering."""
     bound = [q.bind(p) for p in sweep]
     full = [{**b, **(q.prepare(b) if q.prepare else {})} for b in bound]
+    if q.uses_projection:  # as run_query does (a restored graph has none yet)
+        neo.ensure_projection()
 
     def work(tx: neo4j.ManagedTransaction) -> list[list[dict[str, Any]]]:
         return [[{k: to_plain(v) for k, v in zip(rec.keys(), rec.values(), strict=True)}
