@@ -101,9 +101,13 @@ SV: dict[str, str] = {
     "overlap.metric.jaccard": "Jaccard-index (delade / alla)",
     "overlap.filter_agency_help": "Visar myndigheten och de myndigheter den delar problem med.",
     "overlap.no_pairs": "Inga myndigheter delar insikter med de här filtren.",
-    "overlap.limited": "Matrisen visar de {shown} myndigheter som delar mest av {total}. "
-                       "Välj en myndighet, livshändelse eller domän för att se andra; "
-                       "paren nedan och tabellen har alla.",
+    "overlap.limited": "Matrisen visar de {shown} myndigheter som har flest problem, av "
+                       "{total}. Välj en myndighet för att se den och dem den delar mest med.",
+    "overlap.include_proposed": "Räkna med föreslagna insikter",
+    "overlap.include_proposed_help": "Räkna även insikter med status föreslagen, omstridd "
+                                     "eller ersatt. Som standard räknas bara aktiva insikter.",
+    "overlap.showing": "Visar {shown} av {total} par, starkast först (flest delade specifika "
+                       "problem, sedan flest delade problem, sedan Jaccard-index).",
     "overlap.pair": "Välj ett par",
     "overlap.agency_a": "Myndighet A",
     "overlap.agency_b": "Myndighet B",
@@ -479,9 +483,13 @@ EN: dict[str, str] = {
     "overlap.metric.jaccard": "Jaccard index (shared / all)",
     "overlap.filter_agency_help": "Shows the agency and the agencies it shares problems with.",
     "overlap.no_pairs": "No agencies share insights with these filters.",
-    "overlap.limited": "The matrix shows the {shown} agencies that share the most, of {total}. "
-                       "Pick an agency, life event or domain to see others; the pairs below "
-                       "and the table have them all.",
+    "overlap.limited": "The matrix shows the {shown} agencies that hold the most problems, of "
+                       "{total}. Pick an agency to see it and those it shares most with.",
+    "overlap.include_proposed": "Include proposed insights",
+    "overlap.include_proposed_help": "Also count insights whose status is proposed, disputed "
+                                     "or superseded. By default only active insights count.",
+    "overlap.showing": "Showing {shown} of {total} pairs, strongest first (most shared specific "
+                       "problems, then most shared problems, then the Jaccard index).",
     "overlap.pair": "Pick a pair",
     "overlap.agency_a": "Agency A",
     "overlap.agency_b": "Agency B",

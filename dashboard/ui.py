@@ -104,15 +104,45 @@ def datasets() -> list[DatasetInfo]:
         fail(exc)
 
 
-def graph_version() -> str:
-    """Changes whenever the loaded content changes: the store key and every dataset's counts
-    and load time. Every cached result is keyed on it."""
+def _read_version() -> str:
     parts = [*store_key(), *(f"{d.id}@{d.loaded_at}:{d.nodes}:{d.relationships}"
                              for d in datasets())]
     return "|".join(parts)
 
 
+_VERSION_KEY = "_ui_graph_version"
+
+
+def _run_marker() -> int | None:
+    """Something that differs between two script runs of a session: Streamlit gives every
+    run a fresh `cursors` dict (ScriptRunContext.reset). None outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    cursors = getattr(ctx, "cursors", None) if ctx is not None else None
+    return id(cursors) if cursors is not None else None
+
+
+def graph_version() -> str:
+    """Changes whenever the loaded content changes: the store key and every dataset's counts
+    and load time. Every cached result is keyed on it.
+
+    Asked of the store once per script run, not per call: a page calls this through every
+    `run`/`names`, and on Neo4j each ask is a Bolt transaction (13,423 of them in one
+    Collaboration rerun at 100×). A load from the CLI shows on the next rerun."""
+    marker = _run_marker()
+    if marker is None:
+        return _read_version()
+    seen = st.session_state.get(_VERSION_KEY)
+    if isinstance(seen, tuple) and seen[0] == marker:
+        return str(seen[1])
+    version = _read_version()
+    st.session_state[_VERSION_KEY] = (marker, version)
+    return version
+
+
 def clear_caches() -> None:
+    st.session_state.pop(_VERSION_KEY, None)
     st.cache_data.clear()
     _graph.clear()
     _names.clear()
@@ -405,17 +435,32 @@ def burden_index() -> dict[str, float]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _collaboration(version: str) -> views.Collaboration:
-    return views.collaboration(_graph(version))
+def _collaboration(version: str, include_status: str | None) -> views.Collaboration:
+    return views.collaboration(_graph(version), include_status=include_status)
 
 
-def collaboration() -> views.Collaboration:
+def collaboration(include_status: str | None = None) -> views.Collaboration:
     """Communities, similarity, reach and bridges (queries.analytics), cached on the graph
-    version."""
+    version and the status switch."""
     try:
-        return _collaboration(graph_version())
+        return _collaboration(graph_version(), include_status)
     except InsiktError as exc:
         fail(exc)
+
+
+def include_status_switch(key: str) -> str | None:
+    """The "include proposed" switch of the overlap, overview and collaboration pages: the
+    `include_status` value of the overlap queries and analyses (None: active insights only;
+    "all": proposed, disputed and superseded ones too)."""
+    on = st.toggle(t("overlap.include_proposed"), key=key, help=t("overlap.include_proposed_help"))
+    return "all" if on else None
+
+
+def showing(result_rows: Sequence[Mapping[str, Any]]) -> None:
+    """"Showing X of TOTAL pairs" under a paged query's table (rows with a `total` column)."""
+    if result_rows and "total" in result_rows[0]:
+        st.caption(t("overlap.showing").format(shown=len(result_rows),
+                                               total=result_rows[0]["total"]))
 
 
 def kind(value: Any) -> str:

@@ -23,6 +23,11 @@ Quote = Callable[[str], str]
 
 META_LABEL = "InsiktDataset"
 """Label of the nodes that hold dataset metadata (not part of the graph)."""
+PROJECTION_LABEL = "InsiktProjection"
+"""Label of the agency–problem projection rows (graph.projection): derived, not part of the
+graph, so no reader of the graph (stats, export, to_networkx) sees them."""
+PAIR_LABEL = "InsiktPair"
+"""Label of the pair table the projection keeps for the unfiltered overlap (derived too)."""
 LOCK_LABEL = "InsiktLock"
 LOCK_ID = "#load-lock"
 """The one node every load and unload locks first, so that writes run one after another and
@@ -174,15 +179,24 @@ def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
 
 LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "
                  "RETURN properties(d) AS m ORDER BY d.id")
-COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} UNWIND labels(n) AS l "
-                "RETURN l, count(*) AS c")
+COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
+                f"AND NOT n:{PAIR_LABEL} UNWIND labels(n) AS l RETURN l, count(*) AS c")
 COUNT_REL_TYPES = "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c"
-READ_NODES = (f"MATCH (n) WHERE NOT n:{META_LABEL} "
+READ_NODES = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
+              f"AND NOT n:{PAIR_LABEL} "
               "RETURN labels(n)[0] AS label, properties(n) AS props "
               "ORDER BY label, n.id")
 READ_RELS = (f"MATCH (a)-[r]->(b) WHERE NOT a:{META_LABEL} AND NOT b:{META_LABEL} "
              "RETURN type(r) AS type, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, "
              "b.id AS eid, properties(r) AS props ORDER BY type, sl, sid, el, eid")
+READ_NODES_OF = ("MATCH (n) WHERE any(l IN labels(n) WHERE l IN $labels) "
+                 "RETURN labels(n)[0] AS label, properties(n) AS props ORDER BY label, n.id")
+READ_RELS_OF = ("MATCH (a)-[r]->(b) WHERE type(r) IN $types "
+                "AND any(l IN labels(a) WHERE l IN $labels) "
+                "AND any(l IN labels(b) WHERE l IN $labels) "
+                "RETURN type(r) AS type, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, "
+                "b.id AS eid, properties(r) AS props ORDER BY type, sl, sid, el, eid")
+"""The part of the graph an analysis reads (queries.analytics.ANALYSIS_NEEDS)."""
 AGENCIES_WITH_ORG_NR = (
     f"MATCH (a:{Label.AGENCY.value}) WHERE a.org_nr IS NOT NULL AND a.org_nr <> '' "
     "RETURN a.org_nr AS nr, a.id AS id, a.datasets AS datasets ORDER BY a.id")
@@ -222,3 +236,54 @@ TERMINATE_TRANSACTIONS = "TERMINATE TRANSACTIONS $ids"
 def ids_with_label(label: Label) -> str:
     """The ids of every node with a label (to check a parameter's value, "did you mean")."""
     return f"MATCH (n:{quoted(Label(label).value)}) RETURN n.id AS id"
+
+
+# -- the agency–problem projection (graph.projection) ---------------------------------------
+
+PROJECTION_INDEXES = [
+    f"CREATE INDEX insikt_projection_agency IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
+    "ON (h.agency)",
+    f"CREATE INDEX insikt_projection_problem IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
+    "ON (h.problem)",
+    f"CREATE INDEX insikt_projection_pair IF NOT EXISTS FOR (h:{PROJECTION_LABEL}) "
+    "ON (h.agency, h.problem)",
+    f"CREATE INDEX insikt_pair_rank IF NOT EXISTS FOR (p:{PAIR_LABEL}) ON (p.rank)",
+    f"CREATE INDEX insikt_pair_a IF NOT EXISTS FOR (p:{PAIR_LABEL}) ON (p.a)",
+    f"CREATE INDEX insikt_pair_b IF NOT EXISTS FOR (p:{PAIR_LABEL}) ON (p.b)",
+]
+READ_SAME_PROBLEM = (f"MATCH (a:{Label.INSIGHT.value})-[:SAME_PROBLEM]->(b:{Label.INSIGHT.value}) "
+                     "RETURN a.id AS a, b.id AS b, a.kind AS a_kind, b.kind AS b_kind")
+DROP_PROJECTION = (f"MATCH (h:{PROJECTION_LABEL}) CALL {{ WITH h DETACH DELETE h }} "
+                   "IN TRANSACTIONS OF 10000 ROWS")
+DROP_PAIRS = (f"MATCH (p:{PAIR_LABEL}) CALL {{ WITH p DETACH DELETE p }} "
+              "IN TRANSACTIONS OF 10000 ROWS")
+READ_DEFAULT_PROJECTION = (f"MATCH (h:{PROJECTION_LABEL}) "
+                           "WHERE ANY(s IN h.via_status WHERE NOT s IN $excluded) "
+                           "RETURN h.agency AS agency, h.problem AS problem, h.kind AS kind")
+WRITE_PAIRS = (f"UNWIND $rows AS r CREATE (:{PAIR_LABEL} {{a: r.a, b: r.b, shared: r.shared, "
+               "specific: r.specific, jaccard: r.jaccard, rank: r.rank, problems: r.problems})")
+BUILD_PROJECTION = f"""
+MATCH (a:Agency)-[:REPORTS]->(i:Insight)
+WITH a, i, coalesce(i.status, 'active') AS st,
+     [(i)-[:ARISES_IN]->(le:LifeEvent) | le.id] AS events
+MATCH (i)-[:INSTANCE_OF*0..1]->(x:Insight)
+WITH a.id AS agency, coalesce($problem[x.id], x.id) AS problem,
+     coalesce($kind[x.id], x.kind, '') AS kind, st,
+     CASE WHEN size(events) = 0 THEN [''] ELSE events END AS events
+UNWIND events AS le
+WITH agency, problem, kind, collect(DISTINCT {{s: st, e: le}}) AS via
+CALL {{
+  WITH agency, problem, kind, via
+  CREATE (:{PROJECTION_LABEL} {{agency: agency, problem: problem, kind: kind,
+          via_status: [v IN via | v.s], via_event: [v IN via | v.e]}})
+}} IN TRANSACTIONS OF 10000 ROWS
+"""
+ENSURE_LOCK = f"MERGE (l:{META_LABEL}:{LOCK_LABEL} {{id: $id}}) ON CREATE SET l.writes = 0"
+COUNT_PROJECTION = f"MATCH (h:{PROJECTION_LABEL}) RETURN count(h) AS c"
+START_PROJECTION = (f"MATCH (l:{LOCK_LABEL} {{id: $id}}) SET l.projection_gen = l.writes "
+                    "RETURN l.writes AS writes")
+"""Marks a refresh for the current write counter as begun (SET locks the lock node)."""
+STAMP_PROJECTION = (f"MATCH (l:{LOCK_LABEL} {{id: $id}}) WHERE l.projection_gen = $writes "
+                    "SET l.projection_of = $writes")
+PROJECTION_FRESH = (f"OPTIONAL MATCH (l:{LOCK_LABEL} {{id: $id}}) "
+                    "RETURN coalesce(l.writes, 0) AS writes, l.projection_gen AS gen")

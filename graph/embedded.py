@@ -570,6 +570,12 @@ class EmbeddedStore:
         self._graph, self._graph_generation = g, generation
         return g
 
+    def read_part(self, labels: list[str] | None,
+                  rel_types: list[str] | None) -> nx.MultiDiGraph:
+        """The whole graph: it is built once per write and already in memory, so a part
+        would cost more to cut out than it saves."""
+        return self.to_networkx()
+
     @property
     def graph(self) -> nx.MultiDiGraph:
         """The graph as `to_networkx()` gives it (kept for callers of the old store)."""
@@ -612,6 +618,15 @@ class EmbeddedStore:
                timeout: float = 30.0) -> list[dict[str, Any]]:
         """Saved queries run their networkx twin here (this store has no Cypher)."""
         return query.embedded(self.to_networkx(), params)
+
+    def refresh_projection(self) -> int:
+        """Nothing to write (returns 0): the projection (graph.projection) derives from the
+        networkx form, which this store rebuilds after every write, on its first use. Building
+        it here would make every load build the whole graph."""
+        return 0
+
+    def ensure_projection(self) -> None:
+        """Always fresh here (see `refresh_projection`)."""
 
     def close(self) -> None:
         with self._lock:

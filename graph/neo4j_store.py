@@ -32,7 +32,7 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from . import cypher
+from . import cypher, projection
 from .cypher import EXPLAIN_PREFIX
 from .cypher import META_LABEL as META_LABEL  # re-exported: callers know these names from here
 from .cypher import SEARCH_INDEX as SEARCH_INDEX
@@ -71,6 +71,8 @@ DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "insikt-dev-password"  # the local launcher's documented default
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
+PAIR_BATCH = 10_000
+"""Rows per UNWIND when the projection writes its pair table."""
 
 HOW_TO_START = (
     "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
@@ -407,10 +409,21 @@ class Neo4jStore:
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """Read the whole graph (one read transaction) into the shared networkx form."""
+        return self.read_part(None, None)
+
+    def read_part(self, labels: list[str] | None,
+                  rel_types: list[str] | None) -> nx.MultiDiGraph:
+        """The nodes of `labels` and the relationships of `rel_types` between them (None:
+        all), in the shared networkx form: what an analysis reads, and no more."""
         def work(tx: ManagedTransaction) -> tuple[list[Row], list[Row], list[Row]]:
             metas = [dict(r["m"]) for r in tx.run(cypher.LIST_DATASETS)]
-            nodes = [r.data() for r in tx.run(cypher.READ_NODES)]
-            rels = [r.data() for r in tx.run(cypher.READ_RELS)]
+            if labels is None or rel_types is None:
+                nodes = [r.data() for r in tx.run(cypher.READ_NODES)]
+                rels = [r.data() for r in tx.run(cypher.READ_RELS)]
+            else:
+                nodes = [r.data() for r in tx.run(cypher.READ_NODES_OF, labels=labels)]
+                rels = [r.data() for r in tx.run(cypher.READ_RELS_OF, labels=labels,
+                                                 types=rel_types)]
             return nodes, rels, metas
 
         nodes, rels, metas = self._read(work, "read the graph")
@@ -439,6 +452,50 @@ class Neo4jStore:
             return int(rec["c"] or 0) if rec else 0
 
         return self._read(work, "read the version")
+
+    def refresh_projection(self) -> int:
+        """Rebuild the agency–problem projection (graph.projection) from the graph, and the
+        ranked pair table of the unfiltered overlap from it. Returns the number of rows.
+
+        In batches of bounded size (`CALL … IN TRANSACTIONS`, UNWIND batches), so the memory
+        a transaction needs stays flat at any scale (one transaction at 100× already needed
+        more than the 256 MiB the local server allows one). The load lock's write counter is
+        noted when the refresh starts (`projection_gen`) and stamped when it ends
+        (`projection_of`); a load in between makes the next query refresh again. While a
+        refresh runs, overlap queries may read a partial projection."""
+        with self._errors("refresh the agency-problem projection"), \
+                self.driver.session(database=self.database) as s:
+            for statement in cypher.PROJECTION_INDEXES:
+                s.run(statement).consume()
+            s.run(cypher.ENSURE_LOCK, id=cypher.LOCK_ID).consume()
+
+            def start(tx: ManagedTransaction) -> tuple[int, list[dict[str, Any]]]:
+                rec = tx.run(cypher.START_PROJECTION, id=cypher.LOCK_ID).single()
+                links = [r.data() for r in tx.run(cypher.READ_SAME_PROBLEM)]
+                return (int(rec["writes"]) if rec else 0), links
+
+            writes, links = s.execute_write(start)
+            problem, kind = projection.same_problem_params(links)
+            s.run(cypher.DROP_PROJECTION).consume()
+            s.run(cypher.DROP_PAIRS).consume()
+            s.run(cypher.BUILD_PROJECTION, problem=problem, kind=kind).consume()
+            held = [(r["agency"], r["problem"], r["kind"]) for r in s.run(
+                cypher.READ_DEFAULT_PROJECTION, excluded=list(projection.EXCLUDABLE_STATUSES))]
+            for batch in _batches(projection.default_pairs(held), PAIR_BATCH):
+                s.run(cypher.WRITE_PAIRS, rows=batch).consume()
+            s.run(cypher.STAMP_PROJECTION, id=cypher.LOCK_ID, writes=writes).consume()
+            rec = s.run(cypher.COUNT_PROJECTION).single()
+            return int(rec["c"]) if rec else 0
+
+    def ensure_projection(self) -> None:
+        """Rebuild the projection when a write happened since it was made or begun (one read
+        when not)."""
+        def work(tx: ManagedTransaction) -> bool:
+            rec = tx.run(cypher.PROJECTION_FRESH, id=cypher.LOCK_ID).single()
+            return rec is not None and rec["gen"] is not None and rec["gen"] == rec["writes"]
+
+        if not self._read(work, "check the agency-problem projection"):
+            self.refresh_projection()
 
     def close(self) -> None:
         if self._driver is not None:

@@ -151,6 +151,13 @@ class GraphStore(Protocol):
         """org nr → [(agency id, datasets)] for every Agency that has one."""
         ...
 
+    def read_part(self, labels: list[str] | None,
+                  rel_types: list[str] | None) -> nx.MultiDiGraph:
+        """The nodes of `labels` and the relationships of `rel_types` between them (None:
+        all), in the networkx form; a store may hand out more (the embedded store, the whole
+        graph it holds in memory anyway)."""
+        ...
+
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
                 timeout: float = 10.0) -> QueryPlan:
         """The server's plan for `cypher` (graph.plan); stores without Cypher refuse."""
@@ -168,6 +175,15 @@ class GraphStore(Protocol):
                timeout: float = 30.0) -> list[Row]:
         """The rows of a saved query, the store's own way: its Cypher (with `params` and
         `cypher_params`) where the store runs Cypher, else its networkx twin with `params`."""
+        ...
+
+    def refresh_projection(self) -> int:
+        """Rebuild the agency–problem projection (graph.projection) after a write; returns its
+        number of rows."""
+        ...
+
+    def ensure_projection(self) -> None:
+        """Rebuild the projection if a write happened since it was made."""
         ...
 
     def close(self) -> None: ...

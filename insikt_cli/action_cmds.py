@@ -62,10 +62,10 @@ def similarity_cmd(obj: Ctx, top: int, fmt: str) -> None:
     Example:
       insikt analyze similarity --top 10 --format csv
     """
-    from queries.analytics import similarity
+    from queries.analytics import analysis_graph, similarity
 
     with obj.store() as st:
-        res = similarity(st.to_networkx(), top)
+        res = similarity(analysis_graph(st, "similarity"), top)
     rows = [{"a": p.a, "b": p.b, "score": round(p.score, 4), "shared_count": len(p.shared),
              "shared": list(p.shared)} for p in res.pairs]
     _emit(["a", "b", "score", "shared_count", "shared"], rows, fmt, asdict(res))
@@ -88,10 +88,10 @@ def communities_cmd(obj: Ctx, seed: int, agenda: int, fmt: str) -> None:
     Example:
       insikt analyze communities --agenda 5
     """
-    from queries.analytics import communities
+    from queries.analytics import analysis_graph, communities
 
     with obj.store() as st:
-        res = communities(st.to_networkx(), seed)
+        res = communities(analysis_graph(st, "communities"), seed)
     rows = [{"community": c.number, "size": len(c.members), "members": list(c.members),
              "shared_problems": [f"{p.insight} ({p.members})" for p in c.shared_problems[:agenda]],
              "agenda": [a.principle for a in c.agenda[:agenda]]} for c in res.communities]
@@ -117,10 +117,10 @@ def reach_cmd(obj: Ctx, top: int, kind: str, fmt: str) -> None:
     Example:
       insikt analyze reach --kind specific --top 10
     """
-    from queries.analytics import reach
+    from queries.analytics import analysis_graph, reach
 
     with obj.store() as st:
-        res = [r for r in reach(st.to_networkx()) if kind in ("all", r.kind)]
+        res = [r for r in reach(analysis_graph(st, "reach")) if kind in ("all", r.kind)]
     res = res[:top] if top else res
     rows = [{"insight": r.insight, "kind": r.kind, "agencies": r.agencies,
              "life_events": r.life_events, "domains": r.domains, "title": r.title} for r in res]
@@ -144,10 +144,10 @@ def bridges_cmd(obj: Ctx, top: int, sample_above: int, seed: int, fmt: str) -> N
     Example:
       insikt analyze bridges --top 10
     """
-    from queries.analytics import bridges
+    from queries.analytics import analysis_graph, bridges
 
     with obj.store() as st:
-        res = bridges(st.to_networkx(), sample_above, seed)
+        res = bridges(analysis_graph(st, "bridges"), sample_above, seed)
     shown = res.agencies[:top] if top else res.agencies
     rows = [{"agency": b.agency, "betweenness": round(b.betweenness, 4), "partners": b.partners,
              "communities_linked": b.communities_linked, "name": b.name} for b in shown]
@@ -174,12 +174,13 @@ def burden_cmd(obj: Ctx, fmt: str) -> None:
         BURDEN_DEFINITIONS,
         BURDEN_FORMULA,
         BURDEN_WEIGHTS,
+        analysis_graph,
         burden,
         burden_table,
     )
 
     with obj.store() as st:
-        res = burden(st.to_networkx())
+        res = burden(analysis_graph(st, "burden"))
     names = list(BURDEN_WEIGHTS)
     rows = burden_table(res)
     _emit(["rank", "life_event", "index", "steps", *names], rows, fmt,

@@ -93,6 +93,8 @@ MESSAGES: dict[str, str] = {
     "query.problem": "{problem}",
     "query.left_out": "{problem} (the file was left out of the catalog)",
     "query.truncated": "{message}",
+    "query.page": "showing {shown} of {total} (rows {first}–{last}; -p offset=N -p limit=N "
+                  "for other pages)",
     "param_format": "parameter '{item}' must look like key=value, e.g. -p {example}",
     # neo4j start (--load), card
     "neo4j.starting": "Starting the local Neo4j (the first start builds it with Maven and can "

@@ -123,6 +123,11 @@ def query_cmd(obj: Ctx, name: str, params: tuple[str, ...], fmt: str) -> None:
     with obj.store() as st:
         result = run_query(st, name, raw, check_ids=True)
     print_rows(result.columns, result.rows, fmt)
+    if result.total is not None:  # a paged query: say how much there is (stderr, like hints)
+        offset = int(result.params.get("offset") or 0)
+        click.echo(say("query.page", shown=len(result.rows), total=result.total,
+                       first=offset + 1 if result.rows else 0, last=offset + len(result.rows)),
+                   err=True)
     if result.truncated:
         click.secho(say("warning", warning=say("query.truncated", message=result.message)),
                     fg="yellow", err=True)

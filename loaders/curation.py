@@ -234,6 +234,7 @@ def rebuild_curation(store: GraphStore, new: Sequence[Decision] = ()) -> Curatio
     if _current(g) != _planned(data, g) or any(node_key(Label.DECISION, d.id) not in g
                                                for d in new):
         out.result = store.load(data)
+        store.refresh_projection()  # matched problems and statuses changed the overlap
     return out
 
 
@@ -487,4 +488,5 @@ def unload_dataset(store: GraphStore, dataset_id: str) -> LoadResult:
     result = store.unload(dataset_id)
     if dataset_id != CURATION_DATASET:
         rebuild_curation(store)
+    store.refresh_projection()
     return result

@@ -82,14 +82,15 @@ def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source:
                   register_path: Path | None = None) -> ResolvedLoad:
     """Resolve the dataset's agencies (or, `strict`, refuse any org nr of another id), then
     write it with the org-nr rule re-checked inside the write transaction; afterwards the
-    curators' decisions are laid over the insights there are now."""
+    curators' decisions are laid over the insights there are now, and the agency–problem
+    projection is brought up to date."""
     refuse_reserved_id(data, source)
     if strict:
         conflicts = org_nr_conflicts(store, data, agencies_file)
         if conflicts:
             raise ValidationFailed(conflicts, source)
         result = store.load(data, progress, check=org_nr_check(data, agencies_file, source))
-        rebuild_curation(store)
+        after_write(store)
         return with_resolutions(result, [])
     register = register_path if register_path is not None else configured_register()
     last: ResolutionChanged | None = None
@@ -101,10 +102,23 @@ def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source:
         except ResolutionChanged as exc:
             last = exc
             continue
-        rebuild_curation(store)
+        after_write(store)
         return with_resolutions(result, p.resolutions)
     raise StoreError(f"{last}; tried {ATTEMPTS} times while other loads were running: "
                      "run the load again")
+
+
+def after_write(store: GraphStore) -> None:
+    """What every load ends with: the curation dataset rebuilt over the insights there are now
+    (it refreshes the projection when it writes), then the projection brought up to date."""
+    rebuild_curation(store)
+    refresh_projection(store)
+
+
+def refresh_projection(store: GraphStore) -> None:
+    """Bring the agency–problem projection (graph.projection) up to date after a write: every
+    load and unload, and a curation decision, end with it."""
+    store.refresh_projection()
 
 
 def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> list[Problem]:

@@ -208,6 +208,7 @@ def import_register(store: GraphStore, path: str | Path,
             report.result = store.load(data, progress, check=check)
         except _AgenciesChanged:
             continue
+        store.refresh_projection()
         return report
     raise StoreError(f"the agencies in the store changed while {path} was imported, "
                      f"{RECONCILE_ATTEMPTS} times in a row (other loads are running): try again")

@@ -14,7 +14,6 @@ instances of "kunden får agera kurir" therefore share that general problem.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 import random
 import threading
@@ -25,10 +24,19 @@ from typing import Any, TypeVar
 
 import igraph
 import networkx as nx
+import numpy as np
 from cachetools import LRUCache
 
 from graph.canonical import TITLES, Canonical, canonical_insights
 from graph.model import Label, Rel
+from graph.projection import (
+    EXCLUDABLE_STATUSES,
+    excluded_statuses,
+    pair_table,
+    problem_sets,
+    selected,
+)
+from graph.store import GraphStore
 from graph.walk import display_name
 
 T = TypeVar("T")
@@ -72,6 +80,27 @@ BURDEN_FORMULA = ("B = 1·who-does-what (actors the person must find) + 1·own-p
                   "+ 2·courier (documents carried) + 1.5·late-feedback (person steps with "
                   "feedback delayed or none)")
 BETWEENNESS_SAMPLE = 200
+
+_OVERLAP_NEEDS = ([Label.AGENCY.value, Label.INSIGHT.value, Label.LIFE_EVENT.value,
+                   Label.DOMAIN.value, Label.PRINCIPLE.value],
+                  [Rel.REPORTS.value, Rel.INSTANCE_OF.value, Rel.ARISES_IN.value,
+                   Rel.IN_DOMAIN.value, Rel.SAME_PROBLEM.value, Rel.APPLIES.value,
+                   Rel.ADDRESSES.value])
+ANALYSIS_NEEDS: dict[str, tuple[list[str], list[str]]] = {
+    "burden": ([Label.LIFE_EVENT.value, Label.JOURNEY_STEP.value, Label.AGENCY.value,
+                Label.INSIGHT.value], [Rel.HAS_STEP.value, Rel.HANDLED_BY.value]),
+    "similarity": _OVERLAP_NEEDS, "communities": _OVERLAP_NEEDS, "bridges": _OVERLAP_NEEDS,
+    "reach": _OVERLAP_NEEDS,
+}
+"""The labels and relationship types each analysis reads: on Neo4j only that part of the
+graph is fetched (`analysis_graph`); burden needs only the journeys (and the insights, to
+name its terms)."""
+
+
+def analysis_graph(store: GraphStore, analysis: str) -> nx.MultiDiGraph:
+    """The part of the store's graph an analysis reads (ANALYSIS_NEEDS), in networkx form."""
+    labels, rels = ANALYSIS_NEEDS[analysis]
+    return store.read_part(labels, rels)
 
 
 # -- fingerprint and cache ----------------------------------------------------------------------
@@ -166,7 +195,7 @@ class GraphIndex:
     addresses: dict[str, frozenset[str]]  # principle -> insights it ADDRESSES
     addressed_by: dict[str, frozenset[str]]  # insight -> principles that ADDRESS it
     journeys: dict[str, tuple[JourneyStepInfo, ...]]  # life event -> steps in order
-    agency_sets: dict[str, frozenset[str]]  # agency -> insight set (see module docstring)
+    agency_sets: dict[str, frozenset[str]]  # agency -> problem set, default statuses (docstring)
 
     def name(self, label: Label | str, node_id: str) -> str:
         return self.names.get(str(label), {}).get(node_id, node_id)
@@ -234,12 +263,7 @@ def _build_index(g: nx.MultiDiGraph) -> GraphIndex:
             agency_terms=tuple(str(x) for x in sp.get("agency_terms") or ())))
     journeys = {le: tuple(sorted(steps, key=lambda s: (s.order, s.id)))
                 for le, steps in sorted(raw_journeys.items())}
-    agency_sets: dict[str, frozenset[str]] = {}
-    for agency, insights in sorted(reports.items()):
-        expanded = set(insights)
-        for i in insights:
-            expanded |= generals.get(i, set())
-        agency_sets[agency] = frozenset(expanded)
+    agency_sets = _problem_sets(g, None)
     return GraphIndex(
         names=names, props=props, reports=_freeze(reports), reporters=_freeze(reporters),
         generals=_freeze(generals), instances=_freeze(instances), arises_in=_freeze(arises),
@@ -253,9 +277,21 @@ def graph_index(g: nx.MultiDiGraph, fp: str | None = None) -> GraphIndex:
     return _cached("index", g, (), lambda: _build_index(g), fp)
 
 
-def agency_insight_sets(g: nx.MultiDiGraph) -> dict[str, frozenset[str]]:
-    """For each agency that reports something: its insight set (reported + their generals)."""
-    return graph_index(g).agency_sets
+def _problem_sets(g: nx.MultiDiGraph, include_status: str | None) -> dict[str, frozenset[str]]:
+    """Agency → the problems it holds (graph.projection: SAME_PROBLEM merged; proposed,
+    disputed and superseded insights only with `include_status`), agencies sorted."""
+    sets = problem_sets(selected(g, {"include_status": include_status}))
+    return {a: frozenset(sets[a]) for a in sorted(sets)}
+
+
+def agency_insight_sets(g: nx.MultiDiGraph, include_status: str | None = None,
+                        fp: str | None = None) -> dict[str, frozenset[str]]:
+    """For each agency that holds something: its problem set (what it reports and their
+    generals, matched problems as one; by default only active insights count)."""
+    if excluded_statuses(include_status) == EXCLUDABLE_STATUSES:
+        return graph_index(g, fp).agency_sets
+    key = excluded_statuses(include_status)
+    return _cached("sets", g, key, lambda: _problem_sets(g, include_status), fp)
 
 
 def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float:
@@ -264,40 +300,37 @@ def jaccard(a: frozenset[str] | set[str], b: frozenset[str] | set[str]) -> float
     return len(a & b) / union if union else 0.0
 
 
-def _shared_counts(index: GraphIndex) -> dict[tuple[str, str], int]:
-    """(a, b) with a < b → how many insights their sets share, from the agency side only:
-    an inverted index insight → agencies, then pairs within each insight's agencies."""
-    by_insight: dict[str, list[str]] = {}
-    for agency, insights in index.agency_sets.items():  # agencies in sorted order
-        for i in insights:
-            by_insight.setdefault(i, []).append(agency)
-    counts: Counter[tuple[str, str]] = Counter()
-    for agencies in by_insight.values():
-        if len(agencies) > 1:
-            counts.update(itertools.combinations(agencies, 2))
-    return dict(counts)
+def _shared_counts(sets: dict[str, frozenset[str]]) -> dict[tuple[str, str], int]:
+    """(a, b) with a < b → how many problems their sets share: pairs within each problem's
+    holders (graph.projection.pair_table), never the pair paths."""
+    t = pair_table({a: dict.fromkeys(xs, "") for a, xs in sets.items()})
+    ai, bi = np.nonzero(t.shared)
+    return {(t.agencies[i], t.agencies[j]): int(t.shared[i, j])
+            for i, j in zip(ai.tolist(), bi.tolist(), strict=True)}
 
 
-def shared_counts(g: nx.MultiDiGraph, fp: str | None = None) -> dict[tuple[str, str], int]:
-    """Cached: agency pairs (a < b) that share at least one insight, with the count."""
+def shared_counts(g: nx.MultiDiGraph, fp: str | None = None,
+                  include_status: str | None = None) -> dict[tuple[str, str], int]:
+    """Cached: agency pairs (a < b) that share at least one problem, with the count."""
     fp = fp or fingerprint(g)
-    return _cached("shared", g, (), lambda: _shared_counts(graph_index(g, fp)), fp)
+    return _cached("shared", g, excluded_statuses(include_status),
+                   lambda: _shared_counts(agency_insight_sets(g, include_status, fp)), fp)
 
 
-def agency_projection(g: nx.MultiDiGraph, fp: str | None = None) -> nx.Graph:
-    """The agency–agency projection: every reporting agency, an edge per shared insight count
-    (`weight`) and its inverse as `distance` (more shared problems = closer)."""
+def agency_projection(g: nx.MultiDiGraph, fp: str | None = None,
+                      include_status: str | None = None) -> nx.Graph:
+    """The agency–agency projection: every agency that holds a problem, an edge per shared
+    problem count (`weight`) and its inverse as `distance` (more shared problems = closer)."""
     fp = fp or fingerprint(g)
 
     def build() -> nx.Graph:
-        index = graph_index(g, fp)
         p = nx.Graph()
-        p.add_nodes_from(index.agency_sets)  # sorted
-        for (a, b), w in sorted(shared_counts(g, fp).items()):
+        p.add_nodes_from(agency_insight_sets(g, include_status, fp))  # sorted
+        for (a, b), w in sorted(shared_counts(g, fp, include_status).items()):
             p.add_edge(a, b, weight=w, distance=1.0 / w)
         return p
 
-    return _cached("projection", g, (), build, fp)
+    return _cached("projection", g, excluded_statuses(include_status), build, fp)
 
 
 # -- similarity ------------------------------------------------------------------------------------
@@ -319,16 +352,17 @@ class Similarity:
     overlapping_pairs: int  # pairs that share at least one insight
 
 
-def similarity(g: nx.MultiDiGraph, top: int = 20) -> Similarity:
-    """The `top` most similar agency pairs by Jaccard over their insight sets, with the
-    insights they share. Ties: score desc, then the two ids; pairs always have a < b."""
+def similarity(g: nx.MultiDiGraph, top: int = 20,
+               include_status: str | None = None) -> Similarity:
+    """The `top` most similar agency pairs by Jaccard over their problem sets, with the
+    problems they share. Ties: score desc, then the two ids; pairs always have a < b."""
     fp = fingerprint(g)
 
     def compute() -> Similarity:
         index = graph_index(g, fp)
-        sets = index.agency_sets
+        sets = agency_insight_sets(g, include_status, fp)
         scored = []
-        for (a, b), w in shared_counts(g, fp).items():
+        for (a, b), w in shared_counts(g, fp, include_status).items():
             scored.append((-(w / (len(sets[a]) + len(sets[b]) - w)), a, b))
         scored.sort()
         pairs = tuple(
@@ -338,7 +372,7 @@ def similarity(g: nx.MultiDiGraph, top: int = 20) -> Similarity:
             for neg, a, b in scored[:max(top, 0)])
         return Similarity(pairs=pairs, agencies=len(sets), overlapping_pairs=len(scored))
 
-    return _cached("similarity", g, (top,), compute, fp)
+    return _cached("similarity", g, (top, *excluded_statuses(include_status)), compute, fp)
 
 
 # -- communities ---------------------------------------------------------------------------------
@@ -384,7 +418,8 @@ class Communities:
         return None
 
 
-def collaboration_projection(g: nx.MultiDiGraph, fp: str | None = None) -> nx.Graph:
+def collaboration_projection(g: nx.MultiDiGraph, fp: str | None = None,
+                             include_status: str | None = None) -> nx.Graph:
     """The agency projection weighted as Newman's collaboration network (networkx's
     `collaboration_weighted_projected_graph`): a shared insight that n agencies report adds
     1/(n-1) to each of their pairs. The five general insights are reported through nearly every
@@ -394,11 +429,11 @@ def collaboration_projection(g: nx.MultiDiGraph, fp: str | None = None) -> nx.Gr
     fp = fp or fingerprint(g)
 
     def build() -> nx.Graph:
-        index = graph_index(g, fp)
         b = nx.Graph()
-        agencies = [("agency", a) for a in index.agency_sets]  # sorted
+        sets = agency_insight_sets(g, include_status, fp)
+        agencies = [("agency", a) for a in sets]  # sorted
         b.add_nodes_from(agencies, bipartite=0)
-        for a, insights in index.agency_sets.items():
+        for a, insights in sets.items():
             b.add_edges_from((("agency", a), ("insight", i)) for i in sorted(insights))
         w = nx.bipartite.collaboration_weighted_projected_graph(b, agencies)
         p = nx.Graph()
@@ -407,10 +442,11 @@ def collaboration_projection(g: nx.MultiDiGraph, fp: str | None = None) -> nx.Gr
                                          w.edges(data=True)))
         return p
 
-    return _cached("collaboration", g, (), build, fp)
+    return _cached("collaboration", g, excluded_statuses(include_status), build, fp)
 
 
-def communities(g: nx.MultiDiGraph, seed: int = 42) -> Communities:
+def communities(g: nx.MultiDiGraph, seed: int = 42,
+                include_status: str | None = None) -> Communities:
     """Louvain communities (fixed seed) of the agency projection with Newman's collaboration
     weights (see `collaboration_projection`), with their modularity. Each community lists the
     problems its members share (held by ≥2 members; most members first, specific before
@@ -420,10 +456,10 @@ def communities(g: nx.MultiDiGraph, seed: int = 42) -> Communities:
 
     def compute() -> Communities:
         index = graph_index(g, fp)
-        p = agency_projection(g, fp)
+        p = agency_projection(g, fp, include_status)
         if p.number_of_nodes() == 0:
             return Communities((), 0.0, 0, seed)
-        cp = collaboration_projection(g, fp)
+        cp = collaboration_projection(g, fp, include_status)
         parts = [sorted(c) for c in nx.community.louvain_communities(cp, weight="weight",
                                                                      seed=seed)]
         parts.sort(key=lambda c: (-len(c), c[0]))
@@ -431,16 +467,18 @@ def communities(g: nx.MultiDiGraph, seed: int = 42) -> Communities:
                       if cp.number_of_edges() else 0.0)
         out = []
         for number, members in enumerate(parts, start=1):
-            out.append(_community(index, p, number, tuple(members)))
+            out.append(_community(index, agency_insight_sets(g, include_status, fp), p,
+                                  number, tuple(members)))
         return Communities(tuple(out), modularity, p.number_of_nodes(), seed)
 
-    return _cached("communities", g, (seed,), compute, fp)
+    return _cached("communities", g, (seed, *excluded_statuses(include_status)), compute, fp)
 
 
-def _community(index: GraphIndex, p: nx.Graph, number: int, members: tuple[str, ...]) -> Community:
+def _community(index: GraphIndex, sets: dict[str, frozenset[str]], p: nx.Graph, number: int,
+               members: tuple[str, ...]) -> Community:
     held: Counter[str] = Counter()
     for m in members:
-        held.update(index.agency_sets.get(m, ()))
+        held.update(sets.get(m, ()))
     insight_props = index.props.get("Insight", {})
 
     def kind(i: str) -> str:
@@ -589,7 +627,8 @@ def betweenness(p: nx.Graph, weight: str = "distance", k: int | None = None,
     return result
 
 
-def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Bridges:
+def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42,
+            include_status: str | None = None) -> Bridges:
     """Betweenness centrality on the agency projection, with path length 1/shared-count so
     that paths run along strong ties (see `betweenness`). A projection with more than
     `sample_above` agencies is estimated from k = min(n, 200) sampled sources (seeded), and
@@ -598,12 +637,12 @@ def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Brid
 
     def compute() -> Bridges:
         index = graph_index(g, fp)
-        p = agency_projection(g, fp)
+        p = agency_projection(g, fp, include_status)
         n = p.number_of_nodes()
         sampled = n > sample_above
         k = min(n, BETWEENNESS_SAMPLE) if sampled else None
         scores = betweenness(p, "distance", k, seed)
-        comm = communities(g, seed)
+        comm = communities(g, seed, include_status)
         number = {m: c.number for c in comm.communities for m in c.members}
         out = []
         for agency in p.nodes:
@@ -614,7 +653,8 @@ def bridges(g: nx.MultiDiGraph, sample_above: int = 300, seed: int = 42) -> Brid
         out.sort(key=lambda b: (-b.betweenness, -b.communities_linked, b.agency))
         return Bridges(tuple(out), n, p.number_of_edges(), sampled, k, seed)
 
-    return _cached("bridges", g, (sample_above, seed), compute, fp)
+    return _cached("bridges", g, (sample_above, seed, *excluded_statuses(include_status)),
+                   compute, fp)
 
 
 # -- journey burden ----------------------------------------------------------------------------

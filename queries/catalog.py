@@ -229,6 +229,8 @@ def run_query(store: GraphStore, name: str, params: Mapping[str, Any] | None = N
         return QueryResult(result.query, result.params, result.columns, result.rows,
                            result.backend, truncated=res.truncated, message=res.message)
     extra = q.prepare(bound) if q.prepare else {}
+    if q.uses_projection:
+        store.ensure_projection()
     rows = store.answer(q, bound, cypher_params=extra, timeout=timeout)
     return _result(q, bound, rows, store.backend)
 

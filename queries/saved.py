@@ -3,6 +3,7 @@ networkx twin, side by side so that a change to one is seen next to the other.""
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from typing import Any
 
@@ -10,186 +11,303 @@ import networkx as nx
 
 from graph.errors import QueryRefused
 from graph.model import SEARCH_FIELD, Label, node_key, search_tokens
+from graph.projection import (
+    EXCLUDABLE_STATUSES,
+    INCLUDE_STATUS_HELP,
+    INCLUDE_STATUS_HELP_SV,
+    PairTable,
+    excluded_statuses,
+    id_list,
+    pair_table,
+    problem_sets,
+    ranked_pairs,
+    selected,
+)
 from graph.store import DATASETS_ATTR
-from graph.walk import coalesced_name, in_rels, name_of, node_id, out_rels, with_generals
+from graph.walk import (
+    coalesced_name,
+    in_rels,
+    name_of,
+    node_id,
+    out_rels,
+    rels_of_type,
+    with_generals,
+)
 
 from .types import Param, Row, SavedQuery, register
 
 # -- shared pieces ------------------------------------------------------------------------
 
 LIFE_EVENT = Param("life_event", "str", "only insights that arise in this life event (id)",
-                   choices=Label.LIFE_EVENT)
+                   choices=Label.LIFE_EVENT,
+                   help_sv="bara insikter som uppstår i den här livshändelsen (id)")
 DOMAIN = Param("domain", "str", "only insights in life events of this domain (id)",
-               choices=Label.DOMAIN)
-AGENCY = Param("agency", "str", "only pairs that include this agency (id)", choices=Label.AGENCY)
-
-# Cypher fragment: the reported insight `i` passes the life-event and domain filters.
-INSIGHT_FILTER = """
-  ($life_event IS NULL OR EXISTS { MATCH (i)-[:ARISES_IN]->(:LifeEvent {id: $life_event}) })
-  AND ($domain IS NULL OR EXISTS {
-        MATCH (i)-[:ARISES_IN]->(:LifeEvent)-[:IN_DOMAIN]->(:Domain {id: $domain}) })"""
-
-
-def _insight_passes(g: nx.MultiDiGraph, ins_key: str, p: dict[str, Any]) -> bool:
-    if p.get("life_event") is None and p.get("domain") is None:
-        return True
-    events = [v for v, _ in out_rels(g, ins_key, "ARISES_IN")]
-    if p.get("life_event") is not None and node_key(Label.LIFE_EVENT, p["life_event"]) not in events:
-        return False
-    if p.get("domain") is not None:
-        wanted = node_key(Label.DOMAIN, p["domain"])
-        return any(d == wanted for le in events for d, _ in out_rels(g, le, "IN_DOMAIN"))
-    return True
+               choices=Label.DOMAIN, help_sv="bara insikter i livshändelser inom området (id)")
+AGENCY = Param("agency", "str", "only pairs that include this agency (id)", choices=Label.AGENCY,
+               help_sv="bara par där den här myndigheten ingår (id)")
+INCLUDE_STATUS = Param("include_status", "str", INCLUDE_STATUS_HELP,
+                       help_sv=INCLUDE_STATUS_HELP_SV)
+MIN_SHARED = Param("min_shared", "int", "only pairs sharing at least this many problems",
+                   default=1, minimum=1,
+                   help_sv="bara par som delar minst så här många problem")
+LIMIT = Param("limit", "int", "at most this many pairs (one page)", default=100, minimum=1,
+              maximum=10_000, help_sv="högst så här många par (en sida)")
+OFFSET = Param("offset", "int", "skip this many pairs first (the next pages)", default=0,
+               minimum=0, help_sv="hoppa över så här många par först (nästa sidor)")
 
 
-def agency_insight_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, set[str]]:
-    """Agency key → insight keys it reports, specific ones also counted as their generals."""
-    sets: dict[str, set[str]] = defaultdict(set)
-    for u, v, k in g.edges(keys=True):
-        if k == "REPORTS" and _insight_passes(g, v, p):
-            sets[u].update(with_generals(g, v))
+def _overlap_params(p: dict[str, Any]) -> dict[str, Any]:
+    """The Cypher parameters the overlap queries derive (and the checks both backends run):
+    the statuses left out, the agency list, and whether the Neo4j store's ranked pair table
+    answers (no status, life-event or domain filter)."""
+    excluded = excluded_statuses(p.get("include_status"))
+    return {"excluded_status": list(excluded),
+            "agency_list": id_list(p.get("agencies"), "agencies"),
+            "pair_table": (excluded == EXCLUDABLE_STATUSES and p.get("life_event") is None
+                           and p.get("domain") is None)}
+
+
+# Cypher: the projection row `h` passes the filters through one of its reported insights
+# (graph.projection; `dle` is the domain's life events).
+def _passes(h: str) -> str:
+    return (f"ANY(k IN range(0, size({h}.via_status) - 1) WHERE "
+            f"NOT {h}.via_status[k] IN $excluded_status "
+            f"AND ($life_event IS NULL OR {h}.via_event[k] = $life_event) "
+            f"AND ($domain IS NULL OR {h}.via_event[k] IN dle))")
+
+
+DOMAIN_EVENTS = "WITH [(le:LifeEvent)-[:IN_DOMAIN]->(:Domain {id: $domain}) | le.id] AS dle"
+PROJECTION_NOTE = (" Counted on the agency–problem projection: insights a curator marked as "
+                   "the same problem (SAME_PROBLEM) count as one problem, named by the "
+                   "smallest id among them; proposed, disputed and superseded insights count "
+                   "only with include_status.")
+
+
+def _held(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Agency id → problem id → kind, for the rows that pass the query's filters."""
+    return problem_sets(selected(g, p))
+
+
+_TABLES: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[Any, ...], Any]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _held_pairs(g: nx.MultiDiGraph, p: dict[str, Any]
+                ) -> tuple[dict[str, dict[str, str]], PairTable]:
+    """`_held` and its pair table, kept per graph object and filters (a few of them), so the
+    next page or another agency's pairs cost no recount."""
+    sets = _held_sets(g, p)
+    memo = _TABLES.setdefault(g, {})
+    key = ("pairs", len(g), excluded_statuses(p.get("include_status")), p.get("life_event"),
+           p.get("domain"))
+    if key not in memo:
+        memo[key] = pair_table(sets)
+    table: PairTable = memo[key]
+    return sets, table
+
+
+def _held_sets(g: nx.MultiDiGraph, p: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """`_held`, kept per graph object and filters (at most 16 entries per graph)."""
+    memo = _TABLES.setdefault(g, {})
+    if len(memo) >= 16:
+        memo.clear()
+    key = ("sets", len(g), excluded_statuses(p.get("include_status")), p.get("life_event"),
+           p.get("domain"))
+    if key not in memo:
+        memo[key] = _held(g, p)
+    sets: dict[str, dict[str, str]] = memo[key]
     return sets
 
 
 # -- shared-problems ----------------------------------------------------------------------
 
-def _holders(g: nx.MultiDiGraph, x: str, p: dict[str, Any]) -> set[str]:
-    """The agencies whose insight set holds `x`: they report x, or an instance of it, through
-    an insight that passes the filters (the inverse of `agency_insight_sets`, for one x)."""
-    reported = [x, *(i for i, _ in in_rels(g, x, "INSTANCE_OF"))]
-    return {a for i in reported if _insight_passes(g, i, p) for a, _ in in_rels(g, i, "REPORTS")}
-
-
-def _insight_set(g: nx.MultiDiGraph, agency: str, p: dict[str, Any]) -> set[str]:
-    """One agency's insight set (see `agency_insight_sets`), from its own edges only."""
-    return {x for i, _ in out_rels(g, agency, "REPORTS") if _insight_passes(g, i, p)
-            for x in with_generals(g, i)}
-
-
 def _shared_problems(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
-    pairs: dict[tuple[str, str], set[str]] = defaultdict(set)
-    if p["agency"] is not None:  # just that agency's pairs, from its own neighbourhood
-        only = node_key(Label.AGENCY, p["agency"])
-        for x in _insight_set(g, only, p) if only in g else ():
-            for b in _holders(g, x, p) - {only}:
-                pair = (only, b) if node_id(g, only) < node_id(g, b) else (b, only)
-                pairs[pair].add(node_id(g, x))
-    by_insight: dict[str, set[str]] = defaultdict(set)
-    for agency, insights in (agency_insight_sets(g, p).items() if p["agency"] is None else ()):
-        for x in insights:
-            by_insight[x].add(agency)
-    for x, agencies in by_insight.items():
-        ordered = sorted(agencies, key=lambda k: node_id(g, k))
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1:]:
-                pairs[(a, b)].add(node_id(g, x))
-    return [
-        {"agency_a": node_id(g, a), "agency_a_name": name_of(g, a), "agency_b": node_id(g, b),
-         "agency_b_name": name_of(g, b), "shared_count": len(xs), "shared": sorted(xs)}
-        for (a, b), xs in pairs.items() if len(xs) >= p["min_shared"]
-    ]
+    _overlap_params(p)
+    sets, t = _held_pairs(g, p)
+    ai, bi, jac = ranked_pairs(t, p["min_shared"], p["agency"])
+    page = slice(p["offset"], p["offset"] + p["limit"])
+    out = []
+    for i, j in zip(ai[page].tolist(), bi[page].tolist(), strict=True):
+        a, b = t.agencies[i], t.agencies[j]
+        out.append({"agency_a": a, "agency_a_name": name_of(g, node_key(Label.AGENCY, a)),
+                    "agency_b": b, "agency_b_name": name_of(g, node_key(Label.AGENCY, b)),
+                    "shared_count": int(t.shared[i, j]),
+                    "specific_count": int(t.specific[i, j]), "jaccard": float(jac[i, j]),
+                    "shared": sorted(set(sets[a]) & set(sets[b])), "total": len(ai)})
+    return out
 
 
 register(SavedQuery(
     name="shared-problems",
     title_sv="Gemensamma kundproblem",
     title_en="Shared customer problems",
-    description="Pairs of agencies that report the same insights, with the insights they share. "
-    "A specific insight also counts as its general insight, so two agencies reporting different "
-    "instances of 'Kunden får agera kurir' share that general problem.",
-    params=(LIFE_EVENT, DOMAIN, AGENCY,
-            Param("min_shared", "int", "only pairs sharing at least this many insights",
-                  default=1, minimum=1)),
-    cypher="""
-// With $agency, start from that agency's insights (an index seek: the UNION keeps the
-// planner from a scan that `$agency IS NULL OR a.id = $agency` would force).
+    description="Pairs of agencies that hold the same customer problems, strongest first: most "
+    "shared specific problems, then most shared problems, then the Jaccard index (shared / "
+    "union of the two agencies' problems). A specific insight also counts as its general "
+    "insight, so two agencies reporting different instances of 'Kunden får agera kurir' share "
+    "that general problem. One page of pairs (limit, offset); `total` is the number of pairs "
+    "in all." + PROJECTION_NOTE,
+    description_sv="Par av myndigheter som har samma kundproblem, starkast först: flest delade "
+    "specifika problem, sedan flest delade problem, sedan Jaccard-index. En sida par (limit, "
+    "offset); `total` är antalet par totalt. Insikter som markerats som samma problem räknas "
+    "som ett; föreslagna, omstridda och ersatta insikter räknas bara med include_status.",
+    params=(LIFE_EVENT, DOMAIN, AGENCY, MIN_SHARED, INCLUDE_STATUS, LIMIT, OFFSET),
+    cypher=DOMAIN_EVENTS + """
 CALL {
-  MATCH (a:Agency {id: $agency}) RETURN a
-  UNION
-  MATCH (a:Agency) WHERE $agency IS NULL RETURN a
+  // Unfiltered: the pair table the projection keeps, already ranked (graph.projection):
+  // the page is a range of `rank` (an index seek), the total the label's count.
+  WITH dle
+  WITH dle WHERE $pair_table AND $agency IS NULL AND $min_shared = 1
+  MATCH (r:InsiktPair) WHERE r.rank >= $offset AND r.rank < $offset + $limit
+  RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
+         r.problems AS problems, COUNT { MATCH (q:InsiktPair) } AS total
+  UNION ALL
+  // Unfiltered, one agency's pairs (two index seeks) or a higher min_shared.
+  WITH dle
+  WITH dle WHERE $pair_table AND ($agency IS NOT NULL OR $min_shared > 1)
+  CALL {
+    MATCH (p:InsiktPair {a: $agency}) RETURN p
+    UNION
+    MATCH (p:InsiktPair {b: $agency}) RETURN p
+    UNION
+    MATCH (p:InsiktPair) WHERE $agency IS NULL RETURN p
+  }
+  WITH p WHERE p.shared >= $min_shared
+  WITH p ORDER BY p.rank
+  WITH collect(p) AS pairs
+  UNWIND pairs[$offset..($offset + $limit)] AS r
+  RETURN r.a AS a, r.b AS b, r.shared AS shared, r.specific AS spec, r.jaccard AS jaccard,
+         r.problems AS problems, size(pairs) AS total
+  UNION ALL
+  // Filtered: pairs within each problem's holders, from the projection rows that pass.
+  // (The UNWIND is the guard: no row, and the scan below never starts.)
+  WITH dle
+  UNWIND CASE WHEN $pair_table THEN [] ELSE [dle] END AS dle2
+  MATCH (h:InsiktProjection) WHERE """ + _passes("h").replace("IN dle", "IN dle2") + """
+  WITH dle2 AS dle, h.agency AS agency, collect([h.problem, h.kind = 'specific']) AS held
+  UNWIND held AS x
+  WITH dle, agency, size(held) AS n, x[0] AS problem, x[1] AS specific
+  // With $agency, only the problems it holds (one index seek per row, not every pair).
+  WHERE $agency IS NULL OR EXISTS {
+    MATCH (m:InsiktProjection {agency: $agency, problem: problem}) WHERE """ + _passes("m") + """ }
+  WITH dle, problem, specific, collect({id: agency, n: n}) AS holders
+  WHERE size(holders) > 1
+  UNWIND [r IN holders WHERE $agency IS NULL OR r.id = $agency] AS a
+  UNWIND holders AS b
+  WITH dle, a, b, specific
+  WHERE a.id <> b.id AND ($agency IS NOT NULL OR a.id < b.id)
+  WITH dle, CASE WHEN a.id < b.id THEN a ELSE b END AS first,
+       CASE WHEN a.id < b.id THEN b ELSE a END AS second, specific
+  WITH dle, first.id AS a, second.id AS b, first.n + second.n AS both, count(*) AS shared,
+       sum(CASE WHEN specific THEN 1 ELSE 0 END) AS spec
+  WHERE shared >= $min_shared
+  WITH dle, a, b, shared, spec, toFloat(shared) / (both - shared) AS jaccard
+  ORDER BY spec DESC, shared DESC, jaccard DESC, a, b
+  WITH dle, collect({a: a, b: b, shared: shared, spec: spec, jaccard: jaccard}) AS pairs
+  UNWIND pairs[$offset..($offset + $limit)] AS r
+  RETURN r.a AS a, r.b AS b, r.shared AS shared, r.spec AS spec, r.jaccard AS jaccard,
+         COLLECT {
+           MATCH (h1:InsiktProjection {agency: r.a}) WHERE """ + _passes("h1") + """
+           MATCH (h2:InsiktProjection {agency: r.b, problem: h1.problem})
+           WHERE """ + _passes("h2") + """
+           RETURN DISTINCT h1.problem AS sp ORDER BY sp } AS problems,
+         size(pairs) AS total
 }
-MATCH (a)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
-WHERE""" + INSIGHT_FILTER + """
-WITH DISTINCT x
-MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x)
-WHERE""" + INSIGHT_FILTER + """
-WITH x, collect(DISTINCT a) AS reporters
-// With $agency, pair only that agency with the others (not every pair, filtered after).
-UNWIND [r IN reporters WHERE $agency IS NULL OR r.id = $agency] AS a
-UNWIND reporters AS b
-WITH a, b, x
-WHERE a.id <> b.id AND ($agency IS NOT NULL OR a.id < b.id)
-WITH CASE WHEN a.id < b.id THEN a ELSE b END AS first,
-     CASE WHEN a.id < b.id THEN b ELSE a END AS second, x
-WITH first AS a, second AS b, x ORDER BY x.id
-WITH a, b, collect(x.id) AS shared
-WHERE size(shared) >= $min_shared
-RETURN a.id AS agency_a, a.name AS agency_a_name, b.id AS agency_b, b.name AS agency_b_name,
-       size(shared) AS shared_count, shared
-ORDER BY shared_count DESC, agency_a, agency_b
+MATCH (x:Agency {id: a})
+MATCH (y:Agency {id: b})
+RETURN a AS agency_a, x.name AS agency_a_name, b AS agency_b, y.name AS agency_b_name,
+       shared AS shared_count, spec AS specific_count, jaccard,
+       problems AS shared,
+       total
+ORDER BY specific_count DESC, shared_count DESC, jaccard DESC, agency_a, agency_b
 """,
     embedded=_shared_problems,
-    columns=("agency_a", "agency_a_name", "agency_b", "agency_b_name", "shared_count", "shared"),
-    order_by=("-shared_count", "agency_a", "agency_b"),
+    columns=("agency_a", "agency_a_name", "agency_b", "agency_b_name", "shared_count",
+             "specific_count", "jaccard", "shared", "total"),
+    order_by=("-specific_count", "-shared_count", "-jaccard", "agency_a", "agency_b"),
     node_columns={"agency_a": Label.AGENCY, "agency_b": Label.AGENCY},
     example={"life_event": "nar-nagon-har-dott"},
+    prepare=_overlap_params,
+    uses_projection=True,
 ))
 
 
 # -- overlap-matrix -----------------------------------------------------------------------
 
 def _overlap_matrix(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
-    sets = sorted(agency_insight_sets(g, p).items(), key=lambda t: node_id(g, t[0]))
-    rows = []
-    for i, (a, xa) in enumerate(sets):
-        for b, xb in sets[i + 1:]:
-            shared = len(xa & xb)
-            if shared >= p["min_shared"]:
-                rows.append({
-                    "agency_a": node_id(g, a), "agency_a_name": name_of(g, a),
-                    "agency_b": node_id(g, b), "agency_b_name": name_of(g, b), "shared": shared,
-                    "a_total": len(xa), "b_total": len(xb),
-                    "jaccard": float(shared) / (len(xa) + len(xb) - shared)})
-    return rows
+    wanted = _overlap_params(p)["agency_list"]
+    sets = _held_sets(g, p)
+    everyone = sorted(sets, key=lambda a: (-len(sets[a]), a))
+    chosen = everyone[:p["top"]] if wanted is None else [a for a in everyone if a in wanted]
+    t = pair_table({a: sets[a] for a in chosen})
+    ai, bi, jac = ranked_pairs(t, p["min_shared"], None)
+    return [{
+        "agency_a": t.agencies[i], "agency_a_name": name_of(g, node_key(Label.AGENCY,
+                                                                        t.agencies[i])),
+        "agency_b": t.agencies[j], "agency_b_name": name_of(g, node_key(Label.AGENCY,
+                                                                        t.agencies[j])),
+        "shared": int(t.shared[i, j]), "specific_count": int(t.specific[i, j]),
+        "a_total": int(t.totals[i]), "b_total": int(t.totals[j]), "jaccard": float(jac[i, j]),
+        "agencies_total": len(everyone)} for i, j in zip(ai.tolist(), bi.tolist(), strict=True)]
 
 
 register(SavedQuery(
     name="overlap-matrix",
     title_sv="Överlappsmatris",
     title_en="Overlap matrix",
-    description="Agency × agency: how many insights each pair shares (specific insights also "
-    "counted as their general ones), the size of each agency's set and the Jaccard index "
-    "(shared / union). Pairs are listed once, with agency_a < agency_b.",
-    params=(LIFE_EVENT, DOMAIN,
-            Param("min_shared", "int", "only pairs sharing at least this many insights",
-                  default=1, minimum=1)),
-    cypher="""
-MATCH (a:Agency)-[:REPORTS]->(i:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
-WHERE""" + INSIGHT_FILTER + """
-WITH a, collect(DISTINCT x.id) AS xs
-WITH collect({id: a.id, name: a.name, xs: xs}) AS agencies
-UNWIND agencies AS p
-UNWIND agencies AS q
-WITH p, q WHERE p.id < q.id
-WITH p, q, size([x IN p.xs WHERE x IN q.xs]) AS shared
+    description="Agency × agency for the `top` agencies that hold most problems (or the "
+    "agencies listed in `agencies`): how many problems each pair shares (specific insights "
+    "also counted as their general ones), how many of them are specific, the size of each "
+    "agency's set and the Jaccard index (shared / union). Pairs are listed once, with "
+    "agency_a < agency_b; `agencies_total` is the number of agencies holding any problem."
+    + PROJECTION_NOTE,
+    description_sv="Myndighet × myndighet för de `top` myndigheter som har flest problem "
+    "(eller de som listas i `agencies`): hur många problem varje par delar, hur många av dem "
+    "som är specifika, storleken på varje myndighets mängd och Jaccard-index.",
+    params=(LIFE_EVENT, DOMAIN, MIN_SHARED, INCLUDE_STATUS,
+            Param("top", "int", "the agencies that hold most problems, this many", default=30,
+                  minimum=1, maximum=400,
+                  help_sv="så här många av de myndigheter som har flest problem"),
+            Param("agencies", "str", "these agencies instead (comma-separated ids)",
+                  help_sv="i stället dessa myndigheter (kommaseparerade id)")),
+    cypher=DOMAIN_EVENTS + """
+MATCH (h:InsiktProjection) WHERE """ + _passes("h") + """
+WITH dle, h.agency AS agency, count(*) AS n
+ORDER BY n DESC, agency
+WITH dle, collect({id: agency, n: n}) AS everyone
+WITH dle, size(everyone) AS agencies_total,
+     CASE WHEN $agency_list IS NULL THEN everyone[0..$top]
+          ELSE [r IN everyone WHERE r.id IN $agency_list] END AS chosen
+UNWIND chosen AS c
+MATCH (h:InsiktProjection {agency: c.id}) WHERE """ + _passes("h") + """
+WITH agencies_total, h.problem AS problem, h.kind = 'specific' AS specific, collect(c) AS holders
+UNWIND holders AS a
+UNWIND holders AS b
+WITH agencies_total, a, b, specific WHERE a.id < b.id
+WITH agencies_total, a, b, count(*) AS shared, sum(CASE WHEN specific THEN 1 ELSE 0 END) AS spec
 WHERE shared >= $min_shared
-RETURN p.id AS agency_a, p.name AS agency_a_name, q.id AS agency_b, q.name AS agency_b_name,
-       shared, size(p.xs) AS a_total, size(q.xs) AS b_total,
-       toFloat(shared) / (size(p.xs) + size(q.xs) - shared) AS jaccard
+MATCH (x:Agency {id: a.id})
+MATCH (y:Agency {id: b.id})
+RETURN a.id AS agency_a, x.name AS agency_a_name, b.id AS agency_b, y.name AS agency_b_name,
+       shared, spec AS specific_count, a.n AS a_total, b.n AS b_total,
+       toFloat(shared) / (a.n + b.n - shared) AS jaccard, agencies_total
 ORDER BY shared DESC, jaccard DESC, agency_a, agency_b
 """,
     embedded=_overlap_matrix,
-    columns=("agency_a", "agency_a_name", "agency_b", "agency_b_name", "shared", "a_total",
-             "b_total", "jaccard"),
+    columns=("agency_a", "agency_a_name", "agency_b", "agency_b_name", "shared",
+             "specific_count", "a_total", "b_total", "jaccard", "agencies_total"),
     order_by=("-shared", "-jaccard", "agency_a", "agency_b"),
     node_columns={"agency_a": Label.AGENCY, "agency_b": Label.AGENCY},
     example={"domain": "familj"},
+    prepare=_overlap_params,
+    uses_projection=True,
 ))
 
 
 # -- agency-profile -----------------------------------------------------------------------
 
 def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
+    excluded_statuses(p.get("include_status"))
     a = node_key(Label.AGENCY, p["agency"])
     if a not in g:
         return []
@@ -211,14 +329,16 @@ def _agency_profile(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     for pr, d in out_rels(g, a, "APPLIES"):
         rows.append({"section": "principle", "id": node_id(g, pr), "name": name_of(g, pr),
                      "detail": d.get("status") or ""})
-    shared: dict[str, int] = defaultdict(int)
-    for x in _insight_set(g, a, {}):
-        for b in _holders(g, x, {}) - {a}:
-            shared[b] += 1
-    peers = [(n, node_id(g, b), b) for b, n in shared.items()]
-    peers.sort(key=lambda t: (-t[0], t[1]))
-    rows += [{"section": "peer", "id": pid, "name": name_of(g, b), "detail": str(n)}
-             for n, pid, b in peers[:5]]
+    sets = _held_sets(g, {"include_status": p.get("include_status")})
+    mine = set(sets.get(p["agency"], {}))
+    peers = []
+    for b, xs in sets.items():
+        n = len(mine.intersection(xs)) if b != p["agency"] else 0
+        if n:
+            peers.append((-n, b))
+    peers.sort()
+    rows += [{"section": "peer", "id": b, "name": name_of(g, node_key(Label.AGENCY, b)),
+              "detail": str(-neg)} for neg, b in peers[:5]]
     return rows
 
 
@@ -228,8 +348,10 @@ register(SavedQuery(
     title_en="Agency profile",
     description="One agency's insights (detail: year reported), life events (detail: role), "
     "principles (detail: adopted/planned) and its five closest peers (detail: number of "
-    "shared insights, general ones included).",
-    params=(Param("agency", "str", "the agency (id)", required=True, choices=Label.AGENCY),),
+    "shared problems, general ones included)." + PROJECTION_NOTE,
+    params=(Param("agency", "str", "the agency (id)", required=True, choices=Label.AGENCY,
+                  help_sv="myndigheten (id)"),
+            INCLUDE_STATUS),
     cypher="""
 MATCH (a:Agency {id: $agency})
 CALL {
@@ -253,16 +375,17 @@ CALL {
   RETURN 'principle' AS section, p.id AS id, p.name AS name, coalesce(r.status, '') AS detail
   UNION
   WITH a
-  // Two MATCH clauses, not one pattern: within one pattern Neo4j never uses a relationship
-  // twice, so an insight both agencies report would lose its INSTANCE_OF to the general.
-  MATCH (a)-[:REPORTS]->(:Insight)-[:INSTANCE_OF*0..1]->(x:Insight)
-  WITH DISTINCT a, x
-  MATCH (x)<-[:INSTANCE_OF*0..1]-(:Insight)<-[:REPORTS]-(b:Agency)
-  WHERE b <> a
-  WITH b, count(DISTINCT x) AS n
-  ORDER BY n DESC, b.id
+  // The projection (graph.projection): one row per problem the agency holds, then one per
+  // other holder of it; no insight is expanded here.
+  MATCH (h:InsiktProjection {agency: a.id})
+  WHERE ANY(s IN h.via_status WHERE NOT s IN $excluded_status)
+  MATCH (o:InsiktProjection {problem: h.problem})
+  WHERE o.agency <> a.id AND ANY(s IN o.via_status WHERE NOT s IN $excluded_status)
+  WITH o.agency AS b, count(*) AS n
+  ORDER BY n DESC, b
   LIMIT 5
-  RETURN 'peer' AS section, b.id AS id, b.name AS name, toString(n) AS detail
+  MATCH (peer:Agency {id: b})
+  RETURN 'peer' AS section, b AS id, peer.name AS name, toString(n) AS detail
 }
 RETURN section, id, name, detail
 ORDER BY section, id
@@ -271,8 +394,9 @@ ORDER BY section, id
     columns=("section", "id", "name", "detail"),
     order_by=("section", "id"),
     example={"agency": "skatteverket"},
+    prepare=_overlap_params,
+    uses_projection=True,
 ))
-
 
 # -- who-does-what ------------------------------------------------------------------------
 
@@ -379,21 +503,31 @@ ORDER BY principle, insight
 def _action_gap(g: nx.MultiDiGraph, p: dict[str, Any]) -> list[Row]:
     rows = []
     applied: dict[str, set[str]] = {}
-    addressed_by: dict[str, set[str]] = {}
-    for a, i, k in g.edges(keys=True):
-        if k != "REPORTS" or (p["agency"] is not None and node_id(g, a) != p["agency"]):
-            continue
+    addressed_by: dict[str, tuple[set[str], list[str]]] = {}
+    # The principles addressing each insight, from the principles' side: one pass over
+    # ADDRESSES, not a walk of every edge into a general insight (its ~10k INSTANCE_OF) once
+    # per insight that reports to it.
+    direct: dict[str, set[str]] = defaultdict(set)
+    for pr, x, _ in rels_of_type(g, "ADDRESSES"):
+        direct[x].add(pr)
+    only = None if p["agency"] is None else node_key(Label.AGENCY, p["agency"])
+    if only is None:
+        reports = [(a, i) for a, i, _ in rels_of_type(g, "REPORTS")]
+    else:  # that agency's own edges only
+        reports = [(only, i) for i, _ in out_rels(g, only, "REPORTS")] if only in g else []
+    for a, i in reports:
         if g.nodes[i].get("status") == "superseded":
             continue
         if i not in addressed_by:
-            addressed_by[i] = {pr for x in with_generals(g, i) for pr, _ in in_rels(g, x, "ADDRESSES")}
+            found = {pr for x in with_generals(g, i) for pr in direct.get(x, ())}
+            addressed_by[i] = (found, sorted(node_id(g, pr) for pr in found))
         if a not in applied:
             applied[a] = {pr for pr, _ in out_rels(g, a, "APPLIES")}
-        principles = addressed_by[i]
+        principles, principle_ids = addressed_by[i]
         if principles and not principles & applied[a]:
-            rows.append({"agency": node_id(g, a), "agency_name": name_of(g, a), "insight": node_id(g, i),
-                         "insight_title": g.nodes[i].get("title"),
-                         "principles": sorted(node_id(g, pr) for pr in principles)})
+            rows.append({"agency": node_id(g, a), "agency_name": name_of(g, a),
+                         "insight": node_id(g, i), "insight_title": g.nodes[i].get("title"),
+                         "principles": list(principle_ids)})
     return rows
 
 
@@ -408,12 +542,12 @@ register(SavedQuery(
     cypher="""
 MATCH (a:Agency)-[:REPORTS]->(i:Insight)
 WHERE ($agency IS NULL OR a.id = $agency) AND coalesce(i.status, 'active') <> 'superseded'
-MATCH (i)-[:INSTANCE_OF*0..1]->(:Insight)<-[:ADDRESSES]-(p:Principle)
-WITH a, i, collect(DISTINCT p) AS candidates
-WHERE NONE(p IN candidates WHERE EXISTS { MATCH (a)-[:APPLIES]->(p) })
-UNWIND candidates AS p
-WITH a, i, p ORDER BY p.id
-WITH a, i, collect(p.id) AS principles
+// The principles per reported insight as one sorted list (no sort of every (a, i, p) row:
+// at 1000x that passed the server's 256 MiB per transaction).
+WITH a, i, COLLECT { MATCH (i)-[:INSTANCE_OF*0..1]->(:Insight)<-[:ADDRESSES]-(p:Principle)
+                     RETURN DISTINCT p.id AS pid ORDER BY pid } AS principles
+WHERE size(principles) > 0
+  AND NOT EXISTS { MATCH (a)-[:APPLIES]->(q:Principle) WHERE q.id IN principles }
 RETURN a.id AS agency, a.name AS agency_name, i.id AS insight, i.title AS insight_title,
        principles
 ORDER BY agency, insight

@@ -14,11 +14,44 @@ from typing import Any
 import networkx as nx
 
 from graph.model import Label, node_key
-from graph.walk import name_of, node_id, nodes_of, out_rels, rels_of_type, with_generals
+from graph.walk import (
+    in_rels,
+    name_of,
+    node_id,
+    nodes_of,
+    out_rels,
+    rels_of_type,
+    with_generals,
+)
 
 from .files import Twin
-from .saved import _holders, _insight_set
 from .types import Row
+
+
+def _insight_passes(g: nx.MultiDiGraph, ins_key: str, p: dict[str, Any]) -> bool:
+    """The life-event and domain filters of shares-most-with, on one reported insight."""
+    if p.get("life_event") is None and p.get("domain") is None:
+        return True
+    events = [v for v, _ in out_rels(g, ins_key, "ARISES_IN")]
+    if p.get("life_event") is not None and node_key(Label.LIFE_EVENT, p["life_event"]) not in events:
+        return False
+    if p.get("domain") is not None:
+        wanted = node_key(Label.DOMAIN, p["domain"])
+        return any(d == wanted for le in events for d, _ in out_rels(g, le, "IN_DOMAIN"))
+    return True
+
+
+def _holders(g: nx.MultiDiGraph, x: str, p: dict[str, Any]) -> set[str]:
+    """The agencies whose insight set holds `x`: they report x, or an instance of it, through
+    an insight that passes the filters."""
+    reported = [x, *(i for i, _ in in_rels(g, x, "INSTANCE_OF"))]
+    return {a for i in reported if _insight_passes(g, i, p) for a, _ in in_rels(g, i, "REPORTS")}
+
+
+def _insight_set(g: nx.MultiDiGraph, agency: str, p: dict[str, Any]) -> set[str]:
+    """One agency's insight set: what it reports, specific insights also as their generals."""
+    return {x for i, _ in out_rels(g, agency, "REPORTS") if _insight_passes(g, i, p)
+            for x in with_generals(g, i)}
 
 
 def _active(g: nx.MultiDiGraph, insight: str) -> bool:

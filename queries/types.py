@@ -112,6 +112,9 @@ class SavedQuery:
     """The query file it was read from ('' for a built-in query)."""
     has_twin: bool = True
     """Whether `embedded` answers on the embedded store (False: the query needs Neo4j)."""
+    uses_projection: bool = False
+    """It reads the agency–problem projection (graph.projection), which `run_query` makes
+    sure is fresh first."""
 
     @property
     def from_file(self) -> bool:
@@ -154,6 +157,16 @@ class QueryResult:
     truncated: bool = False
     """Rows were cut at the row cap (query files only; the message says so)."""
     message: str = ""
+
+    @property
+    def total(self) -> int | None:
+        """For a paged query (a `total` column): how many rows there are in all, of which
+        these are one page; None for other queries, or for a page past the end."""
+        if "total" not in self.columns:
+            return None
+        if self.rows:
+            return int(self.rows[0]["total"])
+        return 0 if not self.params.get("offset") else None
 
 
 CATALOG: dict[str, SavedQuery] = {}

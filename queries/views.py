@@ -103,6 +103,19 @@ def shared_insight_counts(shared_rows: Iterable[Row]) -> list[Row]:
     out.sort(key=lambda r: (-r["agencies"], r["insight"]))
     return out
 
+def most_shared_problems(g: nx.MultiDiGraph, include_status: str | None = None) -> list[Row]:
+    """Each problem that two or more agencies hold (the agency–problem projection: matched
+    insights as one, by default only active insights), with how many and which agencies hold
+    it; most widely held first, then by id. Read from the projection, not from every pair."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for a, xs in agency_insight_sets(g, include_status).items():
+        for x in xs:
+            holders[x].add(a)
+    out: list[Row] = [{"insight": x, "agencies": len(a), "agency_ids": sorted(a)}
+                      for x, a in holders.items() if len(a) > 1]
+    out.sort(key=lambda r: (-r["agencies"], r["insight"]))
+    return out
+
 def general_insight_reach(g: nx.MultiDiGraph) -> list[Row]:
     """The general insights, each with the agencies that report it directly or through one of
     its specific instances (INSTANCE_OF), most reported first."""
@@ -319,14 +332,17 @@ class Collaboration:
     bridges: Bridges
     holders: dict[tuple[int, str], tuple[str, ...]]
 
-def collaboration(g: nx.MultiDiGraph, top: int = 20, seed: int = 42) -> Collaboration:
+def collaboration(g: nx.MultiDiGraph, top: int = 20, seed: int = 42,
+                  include_status: str | None = None) -> Collaboration:
     """Communities (with who holds each shared problem), the `top` most similar pairs, reach
-    and bridges; each one is cached by `queries.analytics` per graph state."""
-    comm = communities(g, seed)
-    sets = agency_insight_sets(g)
+    and bridges; each one is cached by `queries.analytics` per graph state. `include_status`
+    as in the overlap queries (by default only active insights count)."""
+    comm = communities(g, seed, include_status)
+    sets = agency_insight_sets(g, include_status)
     holders = {(c.number, p.insight): tuple(m for m in c.members if p.insight in sets.get(m, ()))
                for c in comm.communities for p in c.shared_problems}
-    return Collaboration(comm, similarity(g, top), reach(g), bridges(g, seed=seed), holders)
+    return Collaboration(comm, similarity(g, top, include_status), reach(g),
+                         bridges(g, seed=seed, include_status=include_status), holders)
 
 
 # -- what pages read of single nodes --------------------------------------------------------

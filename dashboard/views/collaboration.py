@@ -23,7 +23,7 @@ nm = ui.names()  # display names in the current language
 st.title(t("page.collaboration"))
 st.caption(t("collab.intro"))
 
-data = ui.collaboration()
+data = ui.collaboration(ui.include_status_switch("co_include_status"))
 
 
 names = ui.joined_names

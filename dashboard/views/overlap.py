@@ -15,7 +15,7 @@ from dashboard.i18n import t
 from graph.model import Label
 from queries import views
 
-HEATMAP_LIMIT = 40  # agencies in the heatmap; the pair pickers and the table have all
+HEATMAP_LIMIT = 30  # agencies in the heatmap (overlap-matrix `top`)
 
 ui.require_data()
 nm = ui.names()  # display names in the current language
@@ -33,21 +33,31 @@ domain = ui.select_node(Label.DOMAIN, "ov_domain", optional=True, container=c_do
 agency = ui.select_node(Label.AGENCY, "ov_agency", optional=True, container=c_agency,
                         help=t("overlap.filter_agency_help"))
 
-filters = {"life_event": life_event, "domain": domain}
-rows = ui.run_or_fail("overlap-matrix", filters)
+include_status = ui.include_status_switch("ov_include_status")
+filters = {"life_event": life_event, "domain": domain, "include_status": include_status}
+if agency is None:  # the agencies that hold most problems (overlap-matrix `top`)
+    rows = ui.run_or_fail("overlap-matrix", {**filters, "top": HEATMAP_LIMIT})
+else:  # the agency and those it shares most with (the strongest pairs first)
+    peers = ui.run_or_fail("shared-problems", {**filters, "agency": agency,
+                                               "limit": HEATMAP_LIMIT - 1})
+    chosen = [agency, *(r["agency_b"] if r["agency_a"] == agency else r["agency_a"]
+                        for r in peers)]
+    rows = ui.run_or_fail("overlap-matrix", {**filters, "agencies": ",".join(chosen)})
 hm = views.heatmap(rows, metric, ui.names(), agency, limit=HEATMAP_LIMIT)
 if hm.frame.empty:
     st.info(t("overlap.no_pairs"))
     st.stop()
-if hm.agencies > len(hm.order):
-    st.caption(t("overlap.limited").format(shown=len(hm.order), total=hm.agencies))
+holding = int(rows[0]["agencies_total"]) if rows else 0
+if holding > len(hm.order):
+    st.caption(t("overlap.limited").format(shown=len(hm.order), total=holding))
 
 value_title = t(f"overlap.metric.{metric}")
 order = hm.order
 ranked: list[dict[str, Any]] = []  # "who shares most with" the chosen agency, best first
 if agency is not None:  # the chosen agency first (top row, left column) and outlined
-    chosen = nm.get(Label.AGENCY, agency)
-    order = [chosen, *(n for n in hm.order if n != chosen)] if chosen in hm.order else order
+    chosen_name = nm.get(Label.AGENCY, agency)
+    order = ([chosen_name, *(n for n in hm.order if n != chosen_name)]
+             if chosen_name in hm.order else order)
     hm.frame["focus"] = (hm.frame["a"] == agency) | (hm.frame["b"] == agency)
 else:
     hm.frame["focus"] = False
@@ -137,7 +147,7 @@ b = ui.select_node(Label.AGENCY, "ov_pair_b", ids=agency_ids, default=default_b,
 if a is None or b is None or a == b:
     st.info(t("overlap.same_agency"))
 else:
-    shared_rows = ui.run_or_fail("shared-problems", {**filters, "agency": a})
+    shared_rows = ui.run_or_fail("shared-problems", {**filters, "agency": a, "limit": 1000})
     shared = views.pair_shared(shared_rows, a, b)
     name_a, name_b = escape_md(nm.get(Label.AGENCY, a)), escape_md(nm.get(Label.AGENCY, b))
     if not shared:

@@ -34,7 +34,8 @@ def agency_names(ids: list[str]) -> str:
 
 st.subheader(t("overview.shared"))
 st.caption(t("overview.shared_help"))
-shared = views.shared_insight_counts(ui.run_or_fail("shared-problems"))[:10]
+include_status = ui.include_status_switch("overview_include_status")
+shared = views.most_shared_problems(g, include_status)[:10]
 df = pd.DataFrame([{
     "title": nm.get(Label.INSIGHT, r["insight"]),
     "kind": ui.kind(views.attrs_of(g, Label.INSIGHT, r["insight"]).get("kind")),

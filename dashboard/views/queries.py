@@ -157,6 +157,7 @@ else:
         show_query_error(exc)
     else:
         st.caption(t("queries.rows").format(n=len(rows)))
+        ui.showing(rows)  # a paged query: "showing X of TOTAL"
         # a query file without a twin declares no columns: they are its Cypher's RETURN
         visible, readable = query_texts.readable_rows(
             q, rows, q.columns or (tuple(rows[0]) if rows else ()), ui.names().get, lang)

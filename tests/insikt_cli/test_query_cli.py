@@ -139,7 +139,8 @@ def test_queries_verbose_shows_parameters_and_cypher(runner: CliRunner, store_pa
     assert "-p since=<int>  bara rapporter från det här året (default 2000; at least 1900)" in block
     assert "Example: insikt query reporters-of -p insight=kurir" in block
     assert "    MATCH (a:Agency)-[r:REPORTS]->(:Insight {id: $insight})" in block
-    assert "    ORDER BY shared_count DESC, agency_a, agency_b" in out  # built-ins show theirs
+    assert "    ORDER BY specific_count DESC, shared_count DESC, jaccard DESC, agency_a, agency_b" \
+        in out  # built-ins show theirs
     english = run(runner, store_path, "queries", "-v", "--lang", "en")[1]
     assert "-p since=<int>  only reports from this year on (default 2000" in english
 

@@ -148,6 +148,8 @@ def neo4j_rows(neo: Neo4jStore, q: SavedQuery,
     own normalising and ordering."""
     bound = [q.bind(p) for p in sweep]
     full = [{**b, **(q.prepare(b) if q.prepare else {})} for b in bound]
+    if q.uses_projection:  # as run_query does (a restored graph has none yet)
+        neo.ensure_projection()
 
     def work(tx: neo4j.ManagedTransaction) -> list[list[dict[str, Any]]]:
         return [[{k: to_plain(v) for k, v in zip(rec.keys(), rec.values(), strict=True)}
@@ -183,6 +185,23 @@ def cases(q: SavedQuery, ids: dict[str, list[str]], words: list[str]) -> list[di
             out += [{**fixed, p.name: n} for n in (low, low + 1)]
         elif p.type == "bool":
             out += [{**fixed, p.name: True}, {**fixed, p.name: False}]
+        elif p.name == "include_status":  # (with each required parameter at a few ids)
+            needed = [r for r in q.params if r.required and r.choices is not None]
+            bases = [dict(zip([r.name for r in needed], vals, strict=True))
+                     for vals in zip(*(ids[r.choices.value][:5] for r in needed if r.choices),
+                                     strict=True)] if needed else [{}]
+            out += [{**b, p.name: v} for b in bases
+                    for v in ("all", "proposed", "superseded,disputed")]
+        elif p.name == "agencies":
+            out += [{p.name: ",".join([*ids["Agency"][::7][:12], UNKNOWN])}]
+    if any(p.name == "limit" for p in q.params) and any(p.name == "offset" for p in q.params):
+        out += [{"limit": 3}, {"limit": 5, "offset": 4}, {"offset": 10**6},
+                {"limit": 7, "include_status": "all"}]
+    if q.name == "shared-problems":  # the agency's pairs on the other filters too
+        some = ids["Agency"][:3]
+        out += [{"agency": a, "include_status": "all", "min_shared": 2} for a in some]
+        out += [{"agency": a, "life_event": e, "limit": 4}
+                for a in some for e in ids["LifeEvent"][:3]]
     if q.name == "search":
         searches: list[dict[str, Any]] = [{"q": w} for w in words]
         searches += [{"q": w, "label": lb} for w in words[:5] for lb in ("Insight", "Agency")]
