@@ -269,8 +269,6 @@ def test_the_cli_writes_applies_and_reviews(two: tuple[EmbeddedStore, Path, Path
     assert code == 6 and "no insight 'nope'" in out
 
 
-@pytest.mark.xfail(strict=True, reason="needs the overlap branch: shared-problems counts "
-                   "SAME_PROBLEM-linked insights as one shared problem; drop this marker on merge")
 def test_same_problem_makes_two_agencies_share_a_problem(
         two: tuple[EmbeddedStore, Path, Path]) -> None:
     """alfa reports x1 and beta y1; after `same` they share one problem more (the linked
