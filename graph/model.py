@@ -174,6 +174,7 @@ class DatasetMeta:
     description: str = ""
     version: str = ""
     path: str = ""
+    precedence: str = "curated"  # whose value wins for a shared node: "curation" > "curated" > "register"
 
 
 @dataclass
