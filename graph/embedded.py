@@ -592,7 +592,7 @@ class EmbeddedStore:
             return [(ds, precedence.get(ds, DEFAULT_PRECEDENCE), json.loads(props or "{}"))
                     for ds, props in rows]
 
-    def unload(self, dataset_id: str) -> LoadResult:
+    def unload(self, dataset_id: str, *, by: str | None = None) -> LoadResult:
         started = time.perf_counter()
         with self._writing(f"unload dataset '{dataset_id}' from") as conn:
             if conn.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset_id,)).fetchone() is None:
@@ -605,7 +605,7 @@ class EmbeddedStore:
                 "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
                 "relationships, removed_nodes, removed_relationships, labels, path) "
                 "VALUES (?, 'unload', NULL, ?, ?, 0, 0, ?, ?, '{}', '')",
-                (dataset_id, now_iso(), os_user(), removed_nodes, removed_rels))
+                (dataset_id, now_iso(), by or os_user(), removed_nodes, removed_rels))
         return LoadResult(dataset_id, 0, 0, removed_nodes, removed_rels,
                           time.perf_counter() - started)
 

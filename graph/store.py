@@ -131,13 +131,30 @@ class GraphStore(Protocol):
         ...
 
     def load(self, data: GraphData, progress: Progress | None = None,
-             check: LoadCheck | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` (idempotent), in one transaction that
-        runs `check` first (see `LoadCheck`)."""
+             check: LoadCheck | None = None, *, by: str | None = None) -> LoadResult:
+        """Make `data` the dataset's content (idempotent), in one transaction that runs
+        `check` first (see `LoadCheck`) and writes only what changed (graph.changes); every
+        load adds a version to the history, naming `by` (default: the OS user)."""
         ...
 
-    def unload(self, dataset_id: str) -> LoadResult:
+    def unload(self, dataset_id: str, *, by: str | None = None) -> LoadResult:
         """Remove what the dataset defines; keep what other datasets define too."""
+        ...
+
+    def changes(self, data: GraphData) -> ChangeSet:
+        """What loading `data` would add, remove and change, entry by entry; writes nothing."""
+        ...
+
+    def node_entries(self, label: str, node_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Each dataset's own properties of a node: (dataset, precedence, props)."""
+        ...
+
+    def load_versions(self, dataset_id: str | None = None) -> list[dict[str, Any]]:
+        """The history: one row per load or unload (hash, time, who, counts, diff summary)."""
+        ...
+
+    def last_diff(self, dataset_id: str) -> list[dict[str, Any]]:
+        """The entry changes of the dataset's latest load (graph.changes.Change.as_dict)."""
         ...
 
     def datasets(self) -> list[DatasetInfo]: ...

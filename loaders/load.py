@@ -58,17 +58,18 @@ def org_nr_check(data: GraphData, agencies_file: str, source: str) -> LoadCheck:
 
 
 def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source: str,
-                 progress: Progress | None = None) -> LoadResult:
-    """Write `data` if the org-nr rule holds, before and inside the write transaction."""
+                 progress: Progress | None = None, *, by: str | None = None) -> LoadResult:
+    """Write `data` if the org-nr rule holds, before and inside the write transaction; the
+    load's history version names `by` (default: the OS user)."""
     conflicts = org_nr_conflicts(store, data, agencies_file)
     if conflicts:
         raise ValidationFailed(conflicts, source)
-    return store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+    return store.load(data, progress, check=org_nr_check(data, agencies_file, source), by=by)
 
 
 def load_dataset(store: GraphStore, path: str | Path,
-                 progress: Progress | None = None) -> LoadResult:
+                 progress: Progress | None = None, *, by: str | None = None) -> LoadResult:
     """Validate the dataset at `path`, check it against the store, then write it."""
     data = read_dataset(path)
     agencies_file = "agencies.csv" if (Path(path) / "agencies.csv").exists() else "agencies.yaml"
-    return load_checked(store, data, agencies_file, str(path), progress)
+    return load_checked(store, data, agencies_file, str(path), progress, by=by)
