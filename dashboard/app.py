@@ -32,6 +32,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("principles.py", "page.principles", ":material/rule:", "principer"),
     ("collaboration.py", "page.collaboration", ":material/groups:", "samverkan"),
     ("queries.py", "page.queries", ":material/manage_search:", "fragor"),
+    ("datasets.py", "page.datasets", ":material/history:", "dataset"),
 )
 
 

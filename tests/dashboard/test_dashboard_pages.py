@@ -38,6 +38,7 @@ PAGES: dict[str, list[str]] = {
                                "dl_co_similar", "dl_co_reach", "dl_co_bridges",
                                "dl_report_html", "dl_report_md"],
     "views/queries.py": ["q_query", "dl_q_result", "dl_json_q_result"],
+    "views/datasets.py": ["ds_pick", "dl_ds_versions", "dl_ds_diff"],
 }
 TIMINGS = ROOT / "artifacts" / "timings" / "apptest.json"
 
