@@ -42,8 +42,11 @@ def dumps(value: Any) -> str:
 
 
 def entry_hash(props: Mapping[str, Any]) -> str:
-    """The content hash of one entry's own properties (as `dumps` writes them)."""
-    return hashlib.blake2b(dumps(props).encode("utf-8"), digest_size=16).hexdigest()
+    """The content hash of one entry's own properties, in their order.
+
+    Hashed from `repr` (stable for the text, number, boolean and list values an entry holds,
+    and several times faster than JSON on a large dataset's tens of thousands of entries)."""
+    return hashlib.blake2b(repr(props).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def rank(precedence: str) -> int:
@@ -56,18 +59,34 @@ def rel_key_text(key: RelKey) -> str:
     return f"{key[0]} {key[1]} -> {key[2]}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Entries:
-    """A dataset's entries: own properties per node key and per relationship key."""
+    """A dataset's entries: own properties per node key and per relationship key (with their
+    hashes, computed once)."""
 
     nodes: dict[NodeKey, Props]
     rels: dict[RelKey, Props]
+    _node_hashes: dict[NodeKey, str] | None = field(default=None, repr=False)
+    _rel_hashes: dict[RelKey, str] | None = field(default=None, repr=False)
 
     def node_hashes(self) -> dict[NodeKey, str]:
-        return {k: entry_hash(p) for k, p in self.nodes.items()}
+        if self._node_hashes is None:
+            self._node_hashes = {k: entry_hash(p) for k, p in self.nodes.items()}
+        return self._node_hashes
 
     def rel_hashes(self) -> dict[RelKey, str]:
-        return {k: entry_hash(p) for k, p in self.rels.items()}
+        if self._rel_hashes is None:
+            self._rel_hashes = {k: entry_hash(p) for k, p in self.rels.items()}
+        return self._rel_hashes
+
+    def digest(self, header: list[Any]) -> str:
+        """One hash of the dataset: its header and every entry's key and hash, in key order."""
+        lines = [f"n\t{key}\t{value}" for key, value in self.node_hashes().items()]
+        lines += [f"r\t{k[0]}\t{k[1]}\t{k[2]}\t{value}" for k, value in self.rel_hashes().items()]
+        lines.sort()
+        h = hashlib.sha256(dumps(header).encode("utf-8"))
+        h.update("\n".join(lines).encode("utf-8"))
+        return h.hexdigest()
 
 
 def entries_of(data: GraphData) -> Entries:
@@ -150,16 +169,16 @@ def compute_changes(dataset_id: str, current_nodes: Mapping[NodeKey, str | None]
 
     A stored hash of None (an entry migrated without its own properties) counts as changed."""
     cs = ChangeSet(dataset_id)
-    for key, props in new.nodes.items():
+    for key, digest in new.node_hashes().items():
         if key not in current_nodes:
             cs.added_nodes.append(key)
-        elif current_nodes[key] != entry_hash(props):
+        elif current_nodes[key] != digest:
             cs.changed_nodes.append(key)
     cs.removed_nodes = [k for k in current_nodes if k not in new.nodes]
-    for rkey, rprops in new.rels.items():
+    for rkey, rdigest in new.rel_hashes().items():
         if rkey not in current_rels:
             cs.added_rels.append(rkey)
-        elif current_rels[rkey] != entry_hash(rprops):
+        elif current_rels[rkey] != rdigest:
             cs.changed_rels.append(rkey)
     cs.removed_rels = [k for k in current_rels if k not in new.rels]
     return cs

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
 import json
 import os
 import shutil
@@ -49,7 +48,6 @@ from .changes import (
     Entries,
     compute_changes,
     entries_of,
-    entry_hash,
     merge_entries,
     name_fields,
 )
@@ -164,21 +162,14 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def content_hash(data: GraphData, nodes: list[tuple[str, str]],
-                 rels: list[tuple[str, str, str, str]]) -> str:
-    """One hash of what a load writes: the dataset header (not its path) and every record
-    (`nodes` as (key, props JSON), `rels` as (start, end, type, props JSON)), in key order."""
-    h = hashlib.sha256()
+def content_hash(data: GraphData, entries: Entries) -> str:
+    """One hash of what a load writes: the dataset header (not its path; its precedence when
+    not the default) and every entry's key and hash (graph.changes), in key order."""
     ds = data.dataset
-    header = [ds.id, ds.title, ds.description, ds.version]
+    header: list[Any] = [ds.id, ds.title, ds.description, ds.version]
     if ds.precedence != DEFAULT_PRECEDENCE:
         header.append(ds.precedence)
-    h.update(_dumps(header).encode("utf-8"))
-    for record in sorted(nodes):
-        h.update(_dumps(record).encode("utf-8") + b"\n")
-    for rel in sorted(rels):
-        h.update(_dumps(rel).encode("utf-8") + b"\n")
-    return h.hexdigest()
+    return entries.digest(header)
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -529,8 +520,7 @@ class EmbeddedStore:
                 conn, ds.id, cs, new, all_touched=old_precedence not in (None, ds.precedence))
             if progress and data.nodes:
                 progress("write", len(data.nodes), total)
-            digest = content_hash(data, [(k, _dumps(p)) for k, p in new.nodes.items()],
-                                  [(*k, _dumps(p)) for k, p in new.rels.items()])
+            digest = content_hash(data, new)
             previous = conn.execute(
                 "SELECT v.content_hash, d.title, d.description, d.version, d.path FROM datasets d "
                 "LEFT JOIN load_versions v ON v.version = d.load_version WHERE d.id = ?",
@@ -880,7 +870,7 @@ def _apply(conn: sqlite3.Connection, dataset_id: str, cs: ChangeSet, new: Entrie
     rows = []
     for k in [*cs.added_nodes, *cs.changed_nodes]:
         own = _dumps(new.nodes[k])
-        rows.append((k, dataset_id, own, entry_hash(new.nodes[k])))
+        rows.append((k, dataset_id, own, new.node_hashes()[k]))
     conn.executemany("INSERT OR REPLACE INTO node_datasets (node, dataset, props, hash) "
                      "VALUES (?, ?, ?, ?)", rows)
     touched = [*cs.added_nodes, *cs.changed_nodes, *cs.removed_nodes]
@@ -929,7 +919,7 @@ def _apply(conn: sqlite3.Connection, dataset_id: str, cs: ChangeSet, new: Entrie
     ids = _rel_ids(conn, writes)
     conn.executemany("INSERT OR REPLACE INTO rel_datasets (rel, dataset, props, hash) "
                      "VALUES (?, ?, ?, ?)",
-                     [(ids[k], dataset_id, _dumps(new.rels[k]), entry_hash(new.rels[k]))
+                     [(ids[k], dataset_id, _dumps(new.rels[k]), new.rel_hashes()[k])
                       for k in writes])
     touched_rels = [*ids.values(), *gone.values()]
     if all_touched:

@@ -349,8 +349,7 @@ class Neo4jStore:
         started = time.perf_counter()
         ds = data.dataset
         new = entries_of(data)
-        digest = content_hash(data, [(k, dumps(p)) for k, p in new.nodes.items()],
-                              [(*k, dumps(p)) for k, p in new.rels.items()])
+        digest = content_hash(data, new)
         meta = {"id": ds.id, "title": ds.title, "description": ds.description,
                 "version": ds.version, "path": ds.path, "loaded_at": now_iso(),
                 "nodes": len(data.nodes), "relationships": len(data.relationships),
