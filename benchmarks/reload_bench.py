@@ -33,26 +33,27 @@ from loaders.synthetic import build_large_dataset
 SEED_INSIGHTS = 38
 
 
-def change_one_percent(folder: Path, out: Path) -> int:
-    """A copy of the dataset with 1% of its entries changed: every 100th insight's title and
-    every 100th `reported_by` entry's year (REPORTS relationships are most of the entries).
-    Returns how many entries were changed."""
+def change_one_percent(folder: Path, out: Path, entries: int) -> int:
+    """A copy of the dataset with 1% of its `entries` changed: every 100th insight's title,
+    and the year of `reported_by` entries spread evenly over the file for the rest (REPORTS
+    relationships are the bulk of the entries). Returns how many entries were changed."""
     out.mkdir(parents=True, exist_ok=True)
     for f in folder.iterdir():
         (out / f.name).write_bytes(f.read_bytes())
     path = out / "insights.yaml"
     items: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     changed = 0
-    reports = 0
     for i, item in enumerate(items):
         if i % 100 == 0:
             item["title"] = f"{item.get('title', '')} (ändrad)"
             changed += 1
-        for entry in item.get("reported_by") or []:
-            reports += 1
-            if reports % 100 == 0 and isinstance(entry, dict):
-                entry["year"] = 2001 if entry.get("year") != 2001 else 2002
-                changed += 1
+    reports = [e for item in items for e in item.get("reported_by") or []
+               if isinstance(e, dict)]
+    wanted = max(0, entries // 100 - changed)
+    step = max(1, len(reports) // max(1, wanted))
+    for entry in reports[::step][:wanted]:
+        entry["year"] = 2001 if entry.get("year") != 2001 else 2002
+        changed += 1
     path.write_text(yaml.safe_dump(items, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return changed
 
@@ -90,8 +91,8 @@ def main() -> None:
     for scale in args.scale or [100]:
         tmp = Path(tempfile.mkdtemp(prefix=f"reload-{scale}-"))
         folder = build_large_dataset(tmp / "large", register, insights=SEED_INSIGHTS * scale)
-        n = change_one_percent(folder, tmp / "changed")
         data = read_dataset(folder)
+        n = change_one_percent(folder, tmp / "changed", len(data.nodes) + len(data.relationships))
         print(f"scale {scale}: {len(data.nodes)} nodes, {len(data.relationships)} relationships, "
               f"{n} entries changed in the 1% copy", flush=True)
         del data

@@ -59,6 +59,18 @@ def rel_key_text(key: RelKey) -> str:
     return f"{key[0]} {key[1]} -> {key[2]}"
 
 
+def data_digest(data: GraphData) -> str:
+    """A quick hash of everything a dataset would write, header and records in their order:
+    equal to the loaded version's, the dataset is unchanged and its entries need not be
+    compared (one `repr` over the records, far cheaper than hashing each entry)."""
+    ds = data.dataset
+    text = repr(([ds.id, ds.title, ds.description, ds.version, ds.path, ds.precedence],
+                 [(n.label.value, n.id, n.props) for n in data.nodes],
+                 [(r.type.value, r.start_label.value, r.start_id, r.end_label.value, r.end_id,
+                   r.props) for r in data.relationships]))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+
+
 @dataclass
 class Entries:
     """A dataset's entries: own properties per node key and per relationship key (with their
@@ -90,13 +102,19 @@ class Entries:
 
 
 def entries_of(data: GraphData) -> Entries:
-    """The entries of a dataset; a record given twice is merged as dict.update does."""
+    """The entries of a dataset; a record given twice is merged as dict.update does. The
+    records' own property dicts are shared, not copied (a large load holds them once)."""
     nodes: dict[NodeKey, Props] = {}
     for n in data.nodes:
-        nodes.setdefault(n.key, {}).update(n.props)
+        key = n.label.value + ":" + n.id  # graph.model.node_key, without Enum.__format__
+        prev = nodes.get(key)
+        nodes[key] = n.props if prev is None else {**prev, **n.props}
     rels: dict[RelKey, Props] = {}
     for r in data.relationships:
-        rels.setdefault((r.type.value, r.start_key, r.end_key), {}).update(r.props)
+        rkey = (r.type.value, r.start_label.value + ":" + r.start_id,
+                r.end_label.value + ":" + r.end_id)
+        rprev = rels.get(rkey)
+        rels[rkey] = r.props if rprev is None else {**rprev, **r.props}
     return Entries(nodes, rels)
 
 

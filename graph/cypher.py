@@ -128,14 +128,21 @@ BOOKKEEPING = (OWN_PROP, HASHES_PROP)
 VERSION_LABEL = "InsiktVersion"
 """Label (with META_LABEL) of the nodes that record each load and unload: the history."""
 
+KEY_SEP = "\u001f"
+"""Separates the parts of a relationship key in DATASET_REL_HASHES (never in an id)."""
 DATASET_NODE_HASHES = (
     f"MATCH (n) WHERE $ds IN n.datasets AND NOT n:{META_LABEL} "
-    f"RETURN labels(n)[0] AS l, n.id AS id, "
-    f"[h IN coalesce(n.{HASHES_PROP}, []) WHERE h STARTS WITH $prefix] AS h")
+    "RETURN collect(labels(n)[0] + ':' + n.id) AS keys, "
+    f"collect(coalesce([h IN coalesce(n.{HASHES_PROP}, []) WHERE h STARTS WITH $prefix][0], "
+    "'')) AS hashes")
+"""A dataset's node keys and entry hashes ('' when none), as two aligned lists in one row:
+tens of thousands of single-row records cost the client far more than one row of lists."""
 DATASET_REL_HASHES = (
     "MATCH (a)-[r]->(b) WHERE $ds IN r.datasets "
-    "RETURN type(r) AS t, labels(a)[0] AS sl, a.id AS sid, labels(b)[0] AS el, b.id AS eid, "
-    f"[h IN coalesce(r.{HASHES_PROP}, []) WHERE h STARTS WITH $prefix] AS h")
+    "RETURN collect(type(r) + $sep + labels(a)[0] + ':' + a.id + $sep + labels(b)[0] + ':' "
+    "+ b.id) AS keys, "
+    f"collect(coalesce([h IN coalesce(r.{HASHES_PROP}, []) WHERE h STARTS WITH $prefix][0], "
+    "'')) AS hashes")
 
 
 def create_nodes(label: str) -> str:
@@ -202,9 +209,9 @@ def delete_rels(rel_type: str, start: str, end: str) -> str:
 
 
 MARK_STALE = (f"MATCH (d:{META_LABEL}) WHERE d.id IN $ids AND NOT d:{VERSION_LABEL} "
-              "SET d.content_hash = null")
+              "SET d.data_digest = null")
 """Datasets that lost relationships through another dataset's load (their nodes went): the
-next load of each compares entry by entry instead of trusting its content hash."""
+next load of each compares entry by entry instead of trusting its quick digest."""
 CREATE_VERSION = f"CREATE (v:{META_LABEL}:{VERSION_LABEL}) SET v = $v"
 NEXT_VERSION = (f"MATCH (l:{LOCK_LABEL} {{id: $id}}) "
                 "SET l.versions = coalesce(l.versions, 0) + 1 RETURN l.versions AS v")

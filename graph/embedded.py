@@ -47,6 +47,7 @@ from .changes import (
     ChangeSet,
     Entries,
     compute_changes,
+    data_digest,
     entries_of,
     merge_entries,
     name_fields,
@@ -123,6 +124,9 @@ CREATE TABLE IF NOT EXISTS load_versions (
 CREATE INDEX IF NOT EXISTS load_versions_by_dataset ON load_versions (dataset, version);
 CREATE TABLE IF NOT EXISTS dataset_precedence (
     dataset TEXT PRIMARY KEY, precedence TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dataset_digest (
+    dataset TEXT PRIMARY KEY, digest TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS load_diffs (
     version INTEGER PRIMARY KEY, summary TEXT NOT NULL, changes TEXT NOT NULL
@@ -505,26 +509,35 @@ class EmbeddedStore:
         started = time.perf_counter()
         total = len(data.nodes) + len(data.relationships)
         ds = data.dataset
-        new = entries_of(data)
+        quick = data_digest(data)
         with self._writing(f"load dataset '{ds.id}' into") as conn:
             if check is not None:
                 check(_org_nr_owners(conn))
             if progress:
                 progress("write", 0, total)
-            cs = _changes(conn, ds.id, new)
             old_precedence = _precedences(conn).get(ds.id)
-            _fill_fields(conn, ds.id, cs, new)
-            conn.execute("INSERT OR REPLACE INTO dataset_precedence (dataset, precedence) "
-                         "VALUES (?, ?)", (ds.id, ds.precedence))
-            removed_nodes, removed_rels = _apply(
-                conn, ds.id, cs, new, all_touched=old_precedence not in (None, ds.precedence))
-            if progress and data.nodes:
-                progress("write", len(data.nodes), total)
-            digest = content_hash(data, new)
             previous = conn.execute(
                 "SELECT v.content_hash, d.title, d.description, d.version, d.path FROM datasets d "
                 "LEFT JOIN load_versions v ON v.version = d.load_version WHERE d.id = ?",
                 (ds.id,)).fetchone()
+            stored = conn.execute("SELECT digest FROM dataset_digest WHERE dataset = ?",
+                                  (ds.id,)).fetchone()
+            if previous is not None and previous[0] and stored is not None and stored[0] == quick:
+                # the same records as the loaded version: nothing to compare or write
+                cs, removed_nodes, removed_rels, digest = ChangeSet(ds.id), 0, 0, previous[0]
+            else:
+                new = entries_of(data)
+                cs = _changes(conn, ds.id, new)
+                _fill_fields(conn, ds.id, cs, new)
+                conn.execute("INSERT OR REPLACE INTO dataset_precedence (dataset, precedence) "
+                             "VALUES (?, ?)", (ds.id, ds.precedence))
+                removed_nodes, removed_rels = _apply(
+                    conn, ds.id, cs, new, all_touched=old_precedence not in (None, ds.precedence))
+                digest = content_hash(data, new)
+                conn.execute("INSERT OR REPLACE INTO dataset_digest (dataset, digest) "
+                             "VALUES (?, ?)", (ds.id, quick))
+            if progress and data.nodes:
+                progress("write", len(data.nodes), total)
             cs.header_changed = previous is None or tuple(previous[1:]) != (
                 ds.title, ds.description, ds.version, ds.path) or old_precedence != ds.precedence
             if cs.empty and not cs.header_changed:
@@ -591,11 +604,15 @@ class EmbeddedStore:
             removed_nodes, removed_rels = _apply(conn, dataset_id, cs, Entries({}, {}))
             conn.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
             conn.execute("DELETE FROM dataset_precedence WHERE dataset = ?", (dataset_id,))
-            conn.execute(
+            conn.execute("DELETE FROM dataset_digest WHERE dataset = ?", (dataset_id,))
+            cur = conn.execute(
                 "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
                 "relationships, removed_nodes, removed_relationships, labels, path) "
                 "VALUES (?, 'unload', NULL, ?, ?, 0, 0, ?, ?, '{}', '')",
                 (dataset_id, now_iso(), by or os_user(), removed_nodes, removed_rels))
+            conn.execute("INSERT INTO load_diffs (version, summary, changes) VALUES (?, ?, ?)",
+                         (cur.lastrowid, _dumps(cs.summary()),
+                          _dumps(cs.as_dict(limit=DIFF_KEPT)["changes"])))
         return LoadResult(dataset_id, 0, 0, removed_nodes, removed_rels,
                           time.perf_counter() - started)
 
@@ -678,7 +695,8 @@ class EmbeddedStore:
                 return []
             row = conn.execute(
                 "SELECT d.changes FROM load_diffs d JOIN load_versions v ON v.version = d.version "
-                "WHERE v.dataset = ? ORDER BY d.version DESC LIMIT 1", (dataset_id,)).fetchone()
+                "WHERE v.dataset = ? AND v.action = 'load' ORDER BY d.version DESC LIMIT 1",
+                (dataset_id,)).fetchone()
             return list(json.loads(row[0])) if row else []
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
@@ -891,6 +909,10 @@ def _apply(conn: sqlite3.Connection, dataset_id: str, cs: ChangeSet, new: Entrie
                 "SELECT id FROM rels WHERE start_key IN (SELECT value FROM json_each(?1)) "
                 "OR end_key IN (SELECT value FROM json_each(?1))", (_dumps(dead_chunk),))]
         for id_chunk in _chunks(cascade):
+            # datasets that lose relationships this way compare entry by entry next time
+            conn.execute("DELETE FROM dataset_digest WHERE dataset IN (SELECT dataset FROM "
+                         "rel_datasets WHERE rel IN (SELECT value FROM json_each(?)))",
+                         (_dumps(id_chunk),))
             conn.execute("DELETE FROM rel_datasets WHERE rel IN (SELECT value FROM json_each(?))",
                          (_dumps(id_chunk),))
             removed_rels += conn.execute(

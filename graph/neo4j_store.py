@@ -39,6 +39,7 @@ from .changes import (
     Entries,
     Props,
     compute_changes,
+    data_digest,
     dumps,
     entries_of,
     entry_hash,
@@ -348,13 +349,12 @@ class Neo4jStore:
         compares against (so it repairs what the failed one did not write)."""
         started = time.perf_counter()
         ds = data.dataset
-        new = entries_of(data)
-        digest = content_hash(data, new)
-        meta = {"id": ds.id, "title": ds.title, "description": ds.description,
+        quick = data_digest(data)
+        meta: dict[str, Any] = {"id": ds.id, "title": ds.title, "description": ds.description,
                 "version": ds.version, "path": ds.path, "loaded_at": now_iso(),
                 "nodes": len(data.nodes), "relationships": len(data.relationships),
                 "labels": json.dumps(data.label_counts(), ensure_ascii=False),
-                "precedence": ds.precedence, "content_hash": digest}
+                "precedence": ds.precedence, "data_digest": quick}
         total = len(data.nodes) + len(data.relationships)
 
         def work(tx: ManagedTransaction) -> tuple[ChangeSet, int, int]:
@@ -370,16 +370,21 @@ class Neo4jStore:
             old = metas.get(ds.id)
             old_precedence = precedence.get(ds.id) if old is not None else None
             precedence[ds.id] = ds.precedence
-            if old is not None and old.get("content_hash") == digest:
+            if old is not None and old.get("data_digest") == quick and old.get("content_hash"):
+                # the same records as the loaded version: nothing to read, compare or write
                 cs, removed = ChangeSet(ds.id), (0, 0)
+                meta["content_hash"] = old["content_hash"]
             else:
+                new = entries_of(data)
+                meta["content_hash"] = content_hash(data, new)
                 cs = self._changes(tx, ds.id, new)
                 removed = self._apply(tx, ds.id, cs, new, precedence, progress, total=total,
                                       all_touched=old_precedence not in (None, ds.precedence))
             cs.header_changed = old is None or any(
                 old.get(k) != meta[k] for k in ("title", "description", "version", "path",
                                                 "precedence"))
-            meta["load_version"] = self._record(tx, ds.id, "load", digest, by, meta, cs, removed)
+            meta["load_version"] = self._record(tx, ds.id, "load", meta["content_hash"], by, meta,
+                                                cs, removed)
             tx.run(cypher.MERGE_DATASET, id=ds.id, meta=meta).consume()
             return cs, removed[0], removed[1]
 
@@ -423,13 +428,19 @@ class Neo4jStore:
     def _changes(self, tx: ManagedTransaction, dataset_id: str, new: Entries) -> ChangeSet:
         """The dataset's stored entry hashes (`_hashes`) against its new entries."""
         prefix = dataset_id + "="
+        cut = len(prefix)
+        rec = tx.run(cypher.DATASET_NODE_HASHES, ds=dataset_id, prefix=prefix).single()
         nodes: dict[str, str | None] = {}
-        for r in tx.run(cypher.DATASET_NODE_HASHES, ds=dataset_id, prefix=prefix):
-            nodes[node_key(r["l"], r["id"])] = r["h"][0][len(prefix):] if r["h"] else None
+        if rec is not None:
+            nodes = {k: (h[cut:] if h else None)
+                     for k, h in zip(rec["keys"], rec["hashes"], strict=True)}
+        rec = tx.run(cypher.DATASET_REL_HASHES, ds=dataset_id, prefix=prefix,
+                     sep=cypher.KEY_SEP).single()
         rels: dict[tuple[str, str, str], str | None] = {}
-        for r in tx.run(cypher.DATASET_REL_HASHES, ds=dataset_id, prefix=prefix):
-            rels[(r["t"], node_key(r["sl"], r["sid"]), node_key(r["el"], r["eid"]))] = (
-                r["h"][0][len(prefix):] if r["h"] else None)
+        if rec is not None:
+            for k, h in zip(rec["keys"], rec["hashes"], strict=True):
+                t, a, b = k.split(cypher.KEY_SEP)
+                rels[(t, a, b)] = h[cut:] if h else None
         return compute_changes(dataset_id, nodes, rels, new)
 
     def _read_before(self, tx: ManagedTransaction, node_keys: list[str],

@@ -260,3 +260,35 @@ def test_history_diff_and_parity_of_versions(any_store: GraphStore, tiny_copy: P
     assert versions[2]["action"] == "unload" and versions[2]["removed_nodes"] == 19
     assert any_store.last_diff("tiny")[0]["key"] == "Principle:en-gang"
     assert versions[0]["content_hash"] != versions[1]["content_hash"]
+
+
+@pytest.mark.neo4j
+def test_both_backends_agree_after_the_same_loads(store: EmbeddedStore, neo4j_store: Any,
+                                                  tiny_copy: Path) -> None:
+    """Loads, a curation on top, an edited reload and an unload: the same graph, the same
+    entries per dataset (provenance) and the same history summaries on both backends."""
+    edit(tiny_copy, "principles.yaml", "name_en: Once only", "name_en: Once-only principle")
+    text = (tiny_copy / "insights.yaml").read_text(encoding="utf-8")
+    (tiny_copy / "insights.yaml").write_text(text[:text.index("- id: gammal-insikt")],
+                                             encoding="utf-8")
+    other = tiny_copy.parent / "other"
+    other.mkdir()
+    for f in tiny_copy.iterdir():
+        (other / f.name).write_bytes(f.read_bytes())
+    (other / "dataset.yaml").write_text("id: annan\ntitle: Annan\n", encoding="utf-8")
+    edit(other, "agencies.yaml", "name_en: Swedish Tax Agency", "name_en: The Tax Agency")
+    for st in (store, neo4j_store):
+        load_dataset(st, TINY)
+        load_dataset(st, other)
+        st.load(curation(NodeRecord(Label.AGENCY, "skatteverket", {"short_name": "SKV"})))
+        load_dataset(st, tiny_copy)
+        st.unload("annan")
+    assert graph_document(store.to_networkx()) == graph_document(neo4j_store.to_networkx())
+    for key in ("Agency:skatteverket", "Insight:intyg-till-banken", "Principle:en-gang"):
+        label, node_id = key.split(":")
+        assert store.node_entries(label, node_id) == neo4j_store.node_entries(label, node_id)
+    views = [show_node(st, "agency", "skatteverket") for st in (store, neo4j_store)]
+    assert views[0] == views[1] and views[0].provenance["short_name"] == "curation"
+    summaries = [[(v["dataset"], v["action"], v["summary"]) for v in st.load_versions()]
+                 for st in (store, neo4j_store)]
+    assert summaries[0] == summaries[1]
