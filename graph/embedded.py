@@ -4,17 +4,21 @@ Why SQLite and not a JSON file rewritten whole: a load is one `BEGIN IMMEDIATE` 
 two concurrent loads queue up instead of overwriting each other, readers always see a whole
 load (WAL snapshots), and a kill -9 leaves the database at the old or the new version.
 
-The tables keep the semantics of `graph.store.apply_graph_data`/`remove_dataset` exactly:
+The tables keep the semantics of `graph.store.apply_graph_data`/`remove_dataset` exactly, and
+a load writes only what changed (graph.changes; docs/architecture.md, "The write path"):
 
 - `nodes(key, label, id, props)`: one row per node, keyed `Label:id`; `props` is the JSON of the
-  merged properties (the last load's value wins, keys keep their first-insertion order).
+  effective properties, the merge of every dataset's entry by precedence
+  (graph.changes.merge_entries).
 - `node_datasets(node, dataset, props, hash)`: which datasets define a node, each with the
-  properties *it* gave and their content hash (for later diffs and incremental reloads; NULL
-  for records migrated from the old JSON store, which did not keep them).
+  properties *it* gave and their entry hash (what reloads compare and merges read; NULL for
+  records migrated from the old JSON store, which did not keep them).
 - `rels(id, start_key, end_key, type, props)` and `rel_datasets(rel, dataset, props, hash)`:
   the same for relationships (one per start, end and type, as in the networkx MultiDiGraph).
-- `datasets`: the metadata `insikt datasets` lists; `load_versions`: one row per load, unload
-  or migration (content hash, time, OS user, counts), the history later issues build on.
+- `datasets`: the metadata `insikt datasets` lists; `dataset_precedence` and `dataset_digest`
+  (the quick digest of the loaded records: equal means unchanged); `load_versions` and
+  `load_diffs`: one row per load, unload or migration (content hash, time, who, counts, and
+  what it added, removed and changed), the history `insikt history` lists.
 - `meta`: format, schema version and `generation`, a counter every write bumps; the networkx
   graph that queries walk is rebuilt only when it changes.
 """
@@ -590,8 +594,10 @@ class EmbeddedStore:
             if conn is None:
                 return []
             precedence = _precedences(conn)
-            rows = conn.execute("SELECT dataset, props FROM node_datasets WHERE node = ? "
-                                "ORDER BY dataset", (node_key(label, node_id),)).fetchall()
+            rows = conn.execute(
+                "SELECT d.dataset, coalesce(d.props, n.props) FROM node_datasets d "
+                "LEFT JOIN nodes n ON n.key = d.node WHERE d.node = ? ORDER BY d.dataset",
+                (node_key(label, node_id),)).fetchall()
             return [(ds, precedence.get(ds, DEFAULT_PRECEDENCE), json.loads(props or "{}"))
                     for ds, props in rows]
 
@@ -830,8 +836,11 @@ def _merge_node_rows(conn: sqlite3.Connection, keys: list[str],
     dead: list[str] = []
     for chunk in _chunks(keys):
         own: dict[str, list[tuple[str, str, dict[str, Any]]]] = {k: [] for k in chunk}
+        # an entry migrated from the old JSON store has no props of its own: it keeps the
+        # node's current properties
         for key, ds, props in conn.execute(
-                "SELECT node, dataset, props FROM node_datasets WHERE node IN "
+                "SELECT d.node, d.dataset, coalesce(d.props, n.props) FROM node_datasets d "
+                "LEFT JOIN nodes n ON n.key = d.node WHERE d.node IN "
                 "(SELECT value FROM json_each(?))", (_dumps(chunk),)):
             own[key].append((ds, precedence.get(ds, DEFAULT_PRECEDENCE),
                              json.loads(props or "{}")))
@@ -859,7 +868,8 @@ def _merge_rel_rows(conn: sqlite3.Connection, ids: list[int],
     for chunk in _chunks(ids):
         own: dict[int, list[tuple[str, str, dict[str, Any]]]] = {i: [] for i in chunk}
         for rid, ds, props in conn.execute(
-                "SELECT rel, dataset, props FROM rel_datasets WHERE rel IN "
+                "SELECT d.rel, d.dataset, coalesce(d.props, r.props) FROM rel_datasets d "
+                "JOIN rels r ON r.id = d.rel WHERE d.rel IN "
                 "(SELECT value FROM json_each(?))", (_dumps(chunk),)):
             own[rid].append((ds, precedence.get(ds, DEFAULT_PRECEDENCE),
                              json.loads(props or "{}")))

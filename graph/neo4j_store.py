@@ -1,9 +1,12 @@
 """The Neo4j store, the graph of record, through the official `neo4j` driver (6.x).
 
 It writes exactly the records the embedded store writes, with the same algorithm as
-`graph.store.apply_graph_data`, so both backends hold the same graph and give the same
-statistics and exports. Dataset metadata lives on `InsiktDataset` nodes, which are not part
-of the graph: `stats()` and `to_networkx()` leave them out.
+`graph.store.apply_graph_data` (incrementally: only what changed, graph.changes), so both
+backends hold the same graph and give the same statistics and exports. Dataset metadata and
+the load history live on `InsiktDataset` / `InsiktVersion` nodes, which are not part of the
+graph: `stats()` and `to_networkx()` leave them out; each node's and relationship's
+per-dataset bookkeeping (`_own`, `_hashes`) is left out of the networkx form and of query
+results.
 """
 
 from __future__ import annotations

@@ -292,3 +292,35 @@ def test_both_backends_agree_after_the_same_loads(store: EmbeddedStore, neo4j_st
     summaries = [[(v["dataset"], v["action"], v["summary"]) for v in st.load_versions()]
                  for st in (store, neo4j_store)]
     assert summaries[0] == summaries[1]
+
+
+def test_a_migrated_store_keeps_what_it_had_when_another_dataset_changes(
+        tmp_path: Path, tiny_copy: Path) -> None:
+    """The old JSON store kept no per-dataset properties: a migrated entry counts the node's
+    properties as its own, so re-merging a shared node after another load loses nothing."""
+    import json
+
+    import networkx as nx
+
+    from graph.store import apply_graph_data
+    from tests.storekit import legacy_document
+
+    g = nx.MultiDiGraph()
+    apply_graph_data(g, read_dataset(TINY))
+    g.graph.clear()
+    path = tmp_path / "old" / "graph.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(legacy_document(g, {"tiny": {"title": "Liten"}})),
+                    encoding="utf-8")
+    st = EmbeddedStore(path.with_suffix(".db"))
+    (tiny_copy / "dataset.yaml").write_text("id: annan\n", encoding="utf-8")
+    edit(tiny_copy, "agencies.yaml", "name_en: Swedish Tax Agency", "name_en: Tax Agency")
+    load_dataset(st, tiny_copy)
+    node = st.to_networkx().nodes["Agency:skatteverket"]
+    assert node["datasets"] == ["annan", "tiny"]
+    # 'annan' sorts before 'tiny', so its English name wins; tiny's other fields are kept
+    assert node["name_en"] == "Tax Agency" and node["name"] == "Skatteverket"
+    assert node["org_nr"] == g.nodes["Agency:skatteverket"]["org_nr"]
+    entries = {d: (prec, props) for d, prec, props in st.node_entries("Agency", "skatteverket")}
+    assert entries["tiny"][0] == "curated" and entries["tiny"][1]["name"] == "Skatteverket"
+    st.close()
