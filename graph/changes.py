@@ -64,10 +64,11 @@ def data_digest(data: GraphData) -> str:
     equal to the loaded version's, the dataset is unchanged and its entries need not be
     compared (one `repr` over the records, far cheaper than hashing each entry)."""
     ds = data.dataset
+    # `_value_` is the member's plain attribute: `.value` is a descriptor call per record
     text = repr(([ds.id, ds.title, ds.description, ds.version, ds.path, ds.precedence],
-                 [(n.label.value, n.id, n.props) for n in data.nodes],
-                 [(r.type.value, r.start_label.value, r.start_id, r.end_label.value, r.end_id,
-                   r.props) for r in data.relationships]))
+                 [(n.label._value_, n.id, n.props) for n in data.nodes],
+                 [(r.type._value_, r.start_label._value_, r.start_id, r.end_label._value_,
+                   r.end_id, r.props) for r in data.relationships]))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
 
 
@@ -106,13 +107,13 @@ def entries_of(data: GraphData) -> Entries:
     records' own property dicts are shared, not copied (a large load holds them once)."""
     nodes: dict[NodeKey, Props] = {}
     for n in data.nodes:
-        key = n.label.value + ":" + n.id  # graph.model.node_key, without Enum.__format__
+        key = n.label._value_ + ":" + n.id  # graph.model.node_key, without Enum lookups
         prev = nodes.get(key)
         nodes[key] = n.props if prev is None else {**prev, **n.props}
     rels: dict[RelKey, Props] = {}
     for r in data.relationships:
-        rkey = (r.type.value, r.start_label.value + ":" + r.start_id,
-                r.end_label.value + ":" + r.end_id)
+        rkey = (r.type._value_, r.start_label._value_ + ":" + r.start_id,
+                r.end_label._value_ + ":" + r.end_id)
         rprev = rels.get(rkey)
         rels[rkey] = r.props if rprev is None else {**rprev, **r.props}
     return Entries(nodes, rels)
