@@ -804,14 +804,19 @@ def _fill_fields(conn: sqlite3.Connection, dataset_id: str, cs: ChangeSet, new: 
                 "SELECT node, props FROM node_datasets WHERE dataset = ? AND node IN "
                 "(SELECT value FROM json_each(?))", (dataset_id, _dumps(keys))):
             old_nodes[key] = json.loads(props) if props else None
-    wanted = set(cs.changed_rels)
     old_rels: dict[tuple[str, str, str], dict[str, Any] | None] = {}
-    if wanted:
-        for t, a, b, props in conn.execute(
-                "SELECT r.type, r.start_key, r.end_key, d.props FROM rel_datasets d "
-                "JOIN rels r ON r.id = d.rel WHERE d.dataset = ?", (dataset_id,)):
-            if (t, a, b) in wanted:
-                old_rels[(t, a, b)] = json.loads(props) if props else None
+    if cs.changed_rels:  # (a read transaction has not made the temp tables yet)
+        for statement in _statements(TEMP_SCHEMA):
+            conn.execute(statement)
+    for chunk in _chunks(cs.changed_rels):
+        conn.execute("DELETE FROM incoming_rels")
+        conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) "
+                         "VALUES (?, ?, ?, ?)", [(i, a, b, t) for i, (t, a, b) in enumerate(chunk)])
+        for idx, props in conn.execute(
+                "SELECT i.idx, d.props FROM incoming_rels i JOIN rels r ON r.start_key = "
+                "i.start_key AND r.end_key = i.end_key AND r.type = i.type "
+                "JOIN rel_datasets d ON d.rel = r.id AND d.dataset = ?", (dataset_id,)):
+            old_rels[chunk[idx]] = json.loads(props) if props else None
     name_fields(cs, new, old_nodes, old_rels)
 
 

@@ -246,10 +246,14 @@ def test_precedence_not_load_order_decides_shared_fields(any_store: GraphStore,
 def test_history_diff_and_parity_of_versions(any_store: GraphStore, tiny_copy: Path) -> None:
     load_dataset(any_store, TINY, by="anna")
     edit(tiny_copy, "principles.yaml", "name_en: Once only", "name_en: Once-only principle")
+    edit(tiny_copy, "insights.yaml", "{agency: skatteverket, source: guide, year: 2020}",
+         "{agency: skatteverket, source: guide, year: 2019}")
     cs = any_store.changes(read_dataset(tiny_copy))
     assert [c.as_dict() for c in cs.changes()] == [
         {"kind": "node", "action": "changed", "key": "Principle:en-gang",
-         "fields": ["name_en", "search_text"]}]
+         "fields": ["name_en", "search_text"]},
+        {"kind": "relationship", "action": "changed",
+         "key": "REPORTS Agency:skatteverket -> Insight:intyg-till-banken", "fields": ["year"]}]
     assert len(any_store.load_versions("tiny")) == 1  # a diff writes nothing
     load_dataset(any_store, tiny_copy, by="bo")
     any_store.unload("tiny")
@@ -257,6 +261,7 @@ def test_history_diff_and_parity_of_versions(any_store: GraphStore, tiny_copy: P
     assert [(v["action"], v["by"]) for v in versions][:2] == [("load", "anna"), ("load", "bo")]
     assert versions[0]["summary"]["added_nodes"] == 19
     assert versions[1]["summary"]["changed_nodes"] == 1
+    assert versions[1]["summary"]["changed_relationships"] == 1
     assert versions[2]["action"] == "unload" and versions[2]["removed_nodes"] == 19
     assert any_store.last_diff("tiny")[0]["key"] == "Principle:en-gang"
     assert versions[0]["content_hash"] != versions[1]["content_hash"]
