@@ -86,22 +86,33 @@ def main() -> None:
     parser.add_argument("--scale", type=int, action="append", default=[])
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--no-rss", action="store_true")
+    parser.add_argument("--no-embedded", action="store_true")
+    parser.add_argument("--reuse", type=Path, default=None,
+                        help="a folder an earlier run made (with large/ and changed/)")
     args = parser.parse_args()
     register = get_settings().register_path
     for scale in args.scale or [100]:
-        tmp = Path(tempfile.mkdtemp(prefix=f"reload-{scale}-"))
-        folder = build_large_dataset(tmp / "large", register, insights=SEED_INSIGHTS * scale)
-        data = read_dataset(folder)
-        n = change_one_percent(folder, tmp / "changed", len(data.nodes) + len(data.relationships))
+        if args.reuse is not None:
+            tmp = args.reuse
+            folder = tmp / "large"
+            data = read_dataset(folder)
+            n = -1  # made by the earlier run
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix=f"reload-{scale}-"))
+            folder = build_large_dataset(tmp / "large", register, insights=SEED_INSIGHTS * scale)
+            data = read_dataset(folder)
+            n = change_one_percent(folder, tmp / "changed",
+                                   len(data.nodes) + len(data.relationships))
         print(f"scale {scale}: {len(data.nodes)} nodes, {len(data.relationships)} relationships, "
               f"{n} entries changed in the 1% copy", flush=True)
         del data
-        st = EmbeddedStore(tmp / "graph.db")
-        emb = timed_loads(st, folder, tmp / "changed")
-        st.close()
-        print(f"  embedded: first {emb['first']:.2f} s, unchanged {emb['unchanged']:.2f} s "
+        if not args.no_embedded:
+            st = EmbeddedStore(tmp / "graph.db")
+            emb = timed_loads(st, folder, tmp / "changed")
+            st.close()
+            print(f"  embedded: first {emb['first']:.2f} s, unchanged {emb['unchanged']:.2f} s "
               f"({emb['unchanged'] / emb['first']:.3f}×), 1% changed {emb['changed_1pct']:.2f} s "
-              f"({emb['changed_1pct'] / emb['first']:.3f}×)", flush=True)
+                  f"({emb['changed_1pct'] / emb['first']:.3f}×)", flush=True)
         if not args.no_rss:
             first, again = peak_rss_mb(tmp / "rss.db", folder)
             print(f"  embedded `insikt load` peak RSS: first {first:.0f} MB, reload {again:.0f} MB",

@@ -257,3 +257,18 @@ def merge_entries(entries: Iterable[tuple[str, str, Mapping[str, Any]]]) -> Merg
         props[SEARCH_FIELD] = " ".join(tokens)
         provenance[SEARCH_FIELD] = ",".join(searched)
     return Merged(props, provenance)
+
+
+def split(cs: ChangeSet, size: int) -> list[ChangeSet]:
+    """A ChangeSet as parts of at most `size` entries, in the order a store must write them:
+    new and changed nodes, then removed relationships, removed nodes, and new and changed
+    relationships (whose nodes the earlier parts made)."""
+    parts: list[ChangeSet] = []
+    for attr in ("added_nodes", "changed_nodes", "removed_rels", "removed_nodes", "added_rels",
+                 "changed_rels"):
+        keys: list[Any] = getattr(cs, attr)
+        for i in range(0, len(keys), size):
+            part = ChangeSet(cs.dataset)
+            setattr(part, attr, keys[i:i + size])
+            parts.append(part)
+    return parts

@@ -48,6 +48,7 @@ from .changes import (
     entry_hash,
     merge_entries,
     name_fields,
+    split,
 )
 from .cypher import EXPLAIN_PREFIX
 from .cypher import META_LABEL as META_LABEL  # re-exported: callers know these names from here
@@ -86,6 +87,7 @@ DEFAULT_USER = "neo4j"
 DEFAULT_PASSWORD = "insikt-dev-password"  # the local launcher's documented default
 DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
+DEFAULT_TX_ENTRIES = 20_000
 
 HOW_TO_START = (
     "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
@@ -206,7 +208,8 @@ class Neo4jStore:
 
     def __init__(self, uri: str = DEFAULT_URI, user: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, database: str = DEFAULT_DATABASE,
-                 batch_size: int = DEFAULT_BATCH, connection_timeout: float = 5.0) -> None:
+                 batch_size: int = DEFAULT_BATCH, connection_timeout: float = 5.0,
+                 tx_entries: int = DEFAULT_TX_ENTRIES) -> None:
         if batch_size < 1:
             raise InsiktError(f"the Neo4j batch size must be at least 1, not {batch_size}")
         self.uri = uri
@@ -214,6 +217,7 @@ class Neo4jStore:
         self._password = password
         self.database = database
         self.batch_size = batch_size
+        self.tx_entries = max(1, tx_entries)
         self.connection_timeout = connection_timeout
         self._driver: Driver | None = None
         self._schema_ready = False
@@ -240,7 +244,8 @@ class Neo4jStore:
         cfg = current_settings()
         store = cls(uri=cfg.neo4j_uri, user=cfg.neo4j_user,
                     password=cfg.neo4j_password.get_secret_value(),
-                    database=cfg.neo4j_database, batch_size=cfg.neo4j_batch)
+                    database=cfg.neo4j_database, batch_size=cfg.neo4j_batch,
+                    tx_entries=cfg.neo4j_tx_entries)
         store.connect()
         return store
 
@@ -360,7 +365,9 @@ class Neo4jStore:
                 "precedence": ds.precedence, "data_digest": quick}
         total = len(data.nodes) + len(data.relationships)
 
-        def work(tx: ManagedTransaction) -> tuple[ChangeSet, int, int]:
+        state: dict[str, Any] = {}
+
+        def work(tx: ManagedTransaction) -> tuple[ChangeSet, int, int] | None:
             self._take_lock(tx)
             if check is not None:
                 check(self._org_nr_owners(tx))
@@ -373,6 +380,9 @@ class Neo4jStore:
             old = metas.get(ds.id)
             old_precedence = precedence.get(ds.id) if old is not None else None
             precedence[ds.id] = ds.precedence
+            header_changed = old is None or any(
+                old.get(k) != meta[k] for k in ("title", "description", "version", "path",
+                                                "precedence"))
             if old is not None and old.get("data_digest") == quick and old.get("content_hash"):
                 # the same records as the loaded version: nothing to read, compare or write
                 cs, removed = ChangeSet(ds.id), (0, 0)
@@ -381,21 +391,75 @@ class Neo4jStore:
                 new = entries_of(data)
                 meta["content_hash"] = content_hash(data, new)
                 cs = self._changes(tx, ds.id, new)
+                all_touched = old_precedence not in (None, ds.precedence)
+                if sum(cs.summary().values()) + (len(new.nodes) + len(new.rels)
+                                                 if all_touched else 0) > self.tx_entries:
+                    # too large for one transaction: written in parts (see load_in_parts)
+                    if old is not None:
+                        tx.run(cypher.MARK_STALE, ids=[ds.id]).consume()
+                    state.update(cs=cs, new=new, precedence=precedence,
+                                 all_touched=all_touched, header_changed=header_changed)
+                    return None
                 removed = self._apply(tx, ds.id, cs, new, precedence, progress, total=total,
-                                      all_touched=old_precedence not in (None, ds.precedence))
-            cs.header_changed = old is None or any(
-                old.get(k) != meta[k] for k in ("title", "description", "version", "path",
-                                                "precedence"))
+                                      all_touched=all_touched)
+            cs.header_changed = header_changed
             meta["load_version"] = self._record(tx, ds.id, "load", meta["content_hash"], by, meta,
                                                 cs, removed)
             tx.run(cypher.MERGE_DATASET, id=ds.id, meta=meta).consume()
             return cs, removed[0], removed[1]
 
-        cs, removed_nodes, removed_rels = self._write(work, f"load dataset '{ds.id}'")
+        done = self._write(work, f"load dataset '{ds.id}'")
+        if done is None:
+            done = self._load_in_parts(ds.id, state, meta, by, progress, total)
+        cs, removed_nodes, removed_rels = done
         if progress:
             progress("write", total, total)
         return LoadResult(ds.id, len(data.nodes), len(data.relationships), removed_nodes,
                           removed_rels, time.perf_counter() - started, changes=cs)
+
+    def _load_in_parts(self, dataset_id: str, state: dict[str, Any], meta: dict[str, Any],
+                       by: str | None, progress: Progress | None,
+                       total: int) -> tuple[ChangeSet, int, int]:
+        """Write a delta larger than `tx_entries` in parts, one transaction each (the server
+        bounds one transaction's memory), then record the version in a last one.
+
+        Each part takes the load lock and writes whole entries with their bookkeeping, so
+        the graph is consistent entry by entry. Until the last part commits, the dataset's
+        quick digest is cleared: if a part fails, the next load compares entry by entry and
+        writes what is missing. Readers may see a dataset that is partly loaded meanwhile;
+        a delta up to `tx_entries` is one transaction (all or nothing)."""
+        cs: ChangeSet = state["cs"]
+        new: Entries = state["new"]
+        apply = cs
+        if state["all_touched"]:  # a new precedence: every entry of the dataset re-merges
+            apply = ChangeSet(dataset_id, list(cs.added_nodes), list(cs.removed_nodes),
+                              [k for k in new.nodes if k not in set(cs.added_nodes)],
+                              list(cs.added_rels), list(cs.removed_rels),
+                              [k for k in new.rels if k not in set(cs.added_rels)])
+        removed = [0, 0]
+        done = 0
+        for part in split(apply, self.tx_entries):
+            def write_part(tx: ManagedTransaction, part: ChangeSet = part) -> tuple[int, int]:
+                self._take_lock(tx)
+                return self._apply(tx, dataset_id, part, new, state["precedence"])
+
+            gone = self._write(write_part, f"load dataset '{dataset_id}' (part)")
+            removed[0] += gone[0]
+            removed[1] += gone[1]
+            cs.fields.update(part.fields)
+            done += sum(part.summary().values())
+            if progress:
+                progress("write", min(done, total), total)
+        cs.header_changed = state["header_changed"]
+
+        def finish(tx: ManagedTransaction) -> None:
+            self._take_lock(tx)
+            meta["load_version"] = self._record(tx, dataset_id, "load", meta["content_hash"], by,
+                                                meta, cs, (removed[0], removed[1]))
+            tx.run(cypher.MERGE_DATASET, id=dataset_id, meta=meta).consume()
+
+        self._write(finish, f"load dataset '{dataset_id}'")
+        return cs, removed[0], removed[1]
 
     def _run(self, tx: ManagedTransaction, query: str, **params: Any) -> list[Row]:
         """Run one write statement; add its counters to `last_counters`."""

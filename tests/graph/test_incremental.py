@@ -329,3 +329,35 @@ def test_a_migrated_store_keeps_what_it_had_when_another_dataset_changes(
     entries = {d: (prec, props) for d, prec, props in st.node_entries("Agency", "skatteverket")}
     assert entries["tiny"][0] == "curated" and entries["tiny"][1]["name"] == "Skatteverket"
     st.close()
+
+
+@pytest.mark.neo4j
+def test_neo4j_writes_a_large_delta_in_parts_and_repairs_a_failed_part(
+        neo4j_store: Any, store: EmbeddedStore, tiny_copy: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A delta over `tx_entries` commits in parts (bounded server memory); a part that fails
+    leaves the dataset's quick digest cleared, and the next load writes what is missing."""
+    from graph.neo4j_store import Neo4jStore
+
+    monkeypatch.setattr(neo4j_store, "tx_entries", 10)
+    load_dataset(store, tiny_copy)
+    original = Neo4jStore._apply
+    calls = {"n": 0}
+
+    def third_part_fails(self: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise StoreError("injected failure in part 3")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Neo4jStore, "_apply", third_part_fails)
+    with pytest.raises(StoreError, match="part 3"):
+        load_dataset(neo4j_store, tiny_copy)
+    monkeypatch.setattr(Neo4jStore, "_apply", original)
+    assert neo4j_store.datasets() == []  # the version is recorded only at the end
+    res = load_dataset(neo4j_store, tiny_copy)
+    # the two node parts had committed: only the relationships are written now
+    assert res.changes is not None and res.changes.added_nodes == []
+    assert len(res.changes.added_rels) == 38
+    assert graph_document(neo4j_store.to_networkx()) == graph_document(store.to_networkx())
+    assert load_dataset(neo4j_store, tiny_copy).changes.empty  # type: ignore[union-attr]
