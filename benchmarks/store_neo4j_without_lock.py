@@ -93,8 +93,8 @@ def main() -> None:
     original = Neo4jStore.load
 
     def load_without_check(self: Neo4jStore, data: Any, progress: Any = None,
-                           check: Any = None) -> Any:
-        return original(self, data, progress, None)
+                           check: Any = None, **kwargs: Any) -> Any:
+        return original(self, data, progress, None, **kwargs)
 
     Neo4jStore.load = load_without_check  # type: ignore[method-assign]
     tmp = Path(tempfile.mkdtemp(prefix="neo4j-without-lock-"))

@@ -34,6 +34,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("queries.py", "page.queries", ":material/manage_search:", "fragor"),
     ("curation.py", "page.curation", ":material/fact_check:", "kurering"),
     ("card.py", "page.card", ":material/badge:", "insiktskort"),
+    ("datasets.py", "page.datasets", ":material/history:", "dataset"),
 )
 
 

@@ -123,14 +123,112 @@ AWAIT_INDEXES = "CALL db.awaitIndexes(60)"
 
 # -- writing: the load algorithm (graph.store.apply_graph_data) ----------------------------
 
-COUNT_RELS = "MATCH ()-[r]->() RETURN count(r) AS c"
-DROP_RELS = "MATCH ()-[r]->() WHERE r.datasets = [$ds] DELETE r"
-UNTAG_RELS = ("MATCH ()-[r]->() WHERE $ds IN r.datasets "
-              "SET r.datasets = [d IN r.datasets WHERE d <> $ds]")
-DROP_NODES = (f"MATCH (n) WHERE n.datasets = [$ds] AND NOT n:{META_LABEL} "
-              "DETACH DELETE n RETURN count(*) AS c")
-UNTAG_NODES = ("MATCH (n) WHERE $ds IN n.datasets "
-               "SET n.datasets = [d IN n.datasets WHERE d <> $ds]")
+OWN_PROP = "_own"
+"""Bookkeeping on every node and relationship the store writes: JSON text of each dataset's
+own properties ({dataset: props}), from which the effective properties are merged
+(graph.changes.merge_entries). Left out of the networkx form, exports and query results."""
+HASHES_PROP = "_hashes"
+"""Bookkeeping: a list of `dataset=hash` texts, each dataset's entry hash (graph.changes)."""
+BOOKKEEPING = (OWN_PROP, HASHES_PROP)
+VERSION_LABEL = "InsiktVersion"
+"""Label (with META_LABEL) of the nodes that record each load and unload: the history."""
+
+KEY_SEP = "\u001f"
+"""Separates the parts of a relationship key in DATASET_REL_HASHES (never in an id)."""
+DATASET_NODE_HASHES = (
+    f"MATCH (n) WHERE $ds IN n.datasets AND NOT n:{META_LABEL} "
+    "RETURN collect(labels(n)[0] + ':' + n.id) AS keys, "
+    f"collect(coalesce([h IN coalesce(n.{HASHES_PROP}, []) WHERE h STARTS WITH $prefix][0], "
+    "'')) AS hashes")
+"""A dataset's node keys and entry hashes ('' when none), as two aligned lists in one row:
+tens of thousands of single-row records cost the client far more than one row of lists."""
+DATASET_REL_HASHES = (
+    "MATCH (a)-[r]->(b) WHERE $ds IN r.datasets "
+    "RETURN collect(type(r) + $sep + labels(a)[0] + ':' + a.id + $sep + labels(b)[0] + ':' "
+    "+ b.id) AS keys, "
+    f"collect(coalesce([h IN coalesce(r.{HASHES_PROP}, []) WHERE h STARTS WITH $prefix][0], "
+    "'')) AS hashes")
+
+
+def create_nodes(label: str) -> str:
+    """UNWIND rows of {id, props}: create the nodes that do not exist with `props` (all
+    their properties); return each row's id and the properties of one that existed."""
+    return (f"UNWIND $rows AS row OPTIONAL MATCH (old:{quoted(label)} {{id: row.id}}) "
+            "WITH row, CASE WHEN old IS NULL THEN null ELSE properties(old) END AS before "
+            f"MERGE (n:{quoted(label)} {{id: row.id}}) ON CREATE SET n = row.props "
+            "RETURN row.id AS id, before")
+
+
+def read_nodes(label: str) -> str:
+    """UNWIND $ids: the properties of each existing node."""
+    return (f"UNWIND $ids AS id MATCH (n:{quoted(label)} {{id: id}}) "
+            "RETURN n.id AS id, properties(n) AS before")
+
+
+def set_nodes(label: str) -> str:
+    """UNWIND rows of {id, props}: replace every property of existing nodes."""
+    return (f"UNWIND $rows AS row MATCH (n:{quoted(label)} {{id: row.id}}) SET n = row.props "
+            "RETURN count(n) AS c")
+
+
+def delete_nodes(label: str) -> str:
+    """UNWIND $ids: delete the nodes with their relationships; return the element ids of the
+    relationships deleted with them and the datasets those relationships belonged to."""
+    return (f"UNWIND $ids AS id MATCH (n:{quoted(label)} {{id: id}}) "
+            "OPTIONAL MATCH (n)-[r]-() "
+            "WITH n, collect({e: elementId(r), d: r.datasets}) AS rels "
+            "DETACH DELETE n RETURN rels")
+
+
+def create_rels(rel_type: str, start: str, end: str) -> str:
+    """UNWIND rows of {i, start, end, props} between existing nodes: create the missing
+    relationships with `props`; return each row's index and the properties of one that
+    existed (rows whose nodes do not exist return nothing)."""
+    return (f"UNWIND $rows AS row MATCH (a:{quoted(start)} {{id: row.start}}) "
+            f"MATCH (b:{quoted(end)} {{id: row.end}}) "
+            f"OPTIONAL MATCH (a)-[old:{quoted(rel_type)}]->(b) "
+            "WITH a, b, row, CASE WHEN old IS NULL THEN null ELSE properties(old) END AS before "
+            f"MERGE (a)-[r:{quoted(rel_type)}]->(b) ON CREATE SET r = row.props "
+            "RETURN row.i AS i, before")
+
+
+def read_rels(rel_type: str, start: str, end: str) -> str:
+    """UNWIND rows of {i, start, end}: the properties of each existing relationship."""
+    return (f"UNWIND $rows AS row MATCH (a:{quoted(start)} {{id: row.start}})"
+            f"-[r:{quoted(rel_type)}]->(b:{quoted(end)} {{id: row.end}}) "
+            "RETURN row.i AS i, properties(r) AS before")
+
+
+def set_rels(rel_type: str, start: str, end: str) -> str:
+    """UNWIND rows of {start, end, props}: replace every property of existing relationships."""
+    return (f"UNWIND $rows AS row MATCH (a:{quoted(start)} {{id: row.start}})"
+            f"-[r:{quoted(rel_type)}]->(b:{quoted(end)} {{id: row.end}}) SET r = row.props "
+            "RETURN count(r) AS c")
+
+
+def delete_rels(rel_type: str, start: str, end: str) -> str:
+    """UNWIND rows of {start, end}: delete the relationships."""
+    return (f"UNWIND $rows AS row MATCH (a:{quoted(start)} {{id: row.start}})"
+            f"-[r:{quoted(rel_type)}]->(b:{quoted(end)} {{id: row.end}}) DELETE r "
+            "RETURN count(*) AS c")
+
+
+MARK_STALE = (f"MATCH (d:{META_LABEL}) WHERE d.id IN $ids AND NOT d:{VERSION_LABEL} "
+              "SET d.data_digest = null")
+"""Datasets that lost relationships through another dataset's load (their nodes went): the
+next load of each compares entry by entry instead of trusting its quick digest."""
+CREATE_VERSION = f"CREATE (v:{META_LABEL}:{VERSION_LABEL}) SET v = $v"
+NEXT_VERSION = (f"MATCH (l:{LOCK_LABEL} {{id: $id}}) "
+                "SET l.versions = coalesce(l.versions, 0) + 1 RETURN l.versions AS v")
+LIST_VERSIONS = (f"MATCH (v:{VERSION_LABEL}) WHERE $ds IS NULL OR v.dataset = $ds "
+                 "RETURN properties(v) AS v ORDER BY v.version")
+LAST_DIFF = (f"MATCH (v:{VERSION_LABEL} {{dataset: $ds, action: 'load'}}) "
+             "RETURN v.changes AS changes ORDER BY v.version DESC LIMIT 1")
+
+
+def read_node(label: Label) -> str:
+    """One node's properties (with its bookkeeping), for `insikt show`."""
+    return f"MATCH (n:{quoted(Label(label).value)} {{id: $id}}) RETURN properties(n) AS p"
 
 
 def with_ds(var: str) -> str:
@@ -177,7 +275,7 @@ def restore_datasets(rows: str, *, sep: str = "\n", quote: Quote = bare) -> str:
 
 # -- reading ------------------------------------------------------------------------------
 
-LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} "
+LIST_DATASETS = (f"MATCH (d:{META_LABEL}) WHERE NOT d:{LOCK_LABEL} AND NOT d:{VERSION_LABEL} "
                  "RETURN properties(d) AS m ORDER BY d.id")
 COUNT_LABELS = (f"MATCH (n) WHERE NOT n:{META_LABEL} AND NOT n:{PROJECTION_LABEL} "
                 f"AND NOT n:{PAIR_LABEL} UNWIND labels(n) AS l RETURN l, count(*) AS c")

@@ -4,17 +4,21 @@ Why SQLite and not a JSON file rewritten whole: a load is one `BEGIN IMMEDIATE` 
 two concurrent loads queue up instead of overwriting each other, readers always see a whole
 load (WAL snapshots), and a kill -9 leaves the database at the old or the new version.
 
-The tables keep the semantics of `graph.store.apply_graph_data`/`remove_dataset` exactly:
+The tables keep the semantics of `graph.store.apply_graph_data`/`remove_dataset` exactly, and
+a load writes only what changed (graph.changes; docs/architecture.md, "The write path"):
 
 - `nodes(key, label, id, props)`: one row per node, keyed `Label:id`; `props` is the JSON of the
-  merged properties (the last load's value wins, keys keep their first-insertion order).
+  effective properties, the merge of every dataset's entry by precedence
+  (graph.changes.merge_entries).
 - `node_datasets(node, dataset, props, hash)`: which datasets define a node, each with the
-  properties *it* gave and their content hash (for later diffs and incremental reloads; NULL
-  for records migrated from the old JSON store, which did not keep them).
+  properties *it* gave and their entry hash (what reloads compare and merges read; NULL for
+  records migrated from the old JSON store, which did not keep them).
 - `rels(id, start_key, end_key, type, props)` and `rel_datasets(rel, dataset, props, hash)`:
   the same for relationships (one per start, end and type, as in the networkx MultiDiGraph).
-- `datasets`: the metadata `insikt datasets` lists; `load_versions`: one row per load, unload
-  or migration (content hash, time, OS user, counts), the history later issues build on.
+- `datasets`: the metadata `insikt datasets` lists; `dataset_precedence` and `dataset_digest`
+  (the quick digest of the loaded records: equal means unchanged); `load_versions` and
+  `load_diffs`: one row per load, unload or migration (content hash, time, who, counts, and
+  what it added, removed and changed), the history `insikt history` lists.
 - `meta`: format, schema version and `generation`, a counter every write bumps; the networkx
   graph that queries walk is rebuilt only when it changes.
 """
@@ -23,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import hashlib
 import json
 import os
 import shutil
@@ -34,7 +37,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -43,8 +46,18 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: migrations are not locked
     fcntl = None  # type: ignore[assignment]
 
+from .changes import (
+    DEFAULT_PRECEDENCE,
+    ChangeSet,
+    Entries,
+    compute_changes,
+    data_digest,
+    entries_of,
+    merge_entries,
+    name_fields,
+)
 from .errors import BadStoreFile, InsiktError, NotFound, QueryRefused, StoreError
-from .model import GraphData, Label, NodeRecord, RelRecord
+from .model import GraphData, Label, node_key
 from .plan import QueryPlan
 from .settings import get_settings
 from .store import (
@@ -73,6 +86,12 @@ NO_CYPHER = (
     "Cypher needs the Neo4j backend, and this is the embedded store: start the local server with "
     "`insikt neo4j start`, load your datasets into it with `insikt --backend neo4j load PATH`, "
     "then use `insikt --backend neo4j cypher ...`; the saved queries run on both backends")
+
+SQL_CHUNK = 5000
+"""Keys per SQL statement of a load (bounded statements, memory flat in the delta)."""
+DIFF_KEPT = 2000
+"""Entry changes kept per load in `load_diffs` (the summary counts them all)."""
+T = TypeVar("T")
 
 Notify = Callable[[str], None]
 """Receives one-line messages for people (migration, waiting for a lock); never prints itself."""
@@ -107,6 +126,15 @@ CREATE TABLE IF NOT EXISTS load_versions (
     labels TEXT NOT NULL, path TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS load_versions_by_dataset ON load_versions (dataset, version);
+CREATE TABLE IF NOT EXISTS dataset_precedence (
+    dataset TEXT PRIMARY KEY, precedence TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dataset_digest (
+    dataset TEXT PRIMARY KEY, digest TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS load_diffs (
+    version INTEGER PRIMARY KEY, summary TEXT NOT NULL, changes TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS datasets (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT NOT NULL, version TEXT NOT NULL,
     path TEXT NOT NULL, loaded_at TEXT NOT NULL, nodes INTEGER NOT NULL,
@@ -116,6 +144,8 @@ CREATE TABLE IF NOT EXISTS datasets (
 TEMP_SCHEMA = """
 CREATE TEMP TABLE IF NOT EXISTS gone_nodes (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS gone_rels (id INTEGER PRIMARY KEY);
+CREATE TEMP TABLE IF NOT EXISTS touched_nodes (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS touched_rels (id INTEGER PRIMARY KEY);
 CREATE TEMP TABLE IF NOT EXISTS incoming_rels (
     idx INTEGER PRIMARY KEY, start_key TEXT, end_key TEXT, type TEXT);
 """
@@ -140,22 +170,14 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _hash(props_json: str) -> str:
-    return hashlib.blake2b(props_json.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def content_hash(data: GraphData, nodes: list[tuple[str, str]],
-                 rels: list[tuple[str, str, str, str]]) -> str:
-    """One hash of what a load writes: the dataset header (not its path) and every record
-    (`nodes` as (key, props JSON), `rels` as (start, end, type, props JSON)), in key order."""
-    h = hashlib.sha256()
+def content_hash(data: GraphData, entries: Entries) -> str:
+    """One hash of what a load writes: the dataset header (not its path; its precedence when
+    not the default) and every entry's key and hash (graph.changes), in key order."""
     ds = data.dataset
-    h.update(_dumps([ds.id, ds.title, ds.description, ds.version]).encode("utf-8"))
-    for record in sorted(nodes):
-        h.update(_dumps(record).encode("utf-8") + b"\n")
-    for rel in sorted(rels):
-        h.update(_dumps(rel).encode("utf-8") + b"\n")
-    return h.hexdigest()
+    header: list[Any] = [ds.id, ds.title, ds.description, ds.version]
+    if ds.precedence != DEFAULT_PRECEDENCE:
+        header.append(ds.precedence)
+    return entries.digest(header)
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
@@ -185,6 +207,8 @@ class EmbeddedStore:
         self._wal = False
         self._graph: nx.MultiDiGraph | None = None
         self._graph_generation: int | None = None
+        self._graph_unchanged = False
+        """Set inside a write when it changed nothing a query sees (no generation bump)."""
         self._remove_orphans()
         self._open_existing()
 
@@ -416,9 +440,11 @@ class EmbeddedStore:
                     _init_meta(conn)
                 else:
                     self._check_schema(conn)
+                self._graph_unchanged = False
                 yield conn
-                conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                             "WHERE key = 'generation'")
+                if not self._graph_unchanged:
+                    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                                 "WHERE key = 'generation'")
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
@@ -476,33 +502,61 @@ class EmbeddedStore:
 
     # -- the store protocol ----------------------------------------------------------------
     def load(self, data: GraphData, progress: Progress | None = None,
-             check: LoadCheck | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` in one transaction.
+             check: LoadCheck | None = None, *, by: str | None = None) -> LoadResult:
+        """Make the store hold `data` as the dataset's content, in one transaction that
+        writes only what changed (graph.changes): unchanged entries are not touched, and an
+        unchanged dataset only gets a new row in its history.
 
         `check` runs inside the transaction, after the write lock is taken, with the org nrs
-        as they are then; it raises (e.g. ValidationFailed) to refuse the load."""
+        as they are then; it raises (e.g. ValidationFailed) to refuse the load. Every node a
+        change touches gets the merge of all its datasets' entries by precedence."""
         started = time.perf_counter()
         total = len(data.nodes) + len(data.relationships)
         ds = data.dataset
+        quick = data_digest(data)
         with self._writing(f"load dataset '{ds.id}' into") as conn:
             if check is not None:
                 check(_org_nr_owners(conn))
             if progress:
                 progress("write", 0, total)
-            removed_nodes, removed_rels = _remove_dataset(conn, ds.id)
-            own_nodes = _merge_nodes(conn, ds.id, data.nodes)
+            old_precedence = _precedences(conn).get(ds.id)
+            previous = conn.execute(
+                "SELECT v.content_hash, d.title, d.description, d.version, d.path FROM datasets d "
+                "LEFT JOIN load_versions v ON v.version = d.load_version WHERE d.id = ?",
+                (ds.id,)).fetchone()
+            stored = conn.execute("SELECT digest FROM dataset_digest WHERE dataset = ?",
+                                  (ds.id,)).fetchone()
+            if previous is not None and previous[0] and stored is not None and stored[0] == quick:
+                # the same records as the loaded version: nothing to compare or write
+                cs, removed_nodes, removed_rels, digest = ChangeSet(ds.id), 0, 0, previous[0]
+            else:
+                new = entries_of(data)
+                cs = _changes(conn, ds.id, new)
+                _fill_fields(conn, ds.id, cs, new)
+                conn.execute("INSERT OR REPLACE INTO dataset_precedence (dataset, precedence) "
+                             "VALUES (?, ?)", (ds.id, ds.precedence))
+                removed_nodes, removed_rels = _apply(
+                    conn, ds.id, cs, new, all_touched=old_precedence not in (None, ds.precedence))
+                digest = content_hash(data, new)
+                conn.execute("INSERT OR REPLACE INTO dataset_digest (dataset, digest) "
+                             "VALUES (?, ?)", (ds.id, quick))
             if progress and data.nodes:
                 progress("write", len(data.nodes), total)
-            own_rels = _merge_rels(conn, ds.id, data.relationships)
-            digest = content_hash(data, own_nodes, own_rels)
+            cs.header_changed = previous is None or tuple(previous[1:]) != (
+                ds.title, ds.description, ds.version, ds.path) or old_precedence != ds.precedence
+            if cs.empty and not cs.header_changed:
+                self._graph_unchanged = True
             loaded_at = now_iso()
             labels = _dumps(data.label_counts())
             cur = conn.execute(
                 "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
                 "relationships, removed_nodes, removed_relationships, labels, path) "
                 "VALUES (?, 'load', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (ds.id, digest, loaded_at, os_user(), len(data.nodes), len(data.relationships),
-                 removed_nodes, removed_rels, labels, ds.path))
+                (ds.id, digest, loaded_at, by or os_user(), len(data.nodes),
+                 len(data.relationships), removed_nodes, removed_rels, labels, ds.path))
+            conn.execute("INSERT INTO load_diffs (version, summary, changes) VALUES (?, ?, ?)",
+                         (cur.lastrowid, _dumps(cs.summary()),
+                          _dumps(cs.as_dict(limit=DIFF_KEPT)["changes"])))
             conn.execute(
                 "INSERT OR REPLACE INTO datasets (id, title, description, version, path, "
                 "loaded_at, nodes, relationships, labels, load_version) "
@@ -512,20 +566,59 @@ class EmbeddedStore:
         if progress:
             progress("write", total, total)
         return LoadResult(ds.id, len(data.nodes), len(data.relationships), removed_nodes,
-                          removed_rels, time.perf_counter() - started)
+                          removed_rels, time.perf_counter() - started, changes=cs)
 
-    def unload(self, dataset_id: str) -> LoadResult:
+    def changes(self, data: GraphData) -> ChangeSet:
+        """What loading `data` would add, remove and change (changed fields named); writes
+        nothing (`insikt diff`, `insikt load --dry-run`)."""
+        new = entries_of(data)
+        with self._reading("compare a dataset with") as conn:
+            if conn is None or not _has_table(conn, "node_datasets"):
+                cs = compute_changes(data.dataset.id, {}, {}, new)
+                cs.header_changed = True
+                return cs
+            cs = _changes(conn, data.dataset.id, new)
+            _fill_fields(conn, data.dataset.id, cs, new)
+            row = conn.execute("SELECT title, description, version, path FROM datasets "
+                               "WHERE id = ?", (data.dataset.id,)).fetchone()
+            ds = data.dataset
+            cs.header_changed = row is None or tuple(row) != (
+                ds.title, ds.description, ds.version, ds.path) or (
+                _precedences(conn).get(ds.id, ds.precedence) != ds.precedence)
+            return cs
+
+    def node_entries(self, label: str, node_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every dataset's own properties of one node: (dataset, precedence, props), so that
+        `insikt show` can say where each effective value comes from (graph.changes)."""
+        with self._reading("read a node of") as conn:
+            if conn is None:
+                return []
+            precedence = _precedences(conn)
+            rows = conn.execute(
+                "SELECT d.dataset, coalesce(d.props, n.props) FROM node_datasets d "
+                "LEFT JOIN nodes n ON n.key = d.node WHERE d.node = ? ORDER BY d.dataset",
+                (node_key(label, node_id),)).fetchall()
+            return [(ds, precedence.get(ds, DEFAULT_PRECEDENCE), json.loads(props or "{}"))
+                    for ds, props in rows]
+
+    def unload(self, dataset_id: str, *, by: str | None = None) -> LoadResult:
         started = time.perf_counter()
         with self._writing(f"unload dataset '{dataset_id}' from") as conn:
             if conn.execute("SELECT 1 FROM datasets WHERE id = ?", (dataset_id,)).fetchone() is None:
                 raise NotFound(f"no dataset '{dataset_id}' is loaded (see 'insikt datasets')")
-            removed_nodes, removed_rels = _remove_dataset(conn, dataset_id)
+            cs = _changes(conn, dataset_id, Entries({}, {}))
+            removed_nodes, removed_rels = _apply(conn, dataset_id, cs, Entries({}, {}))
             conn.execute("DELETE FROM datasets WHERE id = ?", (dataset_id,))
-            conn.execute(
+            conn.execute("DELETE FROM dataset_precedence WHERE dataset = ?", (dataset_id,))
+            conn.execute("DELETE FROM dataset_digest WHERE dataset = ?", (dataset_id,))
+            cur = conn.execute(
                 "INSERT INTO load_versions (dataset, action, content_hash, at, by, nodes, "
                 "relationships, removed_nodes, removed_relationships, labels, path) "
                 "VALUES (?, 'unload', NULL, ?, ?, 0, 0, ?, ?, '{}', '')",
-                (dataset_id, now_iso(), os_user(), removed_nodes, removed_rels))
+                (dataset_id, now_iso(), by or os_user(), removed_nodes, removed_rels))
+            conn.execute("INSERT INTO load_diffs (version, summary, changes) VALUES (?, ?, ?)",
+                         (cur.lastrowid, _dumps(cs.summary()),
+                          _dumps(cs.as_dict(limit=DIFF_KEPT)["changes"])))
         return LoadResult(dataset_id, 0, 0, removed_nodes, removed_rels,
                           time.perf_counter() - started)
 
@@ -590,18 +683,33 @@ class EmbeddedStore:
         with self._reading("read the load history of") as conn:
             if conn is None:
                 return []
-            sql = ("SELECT version, dataset, action, content_hash, at, by, nodes, relationships, "
-                   "removed_nodes, removed_relationships, labels, path FROM load_versions")
+            diffs = _has_table(conn, "load_diffs")
+            sql = ("SELECT v.version, v.dataset, v.action, v.content_hash, v.at, v.by, v.nodes, "
+                   "v.relationships, v.removed_nodes, v.removed_relationships, v.labels, v.path, "
+                   + ("d.summary" if diffs else "NULL AS summary") + " FROM load_versions v "
+                   + ("LEFT JOIN load_diffs d ON d.version = v.version" if diffs else ""))
             args: tuple[str, ...] = ()
             if dataset_id is not None:
-                sql += " WHERE dataset = ?"
+                sql += " WHERE v.dataset = ?"
                 args = (dataset_id,)
-            cur = conn.execute(sql + " ORDER BY version", args)
+            cur = conn.execute(sql + " ORDER BY v.version", args)
             names = [d[0] for d in cur.description]
             out = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
             for row in out:
                 row["labels"] = json.loads(row["labels"])
+                row["summary"] = json.loads(row["summary"]) if row["summary"] else None
             return out
+
+    def last_diff(self, dataset_id: str) -> list[dict[str, Any]]:
+        """The entry changes of the dataset's latest load (up to DIFF_KEPT of them)."""
+        with self._reading("read the last diff of") as conn:
+            if conn is None or not _has_table(conn, "load_diffs"):
+                return []
+            row = conn.execute(
+                "SELECT d.changes FROM load_diffs d JOIN load_versions v ON v.version = d.version "
+                "WHERE v.dataset = ? AND v.action = 'load' ORDER BY d.version DESC LIMIT 1",
+                (dataset_id,)).fetchone()
+            return list(json.loads(row[0])) if row else []
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None, *,
                 timeout: float = 10.0) -> QueryPlan:
@@ -676,118 +784,200 @@ def _org_nr_owners(conn: sqlite3.Connection) -> OrgNrOwners:
     return out
 
 
-def _remove_dataset(conn: sqlite3.Connection, dataset_id: str) -> tuple[int, int]:
-    """graph.store.remove_dataset in SQL: untag everything, drop what nothing defines, and
-    (as networkx does when a node goes) the relationships of dropped nodes."""
-    conn.execute("DELETE FROM gone_rels")
-    conn.execute("DELETE FROM gone_nodes")
-    conn.execute("INSERT INTO gone_rels (id) SELECT rel FROM rel_datasets WHERE dataset = ?",
-                 (dataset_id,))
-    conn.execute("DELETE FROM rel_datasets WHERE dataset = ?", (dataset_id,))
-    conn.execute("DELETE FROM gone_rels WHERE id IN (SELECT rel FROM rel_datasets)")
-    removed_rels = conn.execute("DELETE FROM rels WHERE id IN (SELECT id FROM gone_rels)").rowcount
-    conn.execute("INSERT INTO gone_nodes (key) SELECT node FROM node_datasets WHERE dataset = ?",
-                 (dataset_id,))
-    conn.execute("DELETE FROM node_datasets WHERE dataset = ?", (dataset_id,))
-    conn.execute("DELETE FROM gone_nodes WHERE key IN (SELECT node FROM node_datasets)")
-    removed_nodes = conn.execute(
-        "DELETE FROM nodes WHERE key IN (SELECT key FROM gone_nodes)").rowcount
-    if removed_nodes:
-        conn.execute("DELETE FROM gone_rels")
-        conn.execute("INSERT INTO gone_rels (id) SELECT id FROM rels WHERE start_key IN "
-                     "(SELECT key FROM gone_nodes) OR end_key IN (SELECT key FROM gone_nodes)")
-        conn.execute("DELETE FROM rel_datasets WHERE rel IN (SELECT id FROM gone_rels)")
-        removed_rels += conn.execute(
-            "DELETE FROM rels WHERE id IN (SELECT id FROM gone_rels)").rowcount
-    return removed_nodes, removed_rels
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?",
+                        (name,)).fetchone() is not None
 
 
-def _merge_nodes(conn: sqlite3.Connection, dataset_id: str,
-                 nodes: list[NodeRecord]) -> list[tuple[str, str]]:
-    """Create or update each node (`props` updated as dict.update does) and tag it; returns
-    (key, the dataset's own props as JSON) per node."""
-    incoming: dict[str, tuple[str, str, dict[str, Any]]] = {}
-    for n in nodes:
-        if n.key in incoming:
-            incoming[n.key][2].update(n.props)
-        else:
-            incoming[n.key] = (n.label.value, n.id, dict(n.props))
-    if not incoming:
-        return []
-    existing = dict(conn.execute(
-        "SELECT key, props FROM nodes WHERE key IN (SELECT value FROM json_each(?))",
-        (_dumps(list(incoming)),)).fetchall())
-    inserts: list[tuple[str, str, str, str]] = []
-    updates: list[tuple[str, str]] = []
-    tags: list[tuple[str, str, str, str]] = []
-    for key, (label, node_id, props) in incoming.items():
-        own = _dumps(props)
-        if key in existing:
-            merged = json.loads(existing[key])
-            merged.update(props)
-            updates.append((_dumps(merged), key))
-        else:
-            inserts.append((key, label, node_id, own))
-        tags.append((key, dataset_id, own, _hash(own)))
-    conn.executemany("INSERT INTO nodes (key, label, id, props) VALUES (?, ?, ?, ?)", inserts)
-    conn.executemany("UPDATE nodes SET props = ? WHERE key = ?", updates)
-    conn.executemany("INSERT INTO node_datasets (node, dataset, props, hash) VALUES (?, ?, ?, ?)",
-                     tags)
-    return [(key, own) for key, _, own, _ in tags]
+def _precedences(conn: sqlite3.Connection) -> dict[str, str]:
+    """dataset → precedence (datasets loaded before precedence existed count as curated)."""
+    if not _has_table(conn, "dataset_precedence"):
+        return {}
+    return dict(conn.execute("SELECT dataset, precedence FROM dataset_precedence").fetchall())
 
 
-def _merge_rels(conn: sqlite3.Connection, dataset_id: str,
-                rels: list[RelRecord]) -> list[tuple[str, str, str, str]]:
-    """Create or update each relationship and tag it; refuse ones whose nodes do not exist.
-    Returns (start, end, type, the dataset's own props as JSON) per relationship."""
-    incoming: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for r in rels:
-        rkey = (r.start_key, r.end_key, r.type.value)
-        if rkey in incoming:
-            incoming[rkey].update(r.props)
-        else:
-            incoming[rkey] = dict(r.props)
-    if not incoming:
-        return []
-    keys = list(incoming)
-    conn.execute("DELETE FROM incoming_rels")
-    conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) VALUES (?, ?, ?, ?)",
-                     [(i, *k) for i, k in enumerate(keys)])
-    dangling = conn.execute(
-        "SELECT type, start_key, end_key FROM incoming_rels i "
-        "WHERE NOT EXISTS (SELECT 1 FROM nodes WHERE key = i.start_key) "
-        "OR NOT EXISTS (SELECT 1 FROM nodes WHERE key = i.end_key) ORDER BY idx").fetchall()
-    if dangling:
-        rel_type, start, end = dangling[0]
-        raise StoreError(f"dataset '{dataset_id}': {len(dangling)} relationships refer to nodes "
-                         f"that do not exist (the first: {rel_type} from {start} to {end}); "
-                         "nothing was written")
-    existing = {idx: (rid, props) for idx, rid, props in conn.execute(
-        "SELECT i.idx, r.id, r.props FROM incoming_rels i JOIN rels r "
-        "ON r.start_key = i.start_key AND r.end_key = i.end_key AND r.type = i.type")}
-    inserts: list[tuple[str, str, str, str]] = []
-    updates: list[tuple[str, int]] = []
-    owns: list[str] = []
-    for idx, (start, end, rel_type) in enumerate(keys):
-        props = incoming[(start, end, rel_type)]
-        own = _dumps(props)
-        owns.append(own)
-        if idx in existing:
-            rid, old = existing[idx]
-            merged = json.loads(old)
-            merged.update(props)
-            updates.append((_dumps(merged), rid))
-        else:
-            inserts.append((start, end, rel_type, own))
-    conn.executemany("INSERT INTO rels (start_key, end_key, type, props) VALUES (?, ?, ?, ?)",
-                     inserts)
-    conn.executemany("UPDATE rels SET props = ? WHERE id = ?", updates)
-    ids = dict(conn.execute(
-        "SELECT i.idx, r.id FROM incoming_rels i JOIN rels r "
-        "ON r.start_key = i.start_key AND r.end_key = i.end_key AND r.type = i.type").fetchall())
-    conn.executemany("INSERT INTO rel_datasets (rel, dataset, props, hash) VALUES (?, ?, ?, ?)",
-                     [(ids[i], dataset_id, own, _hash(own)) for i, own in enumerate(owns)])
-    return [(*k, own) for k, own in zip(keys, owns, strict=True)]
+def _chunks(items: list[T], size: int = SQL_CHUNK) -> Iterator[list[T]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _changes(conn: sqlite3.Connection, dataset_id: str, new: Entries) -> ChangeSet:
+    """The dataset's stored entry hashes against its new entries (graph.changes)."""
+    nodes = dict(conn.execute("SELECT node, hash FROM node_datasets WHERE dataset = ?",
+                              (dataset_id,)).fetchall())
+    rels = {(t, a, b): h for t, a, b, h in conn.execute(
+        "SELECT r.type, r.start_key, r.end_key, d.hash FROM rel_datasets d "
+        "JOIN rels r ON r.id = d.rel WHERE d.dataset = ?", (dataset_id,))}
+    return compute_changes(dataset_id, nodes, rels, new)
+
+
+def _fill_fields(conn: sqlite3.Connection, dataset_id: str, cs: ChangeSet, new: Entries) -> None:
+    """Name the changed fields of the changed entries, from their stored own properties."""
+    old_nodes: dict[str, dict[str, Any] | None] = {}
+    for keys in _chunks(cs.changed_nodes):
+        for key, props in conn.execute(
+                "SELECT node, props FROM node_datasets WHERE dataset = ? AND node IN "
+                "(SELECT value FROM json_each(?))", (dataset_id, _dumps(keys))):
+            old_nodes[key] = json.loads(props) if props else None
+    old_rels: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+    if cs.changed_rels:  # (a read transaction has not made the temp tables yet)
+        for statement in _statements(TEMP_SCHEMA):
+            conn.execute(statement)
+    for chunk in _chunks(cs.changed_rels):
+        conn.execute("DELETE FROM incoming_rels")
+        conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) "
+                         "VALUES (?, ?, ?, ?)", [(i, a, b, t) for i, (t, a, b) in enumerate(chunk)])
+        for idx, props in conn.execute(
+                "SELECT i.idx, d.props FROM incoming_rels i JOIN rels r ON r.start_key = "
+                "i.start_key AND r.end_key = i.end_key AND r.type = i.type "
+                "JOIN rel_datasets d ON d.rel = r.id AND d.dataset = ?", (dataset_id,)):
+            old_rels[chunk[idx]] = json.loads(props) if props else None
+    name_fields(cs, new, old_nodes, old_rels)
+
+
+def _rel_ids(conn: sqlite3.Connection, keys: list[tuple[str, str, str]]) -> dict[
+        tuple[str, str, str], int]:
+    out: dict[tuple[str, str, str], int] = {}
+    for chunk in _chunks(keys):
+        conn.execute("DELETE FROM incoming_rels")
+        conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) "
+                         "VALUES (?, ?, ?, ?)", [(i, a, b, t) for i, (t, a, b) in enumerate(chunk)])
+        for t, a, b, rid in conn.execute(
+                "SELECT r.type, r.start_key, r.end_key, r.id FROM incoming_rels i JOIN rels r "
+                "ON r.start_key = i.start_key AND r.end_key = i.end_key AND r.type = i.type"):
+            out[(t, a, b)] = rid
+    return out
+
+
+def _merge_node_rows(conn: sqlite3.Connection, keys: list[str],
+                     precedence: dict[str, str]) -> list[str]:
+    """Rewrite the effective properties of `keys` from their datasets' entries; delete the
+    nodes no dataset defines any more and return their keys."""
+    dead: list[str] = []
+    for chunk in _chunks(keys):
+        own: dict[str, list[tuple[str, str, dict[str, Any]]]] = {k: [] for k in chunk}
+        # an entry migrated from the old JSON store has no props of its own: it keeps the
+        # node's current properties
+        for key, ds, props in conn.execute(
+                "SELECT d.node, d.dataset, coalesce(d.props, n.props) FROM node_datasets d "
+                "LEFT JOIN nodes n ON n.key = d.node WHERE d.node IN "
+                "(SELECT value FROM json_each(?))", (_dumps(chunk),)):
+            own[key].append((ds, precedence.get(ds, DEFAULT_PRECEDENCE),
+                             json.loads(props or "{}")))
+        upserts = []
+        for key, entries in own.items():
+            if not entries:
+                dead.append(key)
+                continue
+            label, node_id = key.split(":", 1)
+            upserts.append((key, label, node_id, _dumps(merge_entries(entries).props)))
+        conn.executemany("INSERT INTO nodes (key, label, id, props) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET props = excluded.props "
+                         "WHERE props IS NOT excluded.props", upserts)
+    for chunk in _chunks(dead):
+        conn.execute("DELETE FROM nodes WHERE key IN (SELECT value FROM json_each(?))",
+                     (_dumps(chunk),))
+    return dead
+
+
+def _merge_rel_rows(conn: sqlite3.Connection, ids: list[int],
+                    precedence: dict[str, str]) -> int:
+    """Rewrite the effective properties of the relationships `ids`; delete those no dataset
+    defines any more and return how many."""
+    dead: list[int] = []
+    for chunk in _chunks(ids):
+        own: dict[int, list[tuple[str, str, dict[str, Any]]]] = {i: [] for i in chunk}
+        for rid, ds, props in conn.execute(
+                "SELECT d.rel, d.dataset, coalesce(d.props, r.props) FROM rel_datasets d "
+                "JOIN rels r ON r.id = d.rel WHERE d.rel IN "
+                "(SELECT value FROM json_each(?))", (_dumps(chunk),)):
+            own[rid].append((ds, precedence.get(ds, DEFAULT_PRECEDENCE),
+                             json.loads(props or "{}")))
+        updates = []
+        for rid, entries in own.items():
+            if entries:
+                updates.append((_dumps(merge_entries(entries).props), rid))
+            else:
+                dead.append(rid)
+        conn.executemany("UPDATE rels SET props = ? WHERE id = ? AND props IS NOT ?",
+                         [(p, i, p) for p, i in updates])
+    for chunk in _chunks(dead):
+        conn.execute("DELETE FROM rels WHERE id IN (SELECT value FROM json_each(?))",
+                     (_dumps(chunk),))
+    return len(dead)
+
+
+def _apply(conn: sqlite3.Connection, dataset_id: str, cs: ChangeSet, new: Entries, *,
+           all_touched: bool = False) -> tuple[int, int]:
+    """Write a ChangeSet: the dataset's entries, then the effective properties of every node
+    and relationship they touch; nothing else is written. Returns the (nodes, relationships)
+    that disappeared (with the relationships of disappeared nodes, as networkx drops them)."""
+    precedence = _precedences(conn)
+    conn.executemany("DELETE FROM node_datasets WHERE node = ? AND dataset = ?",
+                     [(k, dataset_id) for k in cs.removed_nodes])
+    rows = []
+    for k in [*cs.added_nodes, *cs.changed_nodes]:
+        own = _dumps(new.nodes[k])
+        rows.append((k, dataset_id, own, new.node_hashes()[k]))
+    conn.executemany("INSERT OR REPLACE INTO node_datasets (node, dataset, props, hash) "
+                     "VALUES (?, ?, ?, ?)", rows)
+    touched = [*cs.added_nodes, *cs.changed_nodes, *cs.removed_nodes]
+    if all_touched:
+        touched = list(dict.fromkeys([*touched, *new.nodes]))
+    dead = _merge_node_rows(conn, touched, precedence)
+    dead_set = set(dead)
+    for rkey in new.rels:
+        if rkey[1] in dead_set or rkey[2] in dead_set:
+            raise StoreError(f"dataset '{dataset_id}': a relationship refers to a node that "
+                             f"does not exist ({rkey[0]} from {rkey[1]} to {rkey[2]}); nothing "
+                             "was written")
+    removed_rels = 0
+    if dead:
+        cascade: list[int] = []
+        for dead_chunk in _chunks(dead):
+            cascade += [r for (r,) in conn.execute(
+                "SELECT id FROM rels WHERE start_key IN (SELECT value FROM json_each(?1)) "
+                "OR end_key IN (SELECT value FROM json_each(?1))", (_dumps(dead_chunk),))]
+        for id_chunk in _chunks(cascade):
+            # datasets that lose relationships this way compare entry by entry next time
+            conn.execute("DELETE FROM dataset_digest WHERE dataset IN (SELECT dataset FROM "
+                         "rel_datasets WHERE rel IN (SELECT value FROM json_each(?)))",
+                         (_dumps(id_chunk),))
+            conn.execute("DELETE FROM rel_datasets WHERE rel IN (SELECT value FROM json_each(?))",
+                         (_dumps(id_chunk),))
+            removed_rels += conn.execute(
+                "DELETE FROM rels WHERE id IN (SELECT value FROM json_each(?))",
+                (_dumps(id_chunk),)).rowcount
+    gone = _rel_ids(conn, cs.removed_rels)
+    conn.executemany("DELETE FROM rel_datasets WHERE rel = ? AND dataset = ?",
+                     [(rid, dataset_id) for rid in gone.values()])
+    writes = [*cs.added_rels, *cs.changed_rels]
+    if writes:
+        conn.execute("DELETE FROM incoming_rels")
+        conn.executemany("INSERT INTO incoming_rels (idx, start_key, end_key, type) "
+                         "VALUES (?, ?, ?, ?)", [(i, a, b, t) for i, (t, a, b) in enumerate(writes)])
+        dangling = conn.execute(
+            "SELECT type, start_key, end_key, count(*) OVER () FROM incoming_rels i "
+            "WHERE NOT EXISTS (SELECT 1 FROM nodes WHERE key = i.start_key) "
+            "OR NOT EXISTS (SELECT 1 FROM nodes WHERE key = i.end_key) ORDER BY idx").fetchone()
+        if dangling:
+            rel_type, start, end, count = dangling
+            raise StoreError(f"dataset '{dataset_id}': {count} relationships refer to nodes "
+                             f"that do not exist (the first: {rel_type} from {start} to {end}); "
+                             "nothing was written")
+        conn.execute("INSERT INTO rels (start_key, end_key, type, props) "
+                     "SELECT start_key, end_key, type, '{}' FROM incoming_rels WHERE true "
+                     "ON CONFLICT (start_key, end_key, type) DO NOTHING")
+    ids = _rel_ids(conn, writes)
+    conn.executemany("INSERT OR REPLACE INTO rel_datasets (rel, dataset, props, hash) "
+                     "VALUES (?, ?, ?, ?)",
+                     [(ids[k], dataset_id, _dumps(new.rels[k]), new.rel_hashes()[k])
+                      for k in writes])
+    touched_rels = [*ids.values(), *gone.values()]
+    if all_touched:
+        touched_rels = list(dict.fromkeys([*touched_rels, *_rel_ids(conn, list(new.rels)).values()]))
+    removed_rels += _merge_rel_rows(conn, touched_rels, precedence)
+    return len(dead), removed_rels
 
 
 def _build_graph(conn: sqlite3.Connection) -> nx.MultiDiGraph:

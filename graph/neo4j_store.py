@@ -1,9 +1,12 @@
 """The Neo4j store, the graph of record, through the official `neo4j` driver (6.x).
 
 It writes exactly the records the embedded store writes, with the same algorithm as
-`graph.store.apply_graph_data`, so both backends hold the same graph and give the same
-statistics and exports. Dataset metadata lives on `InsiktDataset` nodes, which are not part
-of the graph: `stats()` and `to_networkx()` leave them out.
+`graph.store.apply_graph_data` (incrementally: only what changed, graph.changes), so both
+backends hold the same graph and give the same statistics and exports. Dataset metadata and
+the load history live on `InsiktDataset` / `InsiktVersion` nodes, which are not part of the
+graph: `stats()` and `to_networkx()` leave them out; each node's and relationship's
+per-dataset bookkeeping (`_own`, `_hashes`) is left out of the networkx form and of query
+results.
 """
 
 from __future__ import annotations
@@ -33,13 +36,27 @@ from neo4j.exceptions import (
 )
 
 from . import cypher, projection
+from .changes import (
+    DEFAULT_PRECEDENCE,
+    ChangeSet,
+    Entries,
+    Props,
+    compute_changes,
+    data_digest,
+    dumps,
+    entries_of,
+    entry_hash,
+    merge_entries,
+    name_fields,
+    split,
+)
 from .cypher import EXPLAIN_PREFIX
 from .cypher import META_LABEL as META_LABEL  # re-exported: callers know these names from here
 from .cypher import SEARCH_INDEX as SEARCH_INDEX
 from .cypher import TEXT_INDEX_EN as TEXT_INDEX_EN
 from .cypher import TEXT_INDEX_SV as TEXT_INDEX_SV
 from .cypher import schema_statements as schema_statements
-from .embedded import now_iso
+from .embedded import DIFF_KEPT, content_hash, now_iso, os_user
 from .errors import (
     BackendUnavailable,
     CypherSyntaxError,
@@ -50,7 +67,7 @@ from .errors import (
     SettingError,
     StoreError,
 )
-from .model import GraphData, NodeRecord, RelRecord, node_key
+from .model import GraphData, Label, node_key
 from .plan import QueryPlan, operators_of
 from .settings import current_settings
 from .store import (
@@ -73,6 +90,7 @@ DEFAULT_DATABASE = "neo4j"
 DEFAULT_BATCH = 1000
 PAIR_BATCH = 10_000
 """Rows per UNWIND when the projection writes its pair table."""
+DEFAULT_TX_ENTRIES = 20_000
 
 HOW_TO_START = (
     "Start the local server with `make neo4j-up` (or `insikt neo4j start`) and set NEO4J_URI, "
@@ -102,6 +120,53 @@ def _batches(items: list[T], size: int) -> Iterator[list[T]]:
         yield items[i:i + size]
 
 
+def _by_label(keys: list[str]) -> dict[str, list[str]]:
+    """Node keys grouped by label, as ids (one Cypher statement per label)."""
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        label, node_id = key.split(":", 1)
+        out.setdefault(label, []).append(node_id)
+    return out
+
+
+def _rels_by_type(keys: list[tuple[str, str, str]]) -> dict[tuple[str, str, str],
+                                                            list[tuple[str, str, str]]]:
+    """Relationship keys grouped by (type, start label, end label)."""
+    out: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+    for k in keys:
+        out.setdefault((k[0], k[1].split(":", 1)[0], k[2].split(":", 1)[0]), []).append(k)
+    return out
+
+
+_NOT_OWN = frozenset({"id", DATASETS_ATTR, *cypher.BOOKKEEPING})
+
+
+def _own_of(stored: Row, *, node: bool) -> dict[str, Props]:
+    """Each dataset's own properties of a stored element, from its `_own` bookkeeping; an
+    element written without it (by an older version, or the `cypher` export) counts its
+    current properties as every one of its datasets' own."""
+    text = stored.get(cypher.OWN_PROP)
+    if isinstance(text, str):
+        own = json.loads(text)
+        if isinstance(own, dict):
+            return {str(k): dict(v) for k, v in own.items()}
+    props = {k: v for k, v in stored.items() if k not in _NOT_OWN or (not node and k == "id")}
+    return {str(d): dict(props) for d in stored.get(DATASETS_ATTR) or []}
+
+
+def _element_props(own: dict[str, Props], precedence: dict[str, str], *,
+                   node_id: str | None = None) -> Row:
+    """Every property an element gets: the merge of its datasets' entries, its `datasets`,
+    and the bookkeeping (`_own`, `_hashes`)."""
+    merged = merge_entries((d, precedence.get(d, DEFAULT_PRECEDENCE), p) for d, p in own.items())
+    out: Row = {} if node_id is None else {"id": node_id}
+    out.update(merged.props)
+    out[DATASETS_ATTR] = sorted(own)
+    out[cypher.OWN_PROP] = dumps(own)
+    out[cypher.HASHES_PROP] = [f"{d}={entry_hash(p)}" for d, p in sorted(own.items())]
+    return out
+
+
 def to_plain(value: Any) -> Any:
     """Driver values as plain Python (JSON-friendly), so callers never see driver types."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -111,7 +176,7 @@ def to_plain(value: Any) -> Any:
         out: dict[str, Any] = {"label": labels[0] if labels else None}
         if len(labels) > 1:
             out["labels"] = labels
-        out.update({k: to_plain(v) for k, v in value.items()})
+        out.update({k: to_plain(v) for k, v in value.items() if k not in cypher.BOOKKEEPING})
         return out
     if isinstance(value, neo4j.graph.Relationship):
         def end(n: neo4j.graph.Node | None) -> dict[str, Any] | None:
@@ -120,7 +185,7 @@ def to_plain(value: Any) -> Any:
             return {"label": min(n.labels) if n.labels else None, "id": n.get("id")}
 
         rel = {"type": value.type, "start": end(value.start_node), "end": end(value.end_node)}
-        rel.update({k: to_plain(v) for k, v in value.items()})
+        rel.update({k: to_plain(v) for k, v in value.items() if k not in cypher.BOOKKEEPING})
         return rel
     if isinstance(value, neo4j.graph.Path):
         return {"nodes": [to_plain(n) for n in value.nodes],
@@ -146,7 +211,8 @@ class Neo4jStore:
 
     def __init__(self, uri: str = DEFAULT_URI, user: str = DEFAULT_USER,
                  password: str = DEFAULT_PASSWORD, database: str = DEFAULT_DATABASE,
-                 batch_size: int = DEFAULT_BATCH, connection_timeout: float = 5.0) -> None:
+                 batch_size: int = DEFAULT_BATCH, connection_timeout: float = 5.0,
+                 tx_entries: int = DEFAULT_TX_ENTRIES) -> None:
         if batch_size < 1:
             raise InsiktError(f"the Neo4j batch size must be at least 1, not {batch_size}")
         self.uri = uri
@@ -154,9 +220,14 @@ class Neo4jStore:
         self._password = password
         self.database = database
         self.batch_size = batch_size
+        self.tx_entries = max(1, tx_entries)
         self.connection_timeout = connection_timeout
         self._driver: Driver | None = None
         self._schema_ready = False
+        self.last_counters: dict[str, int] = {}
+        """The write counters (graph elements created, deleted, properties set) of the last
+        load's or unload's graph writes, summed from the server's summaries (tests read
+        them)."""
 
     @property
     def shown_uri(self) -> str:
@@ -176,7 +247,8 @@ class Neo4jStore:
         cfg = current_settings()
         store = cls(uri=cfg.neo4j_uri, user=cfg.neo4j_user,
                     password=cfg.neo4j_password.get_secret_value(),
-                    database=cfg.neo4j_database, batch_size=cfg.neo4j_batch)
+                    database=cfg.neo4j_database, batch_size=cfg.neo4j_batch,
+                    tx_entries=cfg.neo4j_tx_entries)
         store.connect()
         return store
 
@@ -276,65 +348,377 @@ class Neo4jStore:
 
     # -- the store protocol -------------------------------------------------------------
     def load(self, data: GraphData, progress: Progress | None = None,
-             check: LoadCheck | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` in one transaction (a load is atomic).
+             check: LoadCheck | None = None, *, by: str | None = None) -> LoadResult:
+        """Make Neo4j hold `data` as the dataset's content, writing only what changed
+        (graph.changes), in one transaction: queries see the old or the new version.
 
         The transaction first locks the load-lock node, then runs `check` on the org nrs as
-        they are then: a concurrent load waits, so both cannot pass a cross-dataset rule. The
-        driver may retry the whole function on a transient error; it starts from scratch."""
+        they are then: a concurrent load waits, so both cannot pass a cross-dataset rule. An
+        unchanged dataset (same content hash as the loaded version) is not read entry by entry
+        and nothing of the graph is written, only a new history version. Otherwise the stored
+        entry hashes are compared, and the delta is written in UNWIND batches of `batch_size`
+        rows. The driver may retry the whole function on a transient error; it starts from
+        scratch, and a failed transaction leaves the previous version, which the next run
+        compares against (so it repairs what the failed one did not write)."""
         started = time.perf_counter()
         ds = data.dataset
-        total = len(data.nodes) + len(data.relationships)
-        meta = {"id": ds.id, "title": ds.title, "description": ds.description,
+        quick = data_digest(data)
+        meta: dict[str, Any] = {"id": ds.id, "title": ds.title, "description": ds.description,
                 "version": ds.version, "path": ds.path, "loaded_at": now_iso(),
                 "nodes": len(data.nodes), "relationships": len(data.relationships),
-                "labels": json.dumps(data.label_counts(), ensure_ascii=False)}
+                "labels": json.dumps(data.label_counts(), ensure_ascii=False),
+                "precedence": ds.precedence, "data_digest": quick}
+        total = len(data.nodes) + len(data.relationships)
 
-        node_groups: dict[str, list[NodeRecord]] = {}
-        for n in data.nodes:
-            node_groups.setdefault(n.label.value, []).append(n)
-        rel_groups: dict[tuple[str, str, str], list[RelRecord]] = {}
-        for r in data.relationships:
-            rel_groups.setdefault((r.type.value, r.start_label.value, r.end_label.value),
-                                  []).append(r)
+        state: dict[str, Any] = {}
 
-        def work(tx: ManagedTransaction) -> tuple[int, int]:
+        def work(tx: ManagedTransaction) -> tuple[ChangeSet, int, int] | None:
             self._take_lock(tx)
             if check is not None:
                 check(self._org_nr_owners(tx))
+            self.last_counters = {}
             if progress:
                 progress("write", 0, total)
-            removed_nodes, removed_rels = self._remove(tx, ds.id)
-            done = 0
-            for label, nodes in node_groups.items():
-                for batch in _batches(nodes, self.batch_size):
-                    rows = [{"id": n.id, "props": n.props} for n in batch]
-                    tx.run(cypher.merge_nodes(label), rows=rows, ds=ds.id).consume()
-                    done += len(batch)
-                    if progress:
-                        progress("write", done, total)
-            for (rel_type, start, end), rels in rel_groups.items():
-                for rel_batch in _batches(rels, self.batch_size):
-                    rows = [{"start": r.start_id, "end": r.end_id, "props": r.props}
-                            for r in rel_batch]
-                    rec = tx.run(cypher.merge_rels(rel_type, start, end), rows=rows, ds=ds.id).single()
-                    written = rec["c"] if rec else 0
-                    if written != len(rel_batch):
-                        raise StoreError(
-                            f"dataset '{ds.id}': {len(rel_batch) - written} {rel_type} "
-                            "relationships "
-                            f"from {start} to {end} refer to nodes that do not exist; nothing "
-                            "was written")
-                    done += len(rel_batch)
-                    if progress:
-                        progress("write", done, total)
-            tx.run(cypher.MERGE_DATASET, id=ds.id,
-                   meta=meta).consume()
-            return removed_nodes, removed_rels
+            metas = self._metas(tx)
+            precedence = {i: str(m.get("precedence") or DEFAULT_PRECEDENCE)
+                          for i, m in metas.items()}
+            old = metas.get(ds.id)
+            old_precedence = precedence.get(ds.id) if old is not None else None
+            precedence[ds.id] = ds.precedence
+            header_changed = old is None or any(
+                old.get(k) != meta[k] for k in ("title", "description", "version", "path",
+                                                "precedence"))
+            if old is not None and old.get("data_digest") == quick and old.get("content_hash"):
+                # the same records as the loaded version: nothing to read, compare or write
+                cs, removed = ChangeSet(ds.id), (0, 0)
+                meta["content_hash"] = old["content_hash"]
+            else:
+                new = entries_of(data)
+                meta["content_hash"] = content_hash(data, new)
+                cs = self._changes(tx, ds.id, new)
+                all_touched = old_precedence not in (None, ds.precedence)
+                if sum(cs.summary().values()) + (len(new.nodes) + len(new.rels)
+                                                 if all_touched else 0) > self.tx_entries:
+                    # too large for one transaction: written in parts (see load_in_parts)
+                    if old is not None:
+                        tx.run(cypher.MARK_STALE, ids=[ds.id]).consume()
+                    state.update(cs=cs, new=new, precedence=precedence,
+                                 all_touched=all_touched, header_changed=header_changed)
+                    return None
+                removed = self._apply(tx, ds.id, cs, new, precedence, progress, total=total,
+                                      all_touched=all_touched)
+            cs.header_changed = header_changed
+            meta["load_version"] = self._record(tx, ds.id, "load", meta["content_hash"], by, meta,
+                                                cs, removed)
+            tx.run(cypher.MERGE_DATASET, id=ds.id, meta=meta).consume()
+            return cs, removed[0], removed[1]
 
-        removed_nodes, removed_rels = self._write(work, f"load dataset '{ds.id}'")
+        done = self._write(work, f"load dataset '{ds.id}'")
+        if done is None:
+            done = self._load_in_parts(ds.id, state, meta, by, progress, total)
+        cs, removed_nodes, removed_rels = done
+        if progress:
+            progress("write", total, total)
         return LoadResult(ds.id, len(data.nodes), len(data.relationships), removed_nodes,
-                          removed_rels, time.perf_counter() - started)
+                          removed_rels, time.perf_counter() - started, changes=cs)
+
+    def _load_in_parts(self, dataset_id: str, state: dict[str, Any], meta: dict[str, Any],
+                       by: str | None, progress: Progress | None,
+                       total: int) -> tuple[ChangeSet, int, int]:
+        """Write a delta larger than `tx_entries` in parts, one transaction each (the server
+        bounds one transaction's memory), then record the version in a last one.
+
+        Each part takes the load lock and writes whole entries with their bookkeeping, so
+        the graph is consistent entry by entry. Until the last part commits, the dataset's
+        quick digest is cleared: if a part fails, the next load compares entry by entry and
+        writes what is missing. Readers may see a dataset that is partly loaded meanwhile;
+        a delta up to `tx_entries` is one transaction (all or nothing)."""
+        cs: ChangeSet = state["cs"]
+        new: Entries = state["new"]
+        apply = cs
+        if state["all_touched"]:  # a new precedence: every entry of the dataset re-merges
+            apply = ChangeSet(dataset_id, list(cs.added_nodes), list(cs.removed_nodes),
+                              [k for k in new.nodes if k not in set(cs.added_nodes)],
+                              list(cs.added_rels), list(cs.removed_rels),
+                              [k for k in new.rels if k not in set(cs.added_rels)])
+        removed = [0, 0]
+        done = 0
+        for part in split(apply, self.tx_entries):
+            def write_part(tx: ManagedTransaction, part: ChangeSet = part) -> tuple[int, int]:
+                self._take_lock(tx)
+                return self._apply(tx, dataset_id, part, new, state["precedence"])
+
+            gone = self._write(write_part, f"load dataset '{dataset_id}' (part)")
+            removed[0] += gone[0]
+            removed[1] += gone[1]
+            cs.fields.update(part.fields)
+            done += sum(part.summary().values())
+            if progress:
+                progress("write", min(done, total), total)
+        cs.header_changed = state["header_changed"]
+
+        def finish(tx: ManagedTransaction) -> None:
+            self._take_lock(tx)
+            meta["load_version"] = self._record(tx, dataset_id, "load", meta["content_hash"], by,
+                                                meta, cs, (removed[0], removed[1]))
+            tx.run(cypher.MERGE_DATASET, id=dataset_id, meta=meta).consume()
+
+        self._write(finish, f"load dataset '{dataset_id}'")
+        return cs, removed[0], removed[1]
+
+    def _run(self, tx: ManagedTransaction, query: str, **params: Any) -> list[Row]:
+        """Run one write statement; add its counters to `last_counters`."""
+        result = tx.run(query, **params)
+        rows = [r.data() for r in result]
+        c = result.consume().counters
+        for name in ("nodes_created", "nodes_deleted", "relationships_created",
+                     "relationships_deleted", "properties_set"):
+            self.last_counters[name] = self.last_counters.get(name, 0) + getattr(c, name)
+        return rows
+
+    @staticmethod
+    def _metas(tx: ManagedTransaction) -> dict[str, dict[str, Any]]:
+        return {str(m["id"]): m for m in (dict(r["m"]) for r in tx.run(cypher.LIST_DATASETS))}
+
+    def _record(self, tx: ManagedTransaction, dataset_id: str, action: str, digest: str | None,
+                by: str | None, meta: dict[str, Any], cs: ChangeSet,
+                removed: tuple[int, int]) -> int:
+        """Add a version to the history; return its number (one counter for all datasets)."""
+        rec = tx.run(cypher.NEXT_VERSION, id=cypher.LOCK_ID).single()
+        number = int(rec["v"]) if rec else 1
+        version: dict[str, Any] = {
+            "id": f"{dataset_id}#{number}", "version": number, "dataset": dataset_id,
+            "action": action, "content_hash": digest, "at": now_iso(), "by": by or os_user(),
+            "nodes": meta.get("nodes", 0), "relationships": meta.get("relationships", 0),
+            "removed_nodes": removed[0], "removed_relationships": removed[1],
+            "labels": meta.get("labels", "{}"), "path": meta.get("path", ""),
+            "summary": dumps(cs.summary()),
+            "changes": dumps(cs.as_dict(limit=DIFF_KEPT)["changes"])}
+        tx.run(cypher.CREATE_VERSION, v=version).consume()
+        return number
+
+    def _changes(self, tx: ManagedTransaction, dataset_id: str, new: Entries) -> ChangeSet:
+        """The dataset's stored entry hashes (`_hashes`) against its new entries."""
+        prefix = dataset_id + "="
+        cut = len(prefix)
+        rec = tx.run(cypher.DATASET_NODE_HASHES, ds=dataset_id, prefix=prefix).single()
+        nodes: dict[str, str | None] = {}
+        if rec is not None:
+            nodes = {k: (h[cut:] if h else None)
+                     for k, h in zip(rec["keys"], rec["hashes"], strict=True)}
+        rec = tx.run(cypher.DATASET_REL_HASHES, ds=dataset_id, prefix=prefix,
+                     sep=cypher.KEY_SEP).single()
+        rels: dict[tuple[str, str, str], str | None] = {}
+        if rec is not None:
+            for k, h in zip(rec["keys"], rec["hashes"], strict=True):
+                t, a, b = k.split(cypher.KEY_SEP)
+                rels[(t, a, b)] = h[cut:] if h else None
+        return compute_changes(dataset_id, nodes, rels, new)
+
+    def _read_before(self, tx: ManagedTransaction, node_keys: list[str],
+                     rel_keys: list[tuple[str, str, str]]) -> tuple[
+                         dict[str, Row], dict[tuple[str, str, str], Row]]:
+        """The stored properties (with bookkeeping) of existing nodes and relationships."""
+        nodes: dict[str, Row] = {}
+        for label, ids in _by_label(node_keys).items():
+            for batch in _batches(ids, self.batch_size):
+                for r in tx.run(cypher.read_nodes(label), ids=batch):
+                    nodes[node_key(label, r["id"])] = dict(r["before"])
+        rels: dict[tuple[str, str, str], Row] = {}
+        for (t, sl, el), keys in _rels_by_type(rel_keys).items():
+            for rbatch in _batches(keys, self.batch_size):
+                rows = [{"i": i, "start": k[1].split(":", 1)[1], "end": k[2].split(":", 1)[1]}
+                        for i, k in enumerate(rbatch)]
+                for r in tx.run(cypher.read_rels(t, sl, el), rows=rows):
+                    rels[rbatch[r["i"]]] = dict(r["before"])
+        return nodes, rels
+
+    def _apply(self, tx: ManagedTransaction, dataset_id: str, cs: ChangeSet, new: Entries,
+               precedence: dict[str, str], progress: Progress | None = None, *,
+               all_touched: bool = False, total: int = 0) -> tuple[int, int]:
+        """Write a ChangeSet: create what is new, re-merge (graph.changes.merge_entries) and
+        set every node and relationship whose entries changed, delete what no dataset
+        defines any more. Returns the (nodes, relationships) that disappeared."""
+        total = total or sum(cs.summary().values())
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("write", min(done, total), total)
+
+        old_own_nodes: dict[str, Props | None] = {}
+        old_own_rels: dict[tuple[str, str, str], Props | None] = {}
+        # nodes: create the new ones; merge the ones that exist
+        node_sets: dict[str, list[Row]] = {}
+        for label, ids in _by_label([*cs.added_nodes, *cs.changed_nodes]).items():
+            for batch in _batches(ids, self.batch_size):
+                rows = [{"id": i, "props": _element_props(
+                    {dataset_id: new.nodes[node_key(label, i)]}, precedence, node_id=i)}
+                        for i in batch]
+                for r in self._run(tx, cypher.create_nodes(label), rows=rows):
+                    if r["before"] is None:
+                        continue
+                    key = node_key(label, r["id"])
+                    own = _own_of(r["before"], node=True)
+                    old_own_nodes[key] = own.get(dataset_id)
+                    own[dataset_id] = new.nodes[key]
+                    node_sets.setdefault(label, []).append(
+                        {"id": r["id"], "props": _element_props(own, precedence, node_id=r["id"])})
+                step(len(batch))
+        others = list(cs.removed_nodes)
+        if all_touched:
+            others += [k for k in new.nodes if k not in set(cs.added_nodes) | set(cs.changed_nodes)]
+        before_nodes, _ = self._read_before(tx, others, [])
+        dead: list[str] = []
+        for key, before in before_nodes.items():
+            own = _own_of(before, node=True)
+            if key in new.nodes:
+                own[dataset_id] = new.nodes[key]
+            else:
+                own.pop(dataset_id, None)
+            if not own:
+                dead.append(key)
+                continue
+            label, node_id = key.split(":", 1)
+            node_sets.setdefault(label, []).append(
+                {"id": node_id, "props": _element_props(own, precedence, node_id=node_id)})
+        for label, rows in node_sets.items():
+            for row_batch in _batches(rows, self.batch_size):
+                self._run(tx, cypher.set_nodes(label), rows=row_batch)
+        step(len(cs.removed_nodes))
+        dead_set = set(dead)
+        for rkey in new.rels:
+            if rkey[1] in dead_set or rkey[2] in dead_set:
+                raise StoreError(f"dataset '{dataset_id}': a relationship refers to a node that "
+                                 f"does not exist ({rkey[0]} from {rkey[1]} to {rkey[2]}); "
+                                 "nothing was written")
+        # relationships the dataset no longer has (or, on a precedence change, all of them)
+        others_r = list(cs.removed_rels)
+        if all_touched:
+            others_r += [k for k in new.rels if k not in set(cs.added_rels) | set(cs.changed_rels)]
+        _, before_rels = self._read_before(tx, [], others_r)
+        rel_sets: dict[tuple[str, str, str], list[Row]] = {}
+        rel_drops: dict[tuple[str, str, str], list[Row]] = {}
+        removed_rels = 0
+        for rkey, before in before_rels.items():
+            own = _own_of(before, node=False)
+            if rkey in new.rels:
+                own[dataset_id] = new.rels[rkey]
+            else:
+                own.pop(dataset_id, None)
+            group = (rkey[0], rkey[1].split(":", 1)[0], rkey[2].split(":", 1)[0])
+            ends = {"start": rkey[1].split(":", 1)[1], "end": rkey[2].split(":", 1)[1]}
+            if own:
+                rel_sets.setdefault(group, []).append(
+                    {**ends, "props": _element_props(own, precedence)})
+            else:
+                rel_drops.setdefault(group, []).append(ends)
+        for (t, sl, el), rows in rel_drops.items():
+            for row_batch in _batches(rows, self.batch_size):
+                rec = self._run(tx, cypher.delete_rels(t, sl, el), rows=row_batch)
+                removed_rels += int(rec[0]["c"]) if rec else 0
+        step(len(cs.removed_rels))
+        # nodes no dataset defines any more, with their relationships
+        stale: set[str] = set()
+        gone_rels: set[str] = set()
+        for label, ids in _by_label(dead).items():
+            for batch in _batches(ids, self.batch_size):
+                for r in self._run(tx, cypher.delete_nodes(label), ids=batch):
+                    for rel in r["rels"]:
+                        if rel["e"] is not None:
+                            gone_rels.add(rel["e"])
+                            stale.update(d for d in rel["d"] or [] if d != dataset_id)
+        removed_rels += len(gone_rels)
+        if stale:
+            self._run(tx, cypher.MARK_STALE, ids=sorted(stale))
+        # new and changed relationships
+        for (t, sl, el), keys in _rels_by_type([*cs.added_rels, *cs.changed_rels]).items():
+            for rbatch in _batches(keys, self.batch_size):
+                rel_rows: list[Row] = [
+                    {"i": i, "start": k[1].split(":", 1)[1], "end": k[2].split(":", 1)[1],
+                     "props": _element_props({dataset_id: new.rels[k]}, precedence)}
+                    for i, k in enumerate(rbatch)]
+                answered = self._run(tx, cypher.create_rels(t, sl, el), rows=rel_rows)
+                if len(answered) != len(rbatch):
+                    raise StoreError(
+                        f"dataset '{dataset_id}': {len(rbatch) - len(answered)} {t} "
+                        f"relationships from {sl} to {el} refer to nodes that do not exist; "
+                        "nothing was written")
+                for r in answered:
+                    if r["before"] is None:
+                        continue
+                    k = rbatch[r["i"]]
+                    own = _own_of(r["before"], node=False)
+                    old_own_rels[k] = own.get(dataset_id)
+                    own[dataset_id] = new.rels[k]
+                    rel_sets.setdefault((t, sl, el), []).append(
+                        {"start": rel_rows[r["i"]]["start"], "end": rel_rows[r["i"]]["end"],
+                         "props": _element_props(own, precedence)})
+                step(len(rbatch))
+        for (t, sl, el), rows in rel_sets.items():
+            for row_batch in _batches(rows, self.batch_size):
+                self._run(tx, cypher.set_rels(t, sl, el), rows=row_batch)
+        name_fields(cs, new, old_own_nodes, old_own_rels)
+        return len(dead), removed_rels
+
+    def changes(self, data: GraphData) -> ChangeSet:
+        """What loading `data` would add, remove and change (changed fields named); writes
+        nothing (`insikt diff`, `insikt load --dry-run`)."""
+        ds = data.dataset
+        new = entries_of(data)
+
+        def work(tx: ManagedTransaction) -> ChangeSet:
+            cs = self._changes(tx, ds.id, new)
+            before_nodes, before_rels = self._read_before(tx, cs.changed_nodes, cs.changed_rels)
+            name_fields(cs, new,
+                        {k: _own_of(b, node=True).get(ds.id) for k, b in before_nodes.items()},
+                        {k: _own_of(b, node=False).get(ds.id) for k, b in before_rels.items()})
+            old = self._metas(tx).get(ds.id)
+            cs.header_changed = old is None or any(
+                old.get(k) != v for k, v in (("title", ds.title), ("description", ds.description),
+                                             ("version", ds.version), ("path", ds.path),
+                                             ("precedence", ds.precedence)))
+            return cs
+
+        return self._read(work, f"compare dataset '{ds.id}'")
+
+    def node_entries(self, label: str, node_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every dataset's own properties of one node: (dataset, precedence, props)."""
+        def work(tx: ManagedTransaction) -> tuple[Row | None, dict[str, dict[str, Any]]]:
+            rec = tx.run(cypher.read_node(Label(label)), id=node_id).single()
+            return (dict(rec["p"]) if rec else None), self._metas(tx)
+
+        props, metas = self._read(work, "read a node")
+        if props is None:
+            return []
+        own = _own_of(props, node=True)
+        return [(d, str((metas.get(d) or {}).get("precedence") or DEFAULT_PRECEDENCE), p)
+                for d, p in sorted(own.items())]
+
+    def load_versions(self, dataset_id: str | None = None) -> list[dict[str, Any]]:
+        """The recorded loads and unloads, oldest first (optionally of one dataset)."""
+        def work(tx: ManagedTransaction) -> list[Row]:
+            return [dict(r["v"]) for r in tx.run(cypher.LIST_VERSIONS, ds=dataset_id)]
+
+        out = []
+        for v in self._read(work, "read the load history"):
+            v.pop("changes", None)
+            v.pop("id", None)
+            v["labels"] = json.loads(v.get("labels") or "{}")
+            v["summary"] = json.loads(v["summary"]) if v.get("summary") else None
+            out.append(v)
+        return out
+
+    def last_diff(self, dataset_id: str) -> list[dict[str, Any]]:
+        """The entry changes of the dataset's latest load (up to DIFF_KEPT of them)."""
+        def work(tx: ManagedTransaction) -> str | None:
+            rec = tx.run(cypher.LAST_DIFF, ds=dataset_id).single()
+            return str(rec["changes"]) if rec and rec["changes"] else None
+
+        text = self._read(work, "read the last diff")
+        return list(json.loads(text)) if text else []
 
     @staticmethod
     def _take_lock(tx: ManagedTransaction) -> int:
@@ -349,30 +733,21 @@ class Neo4jStore:
             out.setdefault(r["nr"], []).append((r["id"], list(r["datasets"] or [])))
         return out
 
-    @staticmethod
-    def _remove(tx: ManagedTransaction, dataset_id: str) -> tuple[int, int]:
-        """graph.store.remove_dataset in Cypher: untag, and delete what nothing defines."""
-        def count_rels() -> int:
-            rec = tx.run(cypher.COUNT_RELS).single()
-            return int(rec["c"]) if rec else 0
-
-        before = count_rels()
-        tx.run(cypher.DROP_RELS, ds=dataset_id).consume()
-        tx.run(cypher.UNTAG_RELS, ds=dataset_id).consume()
-        rec = tx.run(cypher.DROP_NODES, ds=dataset_id).single()
-        removed_nodes = int(rec["c"]) if rec else 0
-        tx.run(cypher.UNTAG_NODES, ds=dataset_id).consume()
-        return removed_nodes, before - count_rels()
-
-    def unload(self, dataset_id: str) -> LoadResult:
+    def unload(self, dataset_id: str, *, by: str | None = None) -> LoadResult:
         started = time.perf_counter()
 
         def work(tx: ManagedTransaction) -> tuple[int, int] | None:
             self._take_lock(tx)
-            found = tx.run(cypher.FIND_DATASET, id=dataset_id).single()
-            if found is None:
+            self.last_counters = {}
+            metas = self._metas(tx)
+            if dataset_id not in metas:
                 return None
-            removed = self._remove(tx, dataset_id)
+            precedence = {i: str(m.get("precedence") or DEFAULT_PRECEDENCE)
+                          for i, m in metas.items()}
+            empty = Entries({}, {})
+            cs = self._changes(tx, dataset_id, empty)
+            removed = self._apply(tx, dataset_id, cs, empty, precedence)
+            self._record(tx, dataset_id, "unload", None, by, {}, cs, removed)
             tx.run(cypher.DELETE_DATASET, id=dataset_id).consume()
             return removed
 
@@ -433,11 +808,15 @@ class Neo4jStore:
             props = dict(n["props"])
             node_id = props.pop("id", None)
             datasets = props.pop("datasets", [])
+            for name in cypher.BOOKKEEPING:
+                props.pop(name, None)
             g.add_node(node_key(n["label"], node_id), label=n["label"], id=node_id,
                        datasets=list(datasets), **props)
         for r in rels:
             props = dict(r["props"])
             datasets = props.pop("datasets", [])
+            for name in cypher.BOOKKEEPING:
+                props.pop(name, None)
             g.add_edge(node_key(r["sl"], r["sid"]), node_key(r["el"], r["eid"]), key=r["type"],
                        type=r["type"], datasets=list(datasets), **props)
         return g

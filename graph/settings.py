@@ -56,6 +56,11 @@ class Settings(BaseSettings):
                                 description="Neo4j database name.")
     neo4j_batch: int = Field(1000, ge=1, validation_alias=_env("INSIKT_NEO4J_BATCH"),
                              description="Records per UNWIND batch when loading into Neo4j.")
+    neo4j_tx_entries: int = Field(
+        20_000, ge=1, validation_alias=_env("INSIKT_NEO4J_TX_ENTRIES"),
+        description="Most changed entries one Neo4j load transaction writes; a larger delta "
+                    "(e.g. the first load of a large dataset) commits in parts of this size, "
+                    "so the server's transaction memory stays bounded.")
 
     # -- the local Neo4j launcher (`insikt neo4j start`, scripts/neo4j/neo4j.sh) ---------
     neo4j_port: int | None = Field(None, ge=1, le=65535, validation_alias=_env("INSIKT_NEO4J_PORT"),

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from .changes import DEFAULT_PRECEDENCE, ChangeSet, Merged, entries_of, merge_entries
+from .errors import StoreError
 from .model import GraphData
 from .plan import QueryPlan
 
@@ -94,6 +96,8 @@ class LoadResult:
     removed_nodes: int
     removed_relationships: int
     seconds: float
+    changes: ChangeSet | None = None
+    """What the load changed, entry by entry (graph.changes); None for unloads."""
 
 
 Row = dict[str, Any]
@@ -130,13 +134,30 @@ class GraphStore(Protocol):
         ...
 
     def load(self, data: GraphData, progress: Progress | None = None,
-             check: LoadCheck | None = None) -> LoadResult:
-        """Replace the dataset's content with `data` (idempotent), in one transaction that
-        runs `check` first (see `LoadCheck`)."""
+             check: LoadCheck | None = None, *, by: str | None = None) -> LoadResult:
+        """Make `data` the dataset's content (idempotent), in one transaction that runs
+        `check` first (see `LoadCheck`) and writes only what changed (graph.changes); every
+        load adds a version to the history, naming `by` (default: the OS user)."""
         ...
 
-    def unload(self, dataset_id: str) -> LoadResult:
+    def unload(self, dataset_id: str, *, by: str | None = None) -> LoadResult:
         """Remove what the dataset defines; keep what other datasets define too."""
+        ...
+
+    def changes(self, data: GraphData) -> ChangeSet:
+        """What loading `data` would add, remove and change, entry by entry; writes nothing."""
+        ...
+
+    def node_entries(self, label: str, node_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Each dataset's own properties of a node: (dataset, precedence, props)."""
+        ...
+
+    def load_versions(self, dataset_id: str | None = None) -> list[dict[str, Any]]:
+        """The history: one row per load or unload (hash, time, who, counts, diff summary)."""
+        ...
+
+    def last_diff(self, dataset_id: str) -> list[dict[str, Any]]:
+        """The entry changes of the dataset's latest load (graph.changes.Change.as_dict)."""
         ...
 
     def datasets(self) -> list[DatasetInfo]: ...
@@ -199,46 +220,136 @@ def stats_of(g: nx.MultiDiGraph) -> Stats:
     return Stats(dict(sorted(labels.items())), dict(sorted(rels.items())))
 
 
+OWN_ATTR = "_insikt_entries"
+"""Graph attribute of a networkx graph built by `apply_graph_data`: every dataset's own
+properties per node and relationship, and each dataset's precedence, so that the reference
+algorithm can merge by precedence as the stores do (the stores keep these in their tables)."""
+
+
+def _own(g: nx.MultiDiGraph) -> dict[str, Any]:
+    book: dict[str, Any] = g.graph.setdefault(OWN_ATTR, {"nodes": {}, "rels": {},
+                                                         "precedence": {}})
+    return book
+
+
+def _effective(own: dict[str, dict[str, Any]], precedence: dict[str, str]) -> Merged:
+    return merge_entries((ds, precedence.get(ds, DEFAULT_PRECEDENCE), props)
+                         for ds, props in own.items())
+
+
 def remove_dataset(g: nx.MultiDiGraph, dataset_id: str) -> tuple[int, int]:
-    """Take a dataset off every node and edge; drop what no dataset defines any more."""
+    """Take a dataset off every node and edge; drop what no dataset defines any more, and
+    recompute the effective properties of what others still define."""
+    book = _own(g)
     edges_before = g.number_of_edges()
     dead_edges = []
-    for u, v, k, attrs in g.edges(keys=True, data=True):
+    for u, v, k, attrs in list(g.edges(keys=True, data=True)):
         if dataset_id in attrs["datasets"]:
-            attrs["datasets"] = [d for d in attrs["datasets"] if d != dataset_id]
-            if not attrs["datasets"]:
+            datasets = [d for d in attrs["datasets"] if d != dataset_id]
+            own = book["rels"].get((k, u, v), {})
+            own.pop(dataset_id, None)
+            if not datasets:
                 dead_edges.append((u, v, k))
+                book["rels"].pop((k, u, v), None)
+            else:
+                _set_attrs(attrs, {"type": k, "datasets": datasets},
+                           _effective(own, book["precedence"]).props)
     g.remove_edges_from(dead_edges)
     dead_nodes = []
-    for n, attrs in g.nodes(data=True):
+    for n, attrs in list(g.nodes(data=True)):
         if dataset_id in attrs["datasets"]:
-            attrs["datasets"] = [d for d in attrs["datasets"] if d != dataset_id]
-            if not attrs["datasets"]:
+            datasets = [d for d in attrs["datasets"] if d != dataset_id]
+            own = book["nodes"].get(n, {})
+            own.pop(dataset_id, None)
+            if not datasets:
                 dead_nodes.append(n)
+                book["nodes"].pop(n, None)
+            else:
+                _set_attrs(attrs, {"label": attrs["label"], "id": attrs["id"],
+                                   "datasets": datasets},
+                           _effective(own, book["precedence"]).props)
+    for n in dead_nodes:
+        for u, v, k in [*g.in_edges(n, keys=True), *g.out_edges(n, keys=True)]:
+            book["rels"].pop((k, u, v), None)
     g.remove_nodes_from(dead_nodes)
+    book["precedence"].pop(dataset_id, None)
     return len(dead_nodes), edges_before - g.number_of_edges()
 
 
+def _set_attrs(attrs: dict[str, Any], head: dict[str, Any], props: dict[str, Any]) -> None:
+    attrs.clear()
+    attrs.update(head)
+    attrs.update(props)
+
+
 def apply_graph_data(g: nx.MultiDiGraph, data: GraphData) -> tuple[int, int]:
-    """Unload the dataset, then merge its records: the same algorithm as the Neo4j store."""
+    """The reference load algorithm, the one both stores implement incrementally: the
+    dataset's entries replace its previous ones, and every node or relationship it touches
+    gets the merge of all its datasets' entries by precedence (graph.changes.merge_entries).
+    Returns the (nodes, relationships) that disappeared."""
     ds_id = data.dataset.id
-    removed = remove_dataset(g, ds_id)
-    for node in data.nodes:
-        key = node.key
-        if key in g:
-            attrs = g.nodes[key]
-            attrs.update(node.props)
-            if ds_id not in attrs["datasets"]:
-                attrs["datasets"] = sorted([*attrs["datasets"], ds_id])
+    book = _own(g)
+    new = entries_of(data)
+    old_nodes = [n for n, a in g.nodes(data=True) if ds_id in a["datasets"]]
+    old_rels = [(u, v, k) for u, v, k, a in g.edges(keys=True, data=True)
+                if ds_id in a["datasets"]]
+    precedence_changed = book["precedence"].get(ds_id) not in (None, data.dataset.precedence)
+    book["precedence"][ds_id] = data.dataset.precedence
+    gone_nodes, gone_rels = [], []
+    for n in old_nodes:
+        if n not in new.nodes:
+            gone_nodes.append(n)
+    for u, v, k in old_rels:
+        if (k, u, v) not in new.rels:
+            gone_rels.append((u, v, k))
+    removed = 0
+    touched_nodes = set(new.nodes) | set(gone_nodes)
+    if precedence_changed:
+        touched_nodes |= set(old_nodes)
+    for key in sorted(touched_nodes):
+        own = book["nodes"].setdefault(key, {})
+        if key in new.nodes:
+            own[ds_id] = dict(new.nodes[key])
         else:
-            g.add_node(key, label=node.label.value, id=node.id, datasets=[ds_id], **node.props)
-    for rel in data.relationships:
-        u, v, k = rel.start_key, rel.end_key, rel.type.value
-        if g.has_edge(u, v, key=k):
-            attrs = g.edges[u, v, k]
-            attrs.update(rel.props)
-            if ds_id not in attrs["datasets"]:
-                attrs["datasets"] = sorted([*attrs["datasets"], ds_id])
+            own.pop(ds_id, None)
+        if key not in g:
+            label, node_id = key.split(":", 1)
+            g.add_node(key, label=label, id=node_id, datasets=[])
+        attrs = g.nodes[key]
+        datasets = sorted(own)
+        _set_attrs(attrs, {"label": attrs["label"], "id": attrs["id"], "datasets": datasets},
+                   _effective(own, book["precedence"]).props)
+    dead_nodes = [n for n in gone_nodes if not book["nodes"].get(n)]
+    for u, v, k in gone_rels:
+        own = book["rels"].get((k, u, v), {})
+        own.pop(ds_id, None)
+        if not own:
+            g.remove_edge(u, v, key=k)
+            book["rels"].pop((k, u, v), None)
+            removed += 1
         else:
-            g.add_edge(u, v, key=k, type=k, datasets=[ds_id], **rel.props)
-    return removed
+            _set_attrs(g.edges[u, v, k], {"type": k, "datasets": sorted(own)},
+                       _effective(own, book["precedence"]).props)
+    for n in dead_nodes:
+        for u, v, k in [*g.in_edges(n, keys=True), *g.out_edges(n, keys=True)]:
+            book["rels"].pop((k, u, v), None)
+            removed += 1
+        g.remove_node(n)
+        book["nodes"].pop(n, None)
+    for (k, u, v), props in new.rels.items():
+        if u not in g or v not in g:
+            raise StoreError(f"dataset '{ds_id}': a relationship refers to a node that does "
+                             f"not exist ({k} from {u} to {v})")
+        own = book["rels"].setdefault((k, u, v), {})
+        own[ds_id] = dict(props)
+        if not g.has_edge(u, v, key=k):
+            g.add_edge(u, v, key=k)
+        _set_attrs(g.edges[u, v, k], {"type": k, "datasets": sorted(own)},
+                   _effective(own, book["precedence"]).props)
+    if precedence_changed:
+        for u, v, k in old_rels:
+            if g.has_edge(u, v, key=k) and (k, u, v) not in new.rels:
+                own = book["rels"].get((k, u, v), {})
+                _set_attrs(g.edges[u, v, k], {"type": k, "datasets": sorted(own)},
+                           _effective(own, book["precedence"]).props)
+    return len(dead_nodes), removed

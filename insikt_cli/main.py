@@ -75,6 +75,14 @@ LAZY_COMMANDS = {
     "card": LazyCommand("insikt_cli.card_cmd:card",
                         "Write the card of one insight: statement, evidence, reporters, "
                         "principles, journey steps."),
+    "diff": LazyCommand("insikt_cli.history_cmds:diff_cmd",
+                        "Show what loading a dataset folder (or package .zip) would add, "
+                        "remove and change."),
+    "history": LazyCommand("insikt_cli.history_cmds:history_cmd",
+                           "List the recorded loads and unloads (of one dataset, or of all)."),
+    "show": LazyCommand("insikt_cli.history_cmds:show_cmd",
+                        "Print one node with each property's value and the dataset it comes "
+                        "from."),
     "generate": LazyCommand("insikt_cli.generate_cmd:generate",
                             "Write a synthetic dataset (or several) at a chosen scale, for "
                             "tests and benchmarks."),
@@ -235,19 +243,24 @@ def validate(path: str, fmt: str) -> None:
 @click.argument("path", type=click.Path(file_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--strict", is_flag=True, help=say("strict_help"))
+@click.option("--dry-run", is_flag=True,
+              help="Print what the load would add, remove and change, and write nothing.")
+@click.option("--by", default=None, help="Who loads, for the history (default: the OS user).")
 @pass_ctx
-def load(obj: Ctx, path: str, quiet: bool, strict: bool) -> None:
+def load(obj: Ctx, path: str, quiet: bool, strict: bool, dry_run: bool, by: str | None) -> None:
     """Validate a dataset folder and load it into the graph.
 
     Loading is idempotent: the same dataset twice gives the same graph. Reloading an
-    edited dataset replaces its content; nodes that other datasets define stay.
+    edited dataset writes only what changed; nodes that other datasets define stay.
     Each agency resolves to one node (by org nr, name, short name or alias; see
     docs/combining-datasets.md) and the table says how; ambiguous or conflicting
     agencies, like any invalid data, are reported and nothing is written (exit code 2).
+    Every load is recorded (`insikt history`).
 
     \b
     Example:
       insikt load seed_data
+      insikt load seed_data --dry-run
       insikt load --strict tests/data/combine/kfm
       insikt --backend neo4j load seed_data
     """
@@ -257,8 +270,17 @@ def load(obj: Ctx, path: str, quiet: bool, strict: bool) -> None:
 
     from .output import echo_resolutions
 
+    if dry_run:
+        from insikt_cli.history_cmds import print_changes
+        from loaders.history import diff_path
+
+        with obj.store() as st:
+            print_changes(diff_path(st, path), "text")
+        click.echo(say("dry_run"))
+        return
     with obj.store() as st, LoadProgress(path) as progress:
-        res = load_dataset(st, dataset_folder(path), None if quiet else progress, strict=strict)
+        res = load_dataset(st, dataset_folder(path), None if quiet else progress, strict=strict,
+                           by=by)
         if not quiet:
             echo_resolutions(res.dataset, resolution_rows(res.resolutions))
             click.echo(say("loaded", dataset=res.dataset, where=st.describe(), nodes=res.nodes,

@@ -43,6 +43,27 @@ MESSAGES: dict[str, str] = {
                    "resolution (no matching by org nr, name or alias).",
     "unloaded": "Unloaded '{dataset}': removed {nodes} nodes and {relationships} relationships.",
     "progress": "{label}: {stage} ({total})",
+    "dry_run": "Dry run: nothing was written.",
+    # diff, history, show
+    "diff.summary": "Dataset '{dataset}': {added_nodes} nodes added, {removed_nodes} removed, "
+                    "{changed_nodes} changed; {added_relationships} relationships added, "
+                    "{removed_relationships} removed, {changed_relationships} changed.",
+    "diff.none": "Nothing would change.",
+    "diff.header_only": "Only the dataset's header (title, version, path or precedence) differs.",
+    "diff.more": "  … and {n} more (see --format json)",
+    "history.none": "No loads recorded.",
+    "history.col.version": "version",
+    "history.col.dataset": "dataset",
+    "history.col.action": "action",
+    "history.col.at": "at",
+    "history.col.by": "by",
+    "history.col.nodes": "nodes",
+    "history.col.relationships": "rels",
+    "history.col.added": "added",
+    "history.col.removed": "removed",
+    "history.col.changed": "changed",
+    "history.col.hash": "hash",
+    "show.head": "{label} {id} (datasets: {datasets})",
     "progress_done": "{label}: {stage} {done}/{total}",
     # datasets, stats, export, register
     "no_datasets": "No datasets loaded. Try: insikt load seed_data",

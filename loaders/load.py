@@ -79,17 +79,19 @@ def resolved_check(data: GraphData, agencies_file: str, source: str) -> LoadChec
 
 def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source: str,
                   progress: Progress | None = None, *, strict: bool = False,
-                  register_path: Path | None = None) -> ResolvedLoad:
+                  register_path: Path | None = None, by: str | None = None) -> ResolvedLoad:
     """Resolve the dataset's agencies (or, `strict`, refuse any org nr of another id), then
     write it with the org-nr rule re-checked inside the write transaction; afterwards the
     curators' decisions are laid over the insights there are now, and the agency–problem
-    projection is brought up to date."""
+    projection is brought up to date. The load's history version names `by` (default: the
+    OS user)."""
     refuse_reserved_id(data, source)
     if strict:
         conflicts = org_nr_conflicts(store, data, agencies_file)
         if conflicts:
             raise ValidationFailed(conflicts, source)
-        result = store.load(data, progress, check=org_nr_check(data, agencies_file, source))
+        result = store.load(data, progress, check=org_nr_check(data, agencies_file, source),
+                            by=by)
         after_write(store)
         return with_resolutions(result, [])
     register = register_path if register_path is not None else configured_register()
@@ -98,7 +100,7 @@ def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source:
         p = plan(store_agencies(store), data, agencies_file, source, register)
         try:
             result = store.load(p.data, progress,
-                                check=resolved_check(p.data, agencies_file, source))
+                                check=resolved_check(p.data, agencies_file, source), by=by)
         except ResolutionChanged as exc:
             last = exc
             continue
@@ -127,8 +129,8 @@ def org_nr_conflicts(store: GraphStore, data: GraphData, agencies_file: str) -> 
 
 
 def load_dataset(store: GraphStore, path: str | Path, progress: Progress | None = None, *,
-                 strict: bool = False) -> ResolvedLoad:
+                 strict: bool = False, by: str | None = None) -> ResolvedLoad:
     """Validate the dataset at `path`, resolve its agencies against the store, then write it."""
     data = read_dataset(path)
     agencies_file = "agencies.csv" if (Path(path) / "agencies.csv").exists() else "agencies.yaml"
-    return load_checked(store, data, agencies_file, str(path), progress, strict=strict)
+    return load_checked(store, data, agencies_file, str(path), progress, strict=strict, by=by)

@@ -565,12 +565,12 @@ def _extract(verified: VerifiedPackage, root: Path, path: Path) -> Path:
     return base / DATASET_DIR
 
 
-def import_package(store: GraphStore, zip_path: str | Path,
-                   max_member_bytes: int | None = None,
-                   max_total_bytes: int | None = None, *, strict: bool = False) -> ImportResult:
-    """Verify the package, extract it to a temporary folder, validate its dataset and load it
-    as the dataset `package_id` (loading again replaces it). The dataset's description says
-    which package it came from, when that was made, by which tool and from which datasets."""
+def package_data(zip_path: str | Path, max_member_bytes: int | None = None,
+                 max_total_bytes: int | None = None) -> tuple[GraphData, dict[str, Any]]:
+    """Verify the package and read its dataset as it would be loaded (the dataset
+    `package_id`, its description saying which package it came from, when that was made, by
+    which tool and from which datasets); also its manifest, with the curators' decisions it
+    carries under `decisions`. Writes nothing to any store."""
     path = Path(zip_path)
     verified = read_package(path, max_member_bytes, max_total_bytes)
     m = verified.manifest
@@ -601,12 +601,23 @@ def import_package(store: GraphStore, zip_path: str | Path,
     description = f"{data.dataset.description}\n{provenance}".strip()
     data = GraphData(replace(data.dataset, description=description, path=str(path)),
                      data.nodes, data.relationships)
+    return data, {**m, "tool_text": tool_text, "decisions": decisions}
+
+
+def import_package(store: GraphStore, zip_path: str | Path,
+                   max_member_bytes: int | None = None,
+                   max_total_bytes: int | None = None, *, strict: bool = False) -> ImportResult:
+    """Verify the package, extract it to a temporary folder, validate its dataset and load it
+    as the dataset `package_id` (loading again replaces it): see `package_data`. The
+    decisions it carries are recorded after the load."""
+    path = Path(zip_path)
+    data, m = package_data(path, max_member_bytes, max_total_bytes)
     result = load_checked(store, data, "agencies.yaml", f"{path.name} ({DATASET_DIR}/)",
                           strict=strict)
-    if decisions:
-        curation.rebuild_curation(store, decisions)
+    if m["decisions"]:
+        curation.rebuild_curation(store, m["decisions"])
     return ImportResult(m["package_id"], str(m.get("title", "")), str(m.get("created", "")),
-                        tool_text, m.get("counts", {}), result)
+                        m["tool_text"], m.get("counts", {}), result)
 
 
 def package_bytes(files: dict[str, bytes]) -> bytes:

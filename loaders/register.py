@@ -126,7 +126,7 @@ def register_graph(doc: dict[str, dict[str, Any]], existing: dict[str, list[tupl
     data = GraphData(DatasetMeta(
         id=REGISTER_DATASET, title="ESV:s myndighetsregister",
         description="Statliga myndigheter enligt ESV (civictechsweden/myndighetsdata).",
-        path=path))
+        path=path, precedence="register"))
     data.nodes.append(NodeRecord(Label.SOURCE, REGISTER_SOURCE_ID, {
         "title": "ESV:s myndighetsregister (via civictechsweden/myndighetsdata)",
         "kind": "dataset", "url": "https://github.com/civictechsweden/myndighetsdata",

@@ -102,7 +102,7 @@ class ResolvedLoad(LoadResult):
 def with_resolutions(result: LoadResult, resolutions: Sequence[Resolution]) -> ResolvedLoad:
     return ResolvedLoad(result.dataset, result.nodes, result.relationships,
                         result.removed_nodes, result.removed_relationships, result.seconds,
-                        tuple(resolutions))
+                        result.changes, tuple(resolutions))
 
 
 def resolution_rows(resolutions: Iterable[Resolution]) -> list[dict[str, str]]:

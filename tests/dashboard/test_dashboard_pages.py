@@ -41,6 +41,7 @@ PAGES: dict[str, list[str]] = {
     "views/curation.py": ["cu_min_score", "dl_cu_proposed", "cu_insight", "cu_action", "cu_into",
                           "cu_by"],
     "views/card.py": ["card_insight", "dl_card_html_page", "dl_card_md_page"],
+    "views/datasets.py": ["ds_pick", "dl_ds_versions", "dl_ds_diff"],
 }
 TIMINGS = ROOT / "artifacts" / "timings" / "apptest.json"
 

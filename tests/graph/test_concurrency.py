@@ -388,24 +388,25 @@ def test_neo4j_load_retried_after_a_transient_error_is_exact(neo4j_store: Any,
                                                              monkeypatch: pytest.MonkeyPatch,
                                                              variants: list[Path]) -> None:
     """The driver reruns the whole transaction function after a transient error; a load
-    interrupted after its lock, check and removal gives the same result as one clean load."""
+    interrupted after its lock, check and delta writes gives the same result as one clean
+    load."""
     from neo4j.exceptions import TransientError
 
     from graph.neo4j_store import Neo4jStore
 
     load_dataset(neo4j_store, variants[1])
     clean_path = variants[0]
-    original = Neo4jStore._remove
+    original = Neo4jStore._apply
     calls = {"n": 0}
 
-    def flaky(tx: Any, dataset_id: str) -> tuple[int, int]:
-        result = original(tx, dataset_id)
+    def flaky(self: Any, *args: Any, **kwargs: Any) -> tuple[int, int]:
+        result = original(self, *args, **kwargs)
         calls["n"] += 1
         if calls["n"] == 1:
             raise TransientError("simulated deadlock")
         return result
 
-    monkeypatch.setattr(Neo4jStore, "_remove", staticmethod(flaky))
+    monkeypatch.setattr(Neo4jStore, "_apply", flaky)
     load_dataset(neo4j_store, clean_path)
     monkeypatch.undo()
     assert calls["n"] == 2

@@ -104,8 +104,13 @@ def test_load_versions_record_hash_user_and_counts(store: EmbeddedStore, tiny_co
     assert [r["action"] for r in rows] == ["load", "load", "load", "unload"]
     assert rows[0]["content_hash"] == rows[1]["content_hash"] != rows[2]["content_hash"]
     assert rows[0]["nodes"] == 19 and rows[0]["labels"]["Agency"] == 4 and rows[0]["by"]
-    # a reload takes the dataset off first, as graph.store.apply_graph_data does
-    assert rows[1]["removed_nodes"] == 19 and rows[3]["removed_nodes"] == 19
+    # a reload writes only what changed: nothing, then the one principle's field
+    assert rows[1]["removed_nodes"] == 0 and rows[3]["removed_nodes"] == 19
+    assert rows[1]["summary"] == dict.fromkeys(rows[1]["summary"], 0)
+    assert rows[2]["summary"]["changed_nodes"] == 1 and sum(rows[2]["summary"].values()) == 1
+    assert store.last_diff("tiny") == [{"kind": "node", "action": "changed",
+                                        "key": "Principle:en-gang",
+                                        "fields": ["name_en", "search_text"]}]
     conn = sqlite3.connect(store.path)
     own = conn.execute("SELECT count(DISTINCT hash) FROM node_datasets").fetchone()[0]
     assert own == 0  # unloaded: no per-dataset records are left
@@ -412,10 +417,22 @@ def test_a_damaged_row_is_a_clear_error_and_changes_nothing(store: EmbeddedStore
     assert st.stats().labels["Agency"] == 4  # counts do not read the properties
     with pytest.raises(BadStoreFile, match=r"damaged|not JSON"):
         st.to_networkx()
-    with pytest.raises(BadStoreFile, match="not JSON"):  # merges into the damaged node
-        st.load(read_dataset(tiny_variant(tmp_path, 5)))
     st.close()
     assert store_path.read_bytes() == before
     st = EmbeddedStore(store_path)
-    st.load(read_dataset(TINY))  # a reload of the dataset that alone defines it repairs it
+    # a load that touches the node rebuilds its effective properties from the datasets' own
+    # entries (node_datasets), which are intact: it repairs it
+    st.load(read_dataset(tiny_variant(tmp_path, 5)))
     assert st.to_networkx().nodes["Agency:skatteverket"]["name"] == "Skatteverket"
+    st.close()
+    conn = sqlite3.connect(store_path)
+    conn.execute("UPDATE node_datasets SET props = '{broken' WHERE node = 'Agency:skatteverket' "
+                 "AND dataset = 'tiny'")
+    conn.commit()
+    conn.close()
+    before = store_path.read_bytes()
+    st = EmbeddedStore(store_path)
+    with pytest.raises(BadStoreFile, match="not JSON"):  # merges the damaged entry
+        st.load(read_dataset(tiny_variant(tmp_path, 6)))
+    st.close()
+    assert store_path.read_bytes() == before

@@ -232,11 +232,11 @@ class RivalFirst:
         return getattr(self.inner, name)
 
     def load(self, data: GraphData, progress: Progress | None = None,
-             check: LoadCheck | None = None) -> LoadResult:
+             check: LoadCheck | None = None, *, by: str | None = None) -> LoadResult:
         if self.times > 0:
             self.times -= 1
             load_dataset(self.inner, self.rival)
-        return self.inner.load(data, progress, check)
+        return self.inner.load(data, progress, check, by=by)
 
 
 def _rival(tmp_path: Path, n: int, name: str = "Kronofogden") -> Path:
@@ -264,11 +264,11 @@ def test_a_rival_load_between_resolution_and_write_is_caught(
 
     class EveryTime(RivalFirst):
         def load(self, data: GraphData, progress: Progress | None = None,
-                 check: LoadCheck | None = None) -> LoadResult:
+                 check: LoadCheck | None = None, *, by: str | None = None) -> LoadResult:
             if len(rivals) < 3:
                 self.inner.unload(f"rival-{4 - len(rivals)}")
             load_dataset(self.inner, rivals.pop(0))
-            return self.inner.load(data, progress, check)
+            return self.inner.load(data, progress, check, by=by)
 
     every: GraphStore = EveryTime(fresh, rivals[0])
     with pytest.raises(StoreError, match="run the load again"):
