@@ -48,10 +48,11 @@ from .walk import node_id, nodes_of, out_nodes, rels_of_type, with_generals
 
 EXCLUDABLE_STATUSES = ("proposed", "disputed", "superseded")
 """Statuses whose insights count in the overlap figures only when asked for."""
-INCLUDE_STATUS_HELP = ("also count insights with these statuses (comma-separated: proposed, "
-                       "disputed, superseded, or all); by default only active ones count")
-INCLUDE_STATUS_HELP_SV = ("räkna även insikter med dessa statusar (kommaseparerat: proposed, "
-                          "disputed, superseded eller all); som standard räknas bara aktiva")
+INCLUDE_STATUS_HELP = ("also count insights with these statuses (comma-separated: `proposed`, "
+                       "`disputed`, `superseded`, or `all`); by default only active ones count")
+INCLUDE_STATUS_HELP_SV = ("räkna även insikter med dessa statusar (kommaseparerat: `proposed`, "
+                          "`disputed`, `superseded` eller `all`); som standard räknas bara "
+                          "aktiva")
 
 
 @dataclass(frozen=True)

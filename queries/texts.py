@@ -151,6 +151,13 @@ FIELDS: dict[str, tuple[str, str]] = {
     "agencies": ("Myndigheter", "Agencies"),
     "first_reported": ("Först rapporterad", "First reported"),
     "insight_count": ("Antal insikter", "Number of insights"),
+    # overlap paging, ranking and status (shared-problems, overlap-matrix, agency-profile)
+    "include_status": ("Räkna även status", "Also count status"),
+    "offset": ("Hoppa över", "Skip"),
+    "top": ("Antal myndigheter", "Number of agencies"),
+    "specific_count": ("Delade specifika problem", "Shared specific problems"),
+    "total": ("Antal par totalt", "Pairs in total"),
+    "agencies_total": ("Myndigheter totalt", "Agencies in total"),
     # shares-most-with
     "peer": ("Delar med", "Shares with"),
     "peer_name": ("Delar med", "Shares with"),
