@@ -111,10 +111,11 @@ def load_checked(store: GraphStore, data: GraphData, agencies_file: str, source:
 
 
 def after_write(store: GraphStore) -> None:
-    """What every load ends with: the curation dataset rebuilt over the insights there are now
-    (it refreshes the projection when it writes), then the projection brought up to date."""
-    rebuild_curation(store)
-    refresh_projection(store)
+    """What every load ends with: the curation dataset rebuilt over the insights there are now,
+    then the projection brought up to date, once: a rebuild that wrote has refreshed it
+    already (on Neo4j a refresh reads the whole overlap again)."""
+    if rebuild_curation(store).result is None:
+        refresh_projection(store)
 
 
 def refresh_projection(store: GraphStore) -> None:
